@@ -1,0 +1,48 @@
+# Altaviz compressor-health ETL. Quick start: `make demo`, `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+MVN ?= mvn -B
+JOBS := simulator bronze silver gold export
+
+.PHONY: help setup build demo test test-java test-py bench pg-url pg-stop airflow constraints clean
+
+help:
+	@echo "make demo | test | setup | build | bench | airflow | pg-url | pg-stop | clean"
+
+setup:  ## .venv with spark-submit + Airflow, local PostgreSQL
+	@scripts/setup.sh
+
+build:  ## shaded job jars into dist/
+	$(MVN) -q -DskipTests package
+	@$(MAKE) -s dist
+
+dist:
+	@mkdir -p dist && for j in $(JOBS); do cp jobs/$$j/target/altaviz-$$j.jar dist/; done
+
+demo: setup build  ## whole pipeline on 7 days x 10 compressors, then a summary
+	@scripts/demo.sh
+
+test: setup  ## every test: Java unit tests, shaded-jar checks, end-to-end and DAG tests
+	$(MVN) package
+	@$(MAKE) -s dist
+	.venv/bin/pytest -q tests
+
+bench: setup build  ## benchmarks; results appended to bench/RESULTS.md
+	@bench/run.sh
+
+pg-url:  ## libpq URL of the configured PostgreSQL: psql "$$(make -s pg-url)"
+	@scripts/pg.sh url
+
+pg-stop:
+	@scripts/pg.sh stop
+
+airflow: setup build  ## local Airflow standalone with our DAGs
+	@airflow/standalone.sh
+
+constraints:  ## re-resolve airflow/constraints.txt from airflow/requirements.txt
+	.venv/bin/pip install -q -r airflow/requirements.txt
+	(echo "# Resolved versions of airflow/requirements.txt (pip freeze of .venv)."; .venv/bin/pip freeze) > airflow/constraints.txt
+
+clean:
+	$(MVN) -q clean
+	rm -rf dist data

@@ -1,0 +1,90 @@
+package com.altaviz.etl.common;
+
+import io.delta.tables.DeltaTable;
+import java.util.OptionalLong;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * Delta reads at a pinned version and atomic writes whose commit carries the run id as {@code
+ * userMetadata}. Each write method returns the version it committed.
+ */
+public final class DeltaIo {
+  private DeltaIo() {}
+
+  public static boolean exists(SparkSession spark, String path) {
+    return DeltaTable.isDeltaTable(spark, path);
+  }
+
+  /** Latest committed version, or empty when there is no table yet. */
+  public static OptionalLong latestVersion(SparkSession spark, String path) {
+    if (!exists(spark, path)) {
+      return OptionalLong.empty();
+    }
+    Row r = DeltaTable.forPath(spark, path).history(1).select("version").first();
+    return OptionalLong.of(r.getLong(0));
+  }
+
+  /** Reads {@code path} at {@code version} (time travel), or the latest when empty. */
+  public static Dataset<Row> read(SparkSession spark, String path, OptionalLong version) {
+    if (!exists(spark, path)) {
+      throw EtlException.badInput("input Delta table does not exist: " + path, null);
+    }
+    var reader = spark.read().format("delta");
+    if (version.isPresent()) {
+      reader = reader.option("versionAsOf", version.getAsLong());
+    }
+    return reader.load(path);
+  }
+
+  /** Blind append (never conflicts with concurrent appends). */
+  public static long append(Dataset<Row> df, String path, String runId, String... partitionBy) {
+    writer(df, runId, partitionBy).mode("append").save(path);
+    return committedVersion(df.sparkSession(), path, runId);
+  }
+
+  /** Replaces exactly the rows matching {@code predicate}; creates the table when missing. */
+  public static long replaceWhere(
+      Dataset<Row> df, String path, String predicate, String runId, String... partitionBy) {
+    SparkSession spark = df.sparkSession();
+    DataFrameWriter<Row> w = writer(df, runId, partitionBy);
+    if (exists(spark, path)) {
+      w = w.mode("overwrite").option("replaceWhere", predicate);
+    } else {
+      w = w.mode("append");
+    }
+    w.save(path);
+    return committedVersion(spark, path, runId);
+  }
+
+  /** Replaces the whole table (small dimension tables). */
+  public static long overwrite(Dataset<Row> df, String path, String runId) {
+    writer(df, runId).mode("overwrite").option("overwriteSchema", "true").save(path);
+    return committedVersion(df.sparkSession(), path, runId);
+  }
+
+  private static DataFrameWriter<Row> writer(Dataset<Row> df, String runId, String... partitionBy) {
+    DataFrameWriter<Row> w = df.write().format("delta").option("userMetadata", runId);
+    return partitionBy.length > 0 ? w.partitionBy(partitionBy) : w;
+  }
+
+  /**
+   * The newest version committed with this run id. Looked up instead of assumed to be latest,
+   * because another run may commit to the same table right after us.
+   */
+  public static long committedVersion(SparkSession spark, String path, String runId) {
+    Row r =
+        DeltaTable.forPath(spark, path)
+            .history(20)
+            .where(functions.col("userMetadata").equalTo(runId))
+            .agg(functions.max("version"))
+            .first();
+    if (r.isNullAt(0)) {
+      return latestVersion(spark, path).orElse(-1);
+    }
+    return r.getLong(0);
+  }
+}

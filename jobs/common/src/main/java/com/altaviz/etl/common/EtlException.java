@@ -1,0 +1,38 @@
+package com.altaviz.etl.common;
+
+/**
+ * An expected failure with a message meant for the operator (printed as one line, no stack
+ * trace) and the exit code it maps to. Anything else that escapes a job is exit code 1.
+ */
+public class EtlException extends RuntimeException {
+  private final int exitCode;
+
+  public EtlException(int exitCode, String message) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+
+  public EtlException(int exitCode, String message, Throwable cause) {
+    super(message, cause);
+    this.exitCode = exitCode;
+  }
+
+  public int exitCode() {
+    return exitCode;
+  }
+
+  /** Bad command-line arguments or configuration (exit 2). */
+  public static EtlException usage(String message) {
+    return new EtlException(ExitCode.USAGE, message);
+  }
+
+  /** A raw input file or directory that cannot be used as it is (exit 2). */
+  public static EtlException badInput(String message, Throwable cause) {
+    return new EtlException(ExitCode.USAGE, message, cause);
+  }
+
+  /** A quality rule or gate with action {@code fail} tripped (exit 3). */
+  public static EtlException qualityGate(String message) {
+    return new EtlException(ExitCode.QUALITY_GATE, message);
+  }
+}

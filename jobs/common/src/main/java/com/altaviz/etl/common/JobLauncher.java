@@ -1,0 +1,79 @@
+package com.altaviz.etl.common;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+
+/**
+ * The one place where exceptions become exit codes (STYLE §2). {@code main} methods are {@code
+ * System.exit(JobLauncher.run(new XJob(), args))}; tests call {@link #run} directly.
+ */
+public final class JobLauncher {
+  private JobLauncher() {}
+
+  public static int run(Object command, String... args) {
+    CommandLine cl = new CommandLine(command);
+    cl.setExecutionExceptionHandler(executionHandler());
+    cl.setParameterExceptionHandler(parameterHandler());
+    return cl.execute(args);
+  }
+
+  public static void main(Object command, String... args) {
+    System.exit(run(command, args));
+  }
+
+  private static IExecutionExceptionHandler executionHandler() {
+    return (ex, cl, parsed) -> {
+      PrintWriter err = cl.getErr();
+      String name = cl.getCommandName();
+      EtlException etl = findEtl(ex);
+      if (etl != null) {
+        err.println(name + ": error: " + oneLine(etl.getMessage()));
+        err.flush();
+        return etl.exitCode();
+      }
+      // Unexpected: keep the trace (it is a bug or an infrastructure fault) but end with a
+      // one-line reason so the Airflow log tail says what happened.
+      ex.printStackTrace(err);
+      err.println(name + ": error: " + oneLine(String.valueOf(rootCause(ex))));
+      err.flush();
+      return ExitCode.FAILURE;
+    };
+  }
+
+  private static IParameterExceptionHandler parameterHandler() {
+    return (ex, args) -> {
+      CommandLine cl = ex.getCommandLine();
+      cl.getErr().println(cl.getCommandName() + ": error: " + oneLine(ex.getMessage()));
+      cl.getErr().println("Try '" + cl.getCommandName() + " --help' for the options.");
+      cl.getErr().flush();
+      return ExitCode.USAGE;
+    };
+  }
+
+  /** EtlExceptions may arrive wrapped by Spark or by reflection; find the first one. */
+  static EtlException findEtl(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof EtlException e) {
+        return e;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  static Throwable rootCause(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c;
+  }
+
+  static String oneLine(String s) {
+    return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+  }
+}

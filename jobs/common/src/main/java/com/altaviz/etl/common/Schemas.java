@@ -1,0 +1,80 @@
+package com.altaviz.etl.common;
+
+import java.util.List;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** Explicit schemas of the data contract (DESIGN §4). Nothing in the pipeline infers one. */
+public final class Schemas {
+  private Schemas() {}
+
+  /** The six sensor columns, in contract order. */
+  public static final List<String> SENSOR_COLUMNS =
+      List.of(
+          "vibration_mms",
+          "discharge_temp_f",
+          "suction_pressure_psi",
+          "discharge_pressure_psi",
+          "horsepower_consumption",
+          "gas_flow_mcf");
+
+  /** Raw landing Parquet: nine columns, in this order. */
+  public static final StructType RAW_SENSOR_READINGS =
+      new StructType()
+          .add("compressor_id", DataTypes.StringType)
+          .add("timestamp", DataTypes.TimestampType)
+          .add("vibration_mms", DataTypes.DoubleType)
+          .add("discharge_temp_f", DataTypes.DoubleType)
+          .add("suction_pressure_psi", DataTypes.DoubleType)
+          .add("discharge_pressure_psi", DataTypes.DoubleType)
+          .add("horsepower_consumption", DataTypes.DoubleType)
+          .add("gas_flow_mcf", DataTypes.DoubleType)
+          .add("operating_hours", DataTypes.DoubleType);
+
+  /** Lineage columns bronze adds to every row. */
+  public static final String INGESTED_AT = "_ingested_at";
+  public static final String SOURCE_FILE = "_source_file";
+  public static final String RUN_ID = "_run_id";
+
+  public static final StructType COMPRESSOR_METADATA =
+      new StructType()
+          .add("compressor_id", DataTypes.StringType)
+          .add("model", DataTypes.StringType)
+          .add("horsepower", DataTypes.DoubleType)
+          .add("install_date", DataTypes.DateType)
+          .add("station_id", DataTypes.StringType);
+
+  public static final StructType MAINTENANCE_LOGS =
+      new StructType()
+          .add("maintenance_id", DataTypes.StringType)
+          .add("compressor_id", DataTypes.StringType)
+          .add("maintenance_type", DataTypes.StringType)
+          .add("description", DataTypes.StringType)
+          .add("performed_at", DataTypes.TimestampType)
+          .add("cost_usd", DataTypes.DoubleType)
+          .add("performed_by", DataTypes.StringType)
+          .add("notes", DataTypes.StringType);
+
+  public static final StructType STATIONS =
+      new StructType()
+          .add("station_id", DataTypes.StringType)
+          .add("station_name", DataTypes.StringType)
+          .add("latitude", DataTypes.DoubleType)
+          .add("longitude", DataTypes.DoubleType)
+          .add("region", DataTypes.StringType)
+          .add("state", DataTypes.StringType);
+
+  /** {@code ops/quality_metrics}: one row per run, metric and column (or compressor). */
+  public static final StructType QUALITY_METRICS =
+      new StructType()
+          .add("run_id", DataTypes.StringType, false)
+          .add("stage", DataTypes.StringType, false)
+          .add("interval_start", DataTypes.TimestampType)
+          .add("interval_end", DataTypes.TimestampType)
+          .add("metric", DataTypes.StringType, false)
+          .add("column_name", DataTypes.StringType, false)
+          .add("value", DataTypes.DoubleType)
+          .add("limit_value", DataTypes.DoubleType)
+          .add("status", DataTypes.StringType, false)
+          .add("computed_at", DataTypes.TimestampType, false);
+}

@@ -1,0 +1,102 @@
+package com.altaviz.etl.common;
+
+import com.altaviz.etl.common.config.ConfigLoader;
+import com.altaviz.etl.common.config.EtlConfig;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Mixin;
+
+/**
+ * Skeleton of every pipeline stage: load config, validate the interval, open the session, run
+ * the stage, record the ledger row, print one summary line. Stages implement {@link #execute}.
+ */
+public abstract class StageJob implements Callable<Integer> {
+  @Mixin public StageOptions options = new StageOptions();
+
+  /** Stage name as written to the ledger: bronze, silver, gold, export. */
+  protected abstract String stage();
+
+  /** Banner title, e.g. "SILVER LAYER: data quality and cleaning". */
+  protected abstract String title();
+
+  /** The stage's work; throws {@link EtlException} for expected failures. */
+  protected abstract StageResult execute(StageContext ctx) throws Exception;
+
+  @Override
+  public Integer call() throws Exception {
+    EtlConfig config = ConfigLoader.load(options.config);
+    Interval interval = options.interval();
+    StageLog log = new StageLog(stage());
+    log.banner(title());
+    log.info("Run {} | interval {} | lake {}", options.runId(), interval, options.lake);
+    long t0 = System.nanoTime();
+    Instant started = Instant.now();
+    SparkSession spark =
+        log.step(
+            "Creating Spark session",
+            () -> SparkSessions.create("altaviz-" + stage(), config.spark.shufflePartitions));
+    StageContext ctx = new StageContext(spark, config, options, interval, log);
+    String status = LedgerEntry.FAILED;
+    String message = null;
+    StageResult result = null;
+    try {
+      result = execute(ctx);
+      status = LedgerEntry.SUCCESS;
+      return ExitCode.OK;
+    } catch (EtlException e) {
+      status = e.exitCode() == ExitCode.QUALITY_GATE ? LedgerEntry.QUALITY_FAILED : LedgerEntry.FAILED;
+      message = e.getMessage();
+      result = ctx.partial();
+      throw e;
+    } catch (Exception e) {
+      message = e.toString();
+      result = ctx.partial();
+      throw e;
+    } finally {
+      record(ctx, started, status, message, result);
+      log.info(
+          "SUMMARY stage={} run_id={} status={} rows_in={} rows_out={} quarantined={} "
+              + "input_version={} output_version={} duration={}",
+          stage(),
+          ctx.runId,
+          status,
+          result == null ? 0 : result.rowsIn(),
+          result == null ? 0 : result.rowsOut(),
+          result == null ? 0 : result.rowsQuarantined(),
+          result == null ? null : result.inputVersion(),
+          result == null ? null : result.outputVersion(),
+          StageLog.seconds(System.nanoTime() - t0));
+    }
+  }
+
+  private void record(
+      StageContext ctx, Instant started, String status, String message, StageResult r) {
+    try {
+      ctx.ledger.record(
+          new LedgerEntry(
+              ctx.runId,
+              stage(),
+              ctx.interval.start(),
+              ctx.interval.end(),
+              r == null ? null : r.inputTable(),
+              r == null ? null : r.inputVersion(),
+              r == null ? null : r.outputTable(),
+              r == null ? null : r.outputVersion(),
+              r == null ? 0 : r.rowsIn(),
+              r == null ? 0 : r.rowsOut(),
+              r == null ? 0 : r.rowsQuarantined(),
+              status,
+              message,
+              started,
+              Instant.now(),
+              ctx.spark.sparkContext().applicationId()));
+    } catch (RuntimeException e) {
+      // Never let a ledger problem hide the stage's own outcome; say it loudly instead.
+      ctx.log.error("could not record the run in {}: {}", ctx.lake.pipelineRuns(), e.toString());
+      if (LedgerEntry.SUCCESS.equals(status)) {
+        throw e;
+      }
+    }
+  }
+}
