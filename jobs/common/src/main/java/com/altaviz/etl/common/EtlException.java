@@ -31,6 +31,14 @@ public class EtlException extends RuntimeException {
     return new EtlException(ExitCode.USAGE, message, cause);
   }
 
+  /**
+   * A service the job needs (e.g. PostgreSQL) cannot be reached or dropped the connection (exit
+   * 1): an infrastructure fault that a retry may fix, reported as one line without a stack trace.
+   */
+  public static EtlException unavailable(String message, Throwable cause) {
+    return new EtlException(ExitCode.FAILURE, message, cause);
+  }
+
   /** A quality rule or gate with action {@code fail} tripped (exit 3). */
   public static EtlException qualityGate(String message) {
     return new EtlException(ExitCode.QUALITY_GATE, message);
