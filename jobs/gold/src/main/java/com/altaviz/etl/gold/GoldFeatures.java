@@ -1,0 +1,94 @@
+package com.altaviz.etl.gold;
+
+import com.altaviz.etl.common.config.ThresholdsConfig;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.functions;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Silver readings → gold feature rows (DESIGN §6 Gold), with no I/O: shuffle by compressor so
+ * each compressor's history sits in one partition (the job scales out by compressor), then one
+ * {@link FeaturePass} per partition; compressor metadata and maintenance events ride along as
+ * broadcast variables (a map-side broadcast join).
+ */
+public final class GoldFeatures {
+  private GoldFeatures() {}
+
+  /** Rows read and rows emitted, counted by the tasks. */
+  public record Counters(LongAccumulator rowsIn, LongAccumulator rowsOut) {
+    public static Counters register(SparkSession spark) {
+      return new Counters(
+          spark.sparkContext().longAccumulator("gold rows in"),
+          spark.sparkContext().longAccumulator("gold rows out"));
+    }
+  }
+
+  /**
+   * Computes gold rows for readings in {@code range.output()} from {@code silver} (which should
+   * already be limited to {@code range.read()}: the warm-up rows feed the windows only).
+   *
+   * @param metadata bronze/compressor_metadata (compressor_id, model, horsepower, station_id)
+   * @param maintenance bronze/maintenance_logs (compressor_id, performed_at)
+   */
+  public static Dataset<Row> compute(
+      Dataset<Row> silver,
+      Dataset<Row> metadata,
+      Dataset<Row> maintenance,
+      ThresholdsConfig thresholds,
+      GoldRange range,
+      String runId,
+      Counters counters) {
+    SparkSession spark = silver.sparkSession();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    CompressorCatalog catalog = CompressorCatalog.collect(metadata);
+    MaintenanceHistory history = collectMaintenance(maintenance);
+    FeaturePass pass =
+        new FeaturePass(
+            jsc.broadcast(catalog),
+            jsc.broadcast(history),
+            new StatusFlags(thresholds),
+            range.outputStartMicros(),
+            range.outputEndMicros(),
+            runId,
+            counters.rowsIn(),
+            counters.rowsOut());
+    List<Column> columns = new ArrayList<>();
+    for (String c : GoldSchema.INPUT_COLUMNS) {
+      columns.add(functions.col(c));
+    }
+    JavaRDD<InternalRow> partitions =
+        silver
+            .select(columns.toArray(new Column[0]))
+            .repartition(functions.col("compressor_id"))
+            .queryExecution()
+            .toRdd()
+            .toJavaRDD();
+    // internal rows in, internal rows out: no Row conversion on either side
+    return spark.internalCreateDataFrame(
+        partitions.mapPartitions(pass).rdd(), GoldSchema.OUTPUT, false);
+  }
+
+  /** Collects (compressor, event time) pairs; events with no time or compressor are ignored. */
+  static MaintenanceHistory collectMaintenance(Dataset<Row> maintenance) {
+    List<Row> rows =
+        maintenance
+            .selectExpr("compressor_id", "unix_micros(performed_at)")
+            .where("compressor_id IS NOT NULL AND performed_at IS NOT NULL")
+            .collectAsList();
+    List<String> ids = new ArrayList<>(rows.size());
+    List<Long> times = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      ids.add(r.getString(0));
+      times.add(r.getLong(1));
+    }
+    return MaintenanceHistory.of(ids, times);
+  }
+}
