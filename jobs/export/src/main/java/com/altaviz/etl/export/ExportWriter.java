@@ -1,0 +1,323 @@
+package com.altaviz.etl.export;
+
+import com.altaviz.etl.common.EtlException;
+import com.altaviz.etl.common.StageLog;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Writes an {@link ExportBatch} in ONE transaction: per table, COPY into a temporary staging
+ * table and INSERT … ON CONFLICT on the natural key (never TRUNCATE); aggregate buckets and alert
+ * episodes that this run recomputed but that gold no longer has are removed. Any failure rolls
+ * everything back, so PostgreSQL shows either the previous or the new state of a run (DESIGN §9).
+ */
+public final class ExportWriter {
+  /** What one table received. */
+  public record TableCounts(String table, long staged, long inserted, long updated, long removed) {
+    public long written() {
+      return inserted + updated + removed;
+    }
+  }
+
+  /** Per-table counts and the gold readings behind the aggregates. */
+  public record Summary(List<TableCounts> tables, long readings) {
+    public long rowsWritten() {
+      return tables.stream().mapToLong(TableCounts::written).sum();
+    }
+  }
+
+  // Export runs of the same database queue up instead of interleaving their upserts and
+  // stale-row removals (Airflow may run two intervals at once).
+  private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtext('altaviz-export'))";
+
+  private final PgSettings pg;
+  private final StageLog log;
+  private final ExportFailpoint failpoint;
+
+  public ExportWriter(PgSettings pg, StageLog log, ExportFailpoint failpoint) {
+    this.pg = pg;
+    this.log = log;
+    this.failpoint = failpoint;
+  }
+
+  public Summary write(ExportBatch b) {
+    Connection conn = PgConnections.open(pg);
+    boolean committed = false;
+    try {
+      conn.setAutoCommit(false);
+      try (Statement s = conn.createStatement()) {
+        s.execute(LOCK);
+      }
+      List<TableCounts> counts = new ArrayList<>();
+      counts.add(load(conn, ExportTables.STATIONS, rows(b.stations(), ExportTables.STATIONS)));
+      counts.add(
+          load(
+              conn,
+              ExportTables.COMPRESSOR_METADATA,
+              rows(b.compressorMetadata(), ExportTables.COMPRESSOR_METADATA)));
+      counts.add(
+          load(
+              conn,
+              ExportTables.MAINTENANCE_EVENTS,
+              rows(b.maintenanceEvents(), ExportTables.MAINTENANCE_EVENTS)));
+      AggregateRows agg = new AggregateRows(rows(b.aggregates(), ExportTables.SENSOR_READINGS_AGG));
+      counts.add(loadAggregates(conn, b, agg));
+      counts.add(loadAlerts(conn, b));
+      counts.add(
+          load(
+              conn,
+              ExportTables.DATA_QUALITY_METRICS,
+              b.qualityMetrics() == null
+                  ? Collections.emptyIterator()
+                  : rows(b.qualityMetrics(), ExportTables.DATA_QUALITY_METRICS)));
+      counts.add(
+          load(
+              conn,
+              ExportTables.PIPELINE_RUNS,
+              b.pipelineRuns() == null
+                  ? Collections.emptyIterator()
+                  : rows(b.pipelineRuns(), ExportTables.PIPELINE_RUNS)));
+      conn.commit();
+      committed = true;
+      return new Summary(List.copyOf(counts), agg.readings);
+    } catch (SQLException e) {
+      EtlException lost = PgConnections.connectionFailure(pg, e, "write to");
+      if (lost != null) {
+        throw new EtlException(
+            lost.exitCode(), lost.getMessage() + " (nothing was committed)", e);
+      }
+      throw new IllegalStateException("export transaction failed: " + e.getMessage(), e);
+    } finally {
+      if (!committed) {
+        rollbackQuietly(conn);
+      }
+      closeQuietly(conn);
+    }
+  }
+
+  private TableCounts load(Connection conn, PgTable t, Iterator<Object[]> rows)
+      throws SQLException {
+    long t0 = System.nanoTime();
+    TableLoader loader = new TableLoader(conn, t);
+    long staged = loader.stage(rows);
+    TableLoader.Upserted u = loader.upsert();
+    return done(conn, t, new TableCounts(t.name(), staged, u.inserted(), u.updated(), 0), t0);
+  }
+
+  private TableCounts done(Connection conn, PgTable t, TableCounts c, long t0)
+      throws SQLException {
+    log.info(
+        "  {}: {} staged -> {} inserted, {} updated, {} unchanged, {} removed [{}]",
+        t.name(),
+        StageLog.count(c.staged()),
+        StageLog.count(c.inserted()),
+        StageLog.count(c.updated()),
+        StageLog.count(c.staged() - c.inserted() - c.updated()),
+        StageLog.count(c.removed()),
+        StageLog.seconds(System.nanoTime() - t0));
+    failpoint.after(t, conn);
+    return c;
+  }
+
+  /**
+   * Upserts the buckets, then deletes buckets of the recomputed range that gold no longer has
+   * (the same replace-the-range contract as silver's and gold's replaceWhere).
+   */
+  private TableCounts loadAggregates(Connection conn, ExportBatch b, AggregateRows agg)
+      throws SQLException {
+    long t0 = System.nanoTime();
+    PgTable t = ExportTables.SENSOR_READINGS_AGG;
+    TableLoader loader = new TableLoader(conn, t);
+    long staged = loader.stage(agg);
+    if (staged == 0) {
+      throw EtlException.badInput(
+          "gold has no readings to export in "
+              + (b.aggregationFrom() == null
+                  ? "any interval"
+                  : "[" + b.aggregationFrom() + ", " + b.aggregationTo() + ")")
+              + "; run the gold stage for this interval first",
+          null);
+    }
+    TableLoader.Upserted u = loader.upsert();
+    Instant from = b.aggregationFrom() != null ? b.aggregationFrom() : agg.firstDay;
+    Instant to = b.aggregationTo() != null ? b.aggregationTo() : agg.lastDay.plus(Duration.ofDays(1));
+    long removed;
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "DELETE FROM " + t.name() + " t WHERE t.agg_timestamp >= ? AND t.agg_timestamp < ?"
+                + " AND NOT EXISTS (SELECT 1 FROM " + t.staging() + " s WHERE "
+                + t.keyMatch("s", "t") + ")")) {
+      ps.setObject(1, utc(from), Types.TIMESTAMP_WITH_TIMEZONE);
+      ps.setObject(2, utc(to), Types.TIMESTAMP_WITH_TIMEZONE);
+      removed = ps.executeUpdate();
+    }
+    return done(conn, t, new TableCounts(t.name(), staged, u.inserted(), u.updated(), removed), t0);
+  }
+
+  /**
+   * Upserts the episodes, then handles episodes of the recomputed spans that gold no longer
+   * defines (a late reading moved a start, a re-run removed a spike): deleted, unless an operator
+   * already acknowledged, resolved or annotated them — those are kept, flagged superseded.
+   */
+  private TableCounts loadAlerts(Connection conn, ExportBatch b) throws SQLException {
+    long t0 = System.nanoTime();
+    PgTable t = ExportTables.ALERT_HISTORY;
+    TableLoader loader = new TableLoader(conn, t);
+    long staged = loader.stage(b.alertRows().iterator());
+    TableLoader.Upserted u = loader.upsert();
+
+    // The started_at spans that keys re-read beyond the default window were computed for.
+    PgTable spans =
+        new PgTable(
+            "alert_spans",
+            List.of("compressor_id", "sensor", "span_from", "span_to"),
+            List.of("compressor_id", "sensor"),
+            null);
+    try (Statement s = conn.createStatement()) {
+      s.execute(
+          "CREATE TEMP TABLE stg_alert_spans (compressor_id text, sensor text,"
+              + " span_from timestamptz, span_to timestamptz) ON COMMIT DROP");
+    }
+    List<Object[]> spanRows = new ArrayList<>();
+    for (EpisodeSearch.Span sp : b.episodes().spans()) {
+      spanRows.add(new Object[] {sp.compressorId(), sp.sensor(), sp.from(), sp.to()});
+    }
+    new TableLoader(conn, spans).copyInto(spanRows.iterator());
+
+    long removed;
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "WITH stale AS ("
+                + " SELECT a.alert_id,"
+                + " (a.acknowledged OR a.resolved OR a.notes IS NOT NULL) AS worked_on"
+                + " FROM alert_history a"
+                + " LEFT JOIN stg_alert_spans p"
+                + " ON p.compressor_id = a.compressor_id AND p.sensor = a.sensor"
+                + " WHERE a.started_at >= COALESCE(p.span_from, ?::timestamptz, '-infinity')"
+                + " AND a.started_at < COALESCE(p.span_to, ?::timestamptz, 'infinity')"
+                + " AND NOT EXISTS (SELECT 1 FROM " + t.staging() + " n WHERE "
+                + t.keyMatch("n", "a") + ")),"
+                + " removed AS (DELETE FROM alert_history d USING stale"
+                + " WHERE d.alert_id = stale.alert_id AND NOT stale.worked_on RETURNING 1),"
+                + " flagged AS (UPDATE alert_history f SET superseded = true FROM stale"
+                + " WHERE f.alert_id = stale.alert_id AND stale.worked_on AND NOT f.superseded"
+                + " RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM removed), (SELECT count(*) FROM flagged)")) {
+      ps.setObject(1, utc(b.episodes().defaultFrom()), Types.TIMESTAMP_WITH_TIMEZONE);
+      ps.setObject(2, utc(b.episodes().defaultTo()), Types.TIMESTAMP_WITH_TIMEZONE);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        removed = rs.getLong(1) + rs.getLong(2);
+        if (rs.getLong(2) > 0) {
+          log.warn(
+              "  alert_history: {} episodes no longer in gold were kept as superseded because"
+                  + " operators worked on them",
+              rs.getLong(2));
+        }
+      }
+    }
+    return done(conn, t, new TableCounts(t.name(), staged, u.inserted(), u.updated(), removed), t0);
+  }
+
+  /** Streams a Spark plan's rows (driver-side, partition by partition) in the table's order. */
+  static Iterator<Object[]> rows(Dataset<Row> df, PgTable t) {
+    if (!Arrays.asList(df.columns()).equals(t.columns())) {
+      throw new IllegalStateException(
+          t.name() + ": columns " + Arrays.toString(df.columns()) + " != " + t.columns());
+    }
+    // toLocalIterator holds one partition at a time on the driver: a day of aggregates at 4,500
+    // compressors (~140k rows) or a week (~1M) streams through in bounded memory.
+    Iterator<Row> it = df.toLocalIterator();
+    int width = t.columns().size();
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Object[] next() {
+        Row r = it.next();
+        Object[] v = new Object[width];
+        for (int i = 0; i < width; i++) {
+          v[i] = r.get(i);
+        }
+        return v;
+      }
+    };
+  }
+
+  /** Aggregate rows on their way to COPY, noting the readings and days they cover. */
+  private static final class AggregateRows implements Iterator<Object[]> {
+    private static final int WINDOW_TYPE =
+        ExportTables.SENSOR_READINGS_AGG.columns().indexOf("window_type");
+    private static final int BUCKET =
+        ExportTables.SENSOR_READINGS_AGG.columns().indexOf("agg_timestamp");
+    private static final int COUNT =
+        ExportTables.SENSOR_READINGS_AGG.columns().indexOf("reading_count");
+
+    private final Iterator<Object[]> rows;
+    long readings;
+    Instant firstDay;
+    Instant lastDay;
+
+    AggregateRows(Iterator<Object[]> rows) {
+      this.rows = rows;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return rows.hasNext();
+    }
+
+    @Override
+    public Object[] next() {
+      Object[] r = rows.next();
+      if ("24hr".equals(r[WINDOW_TYPE])) {
+        readings += ((Number) r[COUNT]).longValue();
+        Instant day = ((Timestamp) r[BUCKET]).toInstant();
+        firstDay = firstDay == null || day.isBefore(firstDay) ? day : firstDay;
+        lastDay = lastDay == null || day.isAfter(lastDay) ? day : lastDay;
+      }
+      return r;
+    }
+  }
+
+  private static OffsetDateTime utc(Instant i) {
+    return i == null ? null : i.atOffset(ZoneOffset.UTC);
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      if (!c.isClosed()) {
+        c.rollback();
+      }
+    } catch (SQLException ignored) {
+      // the connection is gone: the server has rolled the transaction back already
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // nothing left to release
+    }
+  }
+}

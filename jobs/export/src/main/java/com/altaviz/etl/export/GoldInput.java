@@ -1,0 +1,55 @@
+package com.altaviz.etl.export;
+
+import com.altaviz.etl.common.Schemas;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+
+/** The gold columns the export uses, and time slices of gold that prune its date partitions. */
+public final class GoldInput {
+  /** Gold columns the export reads (CONTRACTS.md, gold/sensor_features). */
+  public static final List<String> COLUMNS;
+
+  static {
+    List<String> c = new ArrayList<>(List.of("compressor_id", "timestamp"));
+    c.addAll(Schemas.SENSOR_COLUMNS);
+    c.add("date");
+    COLUMNS = List.copyOf(c);
+  }
+
+  private GoldInput() {}
+
+  /** Checks the contract columns are there (a clear exit-2 error instead of an analysis trace). */
+  public static Dataset<Row> project(Dataset<Row> gold, String path) {
+    InputColumns.require(gold.columns(), COLUMNS, path);
+    return gold.select(COLUMNS.stream().map(functions::col).toArray(Column[]::new));
+  }
+
+  /**
+   * Rows with {@code from <= timestamp < to} (null = unbounded). The extra predicate on the
+   * {@code date} partition column lets Delta skip whole days; Spark does not derive it from the
+   * timestamp predicate by itself.
+   */
+  public static Dataset<Row> slice(Dataset<Row> gold, Instant from, Instant to) {
+    Column keep = functions.lit(true);
+    if (from != null) {
+      keep = keep.and(functions.col("date").geq(functions.lit(day(from))))
+          .and(functions.col("timestamp").geq(functions.lit(from)));
+    }
+    if (to != null) {
+      keep = keep.and(functions.col("date").leq(functions.lit(day(to))))
+          .and(functions.col("timestamp").lt(functions.lit(to)));
+    }
+    return gold.where(keep);
+  }
+
+  private static LocalDate day(Instant i) {
+    return LocalDate.ofInstant(i, ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,51 @@
+package com.altaviz.etl.export;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Rows of the lake's ops tables that an export run mirrors into PostgreSQL: those of its own run
+ * id and those whose interval overlaps the export range (all of them in single-batch mode, and
+ * always the rows of single-batch runs, whose interval is null). A retried stage run may have
+ * written a key twice; the latest row wins.
+ */
+public final class OpsMirror {
+  private OpsMirror() {}
+
+  public static Dataset<Row> qualityMetrics(Dataset<Row> metrics, String runId, ExportRange range) {
+    InputColumns.require(
+        metrics.columns(), ExportTables.DATA_QUALITY_METRICS.columns(), "ops/quality_metrics");
+    return latest(relevant(metrics, runId, range), ExportTables.DATA_QUALITY_METRICS, "computed_at");
+  }
+
+  public static Dataset<Row> pipelineRuns(Dataset<Row> ledger, String runId, ExportRange range) {
+    InputColumns.require(ledger.columns(), ExportTables.PIPELINE_RUNS.columns(), "ops/pipeline_runs");
+    return latest(relevant(ledger, runId, range), ExportTables.PIPELINE_RUNS, "finished_at");
+  }
+
+  static Dataset<Row> relevant(Dataset<Row> df, String runId, ExportRange range) {
+    if (range.isAll()) {
+      return df;
+    }
+    Column overlaps =
+        coalesce(col("interval_start").lt(lit(range.to())), lit(true))
+            .and(coalesce(col("interval_end").gt(lit(range.from())), lit(true)));
+    return df.where(col("run_id").equalTo(runId).or(overlaps));
+  }
+
+  private static Dataset<Row> latest(Dataset<Row> df, PgTable table, String newest) {
+    Column[] key = table.key().stream().map(c -> col(c)).toArray(Column[]::new);
+    Column[] out = table.columns().stream().map(c -> col(c)).toArray(Column[]::new);
+    return df.withColumn(
+            "_rank", row_number().over(Window.partitionBy(key).orderBy(col(newest).desc())))
+        .where(col("_rank").equalTo(1))
+        .select(out);
+  }
+}

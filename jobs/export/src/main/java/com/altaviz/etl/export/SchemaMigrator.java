@@ -1,0 +1,58 @@
+package com.altaviz.etl.export;
+
+import com.altaviz.etl.common.EtlException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * Applies the migrations of {@code sql/} (packaged into the jar as {@code db/migration}) with
+ * Flyway. Against an up-to-date database it applies nothing.
+ */
+public final class SchemaMigrator {
+  /** Schema version after the run and how many migrations this run applied. */
+  public record Result(String version, int applied) {
+    @Override
+    public String toString() {
+      return "schema at version " + version + " (" + applied + " migration"
+          + (applied == 1 ? "" : "s") + " applied)";
+    }
+  }
+
+  private SchemaMigrator() {}
+
+  public static Result migrate(PgSettings pg) {
+    // A plain connection first: an unreachable server then fails with our one-line message
+    // rather than Flyway's multi-line one.
+    try (Connection c = PgConnections.open(pg)) {
+      c.isValid(5);
+    } catch (SQLException e) {
+      throw PgConnections.translate(pg, e, "connect to");
+    }
+    Flyway flyway =
+        Flyway.configure(SchemaMigrator.class.getClassLoader())
+            .dataSource(pg.dataSource())
+            .locations("classpath:db/migration")
+            // a jar without its migrations must fail loudly, not report "0 applied"
+            .failOnMissingLocations(true)
+            .validateMigrationNaming(true)
+            // our SQL has no ${...} placeholders; never rewrite it
+            .placeholderReplacement(false)
+            .load();
+    try {
+      MigrateResult r = flyway.migrate();
+      MigrationInfo current = flyway.info().current();
+      String version = current == null ? "none" : current.getVersion().getVersion();
+      return new Result(version, r.migrationsExecuted);
+    } catch (FlywayException e) {
+      EtlException conn = PgConnections.connectionFailure(pg, e, "migrate");
+      if (conn != null) {
+        throw conn;
+      }
+      throw e;
+    }
+  }
+}

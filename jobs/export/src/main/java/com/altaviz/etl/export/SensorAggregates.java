@@ -1,0 +1,107 @@
+package com.altaviz.etl.export;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.stddev_samp;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.timestamp_seconds;
+
+import com.altaviz.etl.common.Schemas;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Gold readings → {@code sensor_readings_agg} rows: per compressor and UTC-aligned bucket of 1
+ * hour, 4 hours (00:00, 04:00, …) and 1 day, the mean, sample std, min and max of each sensor
+ * (nulls ignored), the readings received and the readings missing against the 10-minute cadence.
+ */
+public final class SensorAggregates {
+  /** Readings arrive every 10 minutes (DESIGN §1); a bucket of W seconds expects W / 600. */
+  static final long CADENCE_SECONDS = 600;
+
+  /** Window types and their bucket lengths in seconds. */
+  enum Bucket {
+    HOUR("1hr", 3_600),
+    FOUR_HOURS("4hr", 14_400),
+    DAY("24hr", 86_400);
+
+    final String windowType;
+    final long seconds;
+
+    Bucket(String windowType, long seconds) {
+      this.windowType = windowType;
+      this.seconds = seconds;
+    }
+  }
+
+  private static final String[] STATS = {"mean", "std", "min", "max"};
+
+  private SensorAggregates() {}
+
+  /** The {@code sensor_readings_agg} columns in table order, minus run_id. */
+  public static List<String> columns() {
+    List<String> c = new ArrayList<>(List.of("compressor_id", "window_type", "agg_timestamp"));
+    for (String s : Schemas.SENSOR_COLUMNS) {
+      for (String stat : STATS) {
+        c.add(s + "_" + stat);
+      }
+    }
+    c.add("reading_count");
+    c.add("missing_readings");
+    return c;
+  }
+
+  /**
+   * One pass over the readings: each reading is exploded into its three buckets and a single
+   * aggregation computes all window types (one scan, one shuffle).
+   */
+  public static Dataset<Row> compute(Dataset<Row> readings) {
+    List<Column> buckets = new ArrayList<>();
+    for (Bucket b : Bucket.values()) {
+      buckets.add(struct(lit(b.windowType).as("window_type"), lit(b.seconds).as("seconds")));
+    }
+    List<Column> cols = new ArrayList<>(List.of(col("compressor_id"), col("timestamp")));
+    Schemas.SENSOR_COLUMNS.forEach(s -> cols.add(col(s)));
+    cols.add(explode(array(buckets.toArray(Column[]::new))).as("b"));
+
+    // Epoch arithmetic, not date_trunc: bucket edges are UTC whatever the session time zone.
+    Column bucketStart =
+        timestamp_seconds(
+            floor(col("timestamp").cast("long").divide(col("b.seconds"))).multiply(col("b.seconds")));
+
+    List<Column> aggs = new ArrayList<>();
+    for (String s : Schemas.SENSOR_COLUMNS) {
+      aggs.add(avg(s).as(s + "_mean"));
+      aggs.add(stddev_samp(s).as(s + "_std"));
+      aggs.add(min(s).as(s + "_min"));
+      aggs.add(max(s).as(s + "_max"));
+    }
+    aggs.add(count(lit(1)).as("reading_count"));
+
+    Dataset<Row> grouped =
+        readings
+            .select(cols.toArray(Column[]::new))
+            .withColumn("window_type", col("b.window_type"))
+            .withColumn("agg_timestamp", bucketStart)
+            .withColumn("bucket_seconds", col("b.seconds"))
+            .groupBy("compressor_id", "window_type", "agg_timestamp", "bucket_seconds")
+            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+
+    Column expected = col("bucket_seconds").divide(CADENCE_SECONDS).cast("int");
+    return grouped
+        .withColumn("reading_count", col("reading_count").cast("int"))
+        .withColumn("missing_readings", greatest(expected.minus(col("reading_count")), lit(0)))
+        .select(columns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
+  }
+}

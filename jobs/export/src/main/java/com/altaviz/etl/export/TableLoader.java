@@ -1,0 +1,99 @@
+package com.altaviz.etl.export;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Iterator;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.PGCopyOutputStream;
+
+/** Bulk-loads one table's rows: COPY into a temporary staging table, then upsert from it. */
+final class TableLoader {
+  /** Rows written to the target: inserted (new key) and updated (changed values). */
+  record Upserted(long inserted, long updated) {}
+
+  private static final int FLUSH_CHARS = 1 << 16;
+
+  private final Connection conn;
+  private final PgTable table;
+
+  TableLoader(Connection conn, PgTable table) {
+    this.conn = conn;
+    this.table = table;
+  }
+
+  /** Creates the staging table and streams {@code rows} into it; returns the row count. */
+  long stage(Iterator<Object[]> rows) throws SQLException {
+    try (Statement s = conn.createStatement()) {
+      s.execute(table.createStaging());
+    }
+    long n = copyInto(rows);
+    try (Statement s = conn.createStatement()) {
+      // temp tables are never auto-analyzed; the upsert and the anti-joins need row estimates
+      s.execute("ANALYZE " + table.staging());
+    }
+    return n;
+  }
+
+  /** COPY {@code rows} into the (existing) staging table. */
+  long copyInto(Iterator<Object[]> rows) throws SQLException {
+    PGConnection pg = conn.unwrap(PGConnection.class);
+    PGCopyOutputStream copy = new PGCopyOutputStream(pg, table.copy());
+    long n = 0;
+    try {
+      Writer w = new OutputStreamWriter(copy, StandardCharsets.UTF_8);
+      StringBuilder buf = new StringBuilder(FLUSH_CHARS + 1024);
+      while (rows.hasNext()) {
+        CopyRows.appendLine(buf, rows.next());
+        n++;
+        if (buf.length() >= FLUSH_CHARS) {
+          w.write(buf.toString());
+          buf.setLength(0);
+        }
+      }
+      w.write(buf.toString());
+      w.flush();
+      copy.endCopy();
+    } catch (IOException e) {
+      throw asSql(e);
+    } finally {
+      if (copy.isActive()) {
+        try {
+          copy.cancelCopy();
+        } catch (SQLException ignored) {
+          // the transaction fails anyway; the original error is the one to report
+        }
+      }
+    }
+    return n;
+  }
+
+  Upserted upsert() throws SQLException {
+    long inserted = 0;
+    long updated = 0;
+    try (Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery(table.upsert())) {
+      while (rs.next()) {
+        if (rs.getBoolean(1)) {
+          inserted++;
+        } else {
+          updated++;
+        }
+      }
+    }
+    return new Upserted(inserted, updated);
+  }
+
+  /** PGCopyOutputStream reports server errors as IOExceptions wrapping the SQLException. */
+  private static SQLException asSql(IOException e) {
+    if (e.getCause() instanceof SQLException sql) {
+      return sql;
+    }
+    return new SQLException("COPY failed: " + e.getMessage(), "08006", e);
+  }
+}

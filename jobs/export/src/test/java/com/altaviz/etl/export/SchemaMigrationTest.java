@@ -1,0 +1,136 @@
+package com.altaviz.etl.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The migrations in sql/ against a real, empty PostgreSQL database. */
+class SchemaMigrationTest {
+  private PgTestDatabase db;
+
+  @BeforeEach
+  void createDatabase() {
+    db = PgTestDatabase.create();
+  }
+
+  @AfterEach
+  void dropDatabase() {
+    db.close();
+  }
+
+  @Test
+  void appliesOnAnEmptyDatabaseAndIsANoOpTheSecondTime() {
+    SchemaMigrator.Result first = SchemaMigrator.migrate(db.settings());
+    assertThat(first).isEqualTo(new SchemaMigrator.Result("2", 2));
+
+    List<String> history = db.rows(
+        "SELECT version, script, success FROM flyway_schema_history ORDER BY installed_rank");
+    assertThat(history)
+        .containsExactly("1|V1__baseline.sql|t", "2|V2__dashboard_views.sql|t");
+    List<String> objectsBefore = objects();
+
+    SchemaMigrator.Result second = SchemaMigrator.migrate(db.settings());
+    assertThat(second).isEqualTo(new SchemaMigrator.Result("2", 0));
+    assertThat(db.count("flyway_schema_history")).isEqualTo(2);
+    assertThat(objects()).isEqualTo(objectsBefore);
+  }
+
+  @Test
+  void createsTheTablesViewsAndRolesOfTheContract() {
+    SchemaMigrator.migrate(db.settings());
+    assertThat(objects())
+        .containsExactly(
+            "alert_history|r|altaviz_writer",
+            "compressor_metadata|r|altaviz_writer",
+            "data_quality_metrics|r|altaviz_writer",
+            "maintenance_events|r|altaviz_writer",
+            "pipeline_notifications|r|altaviz_writer",
+            "pipeline_runs|r|altaviz_writer",
+            "sensor_readings_agg|r|altaviz_writer",
+            "stations|r|altaviz_writer",
+            "v_active_alerts|v|altaviz_writer",
+            "v_fleet_health_summary|v|altaviz_writer",
+            "v_latest_readings|v|altaviz_writer");
+    assertThat(db.rows(
+            "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE 'altaviz_%'"
+                + " ORDER BY rolname"))
+        .containsExactly("altaviz_reader|f", "altaviz_writer|f");
+    // the read-only role reads every table and view and writes nothing
+    for (String rel : List.of("alert_history", "sensor_readings_agg", "v_fleet_health_summary",
+        "v_active_alerts", "v_latest_readings", "pipeline_notifications")) {
+      assertThat(db.rows("SELECT has_table_privilege('altaviz_reader', '" + rel + "', 'SELECT'),"
+              + " has_table_privilege('altaviz_reader', '" + rel + "', 'INSERT'),"
+              + " has_table_privilege('altaviz_reader', '" + rel + "', 'UPDATE')"))
+          .as(rel)
+          .containsExactly("t|f|f");
+    }
+    assertThat(db.rows("SELECT has_table_privilege('altaviz_writer', 'alert_history', 'INSERT')"))
+        .containsExactly("t");
+  }
+
+  @Test
+  void theDashboardIndexesExist() {
+    SchemaMigrator.migrate(db.settings());
+    assertThat(db.rows("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'"
+            + " ORDER BY indexname"))
+        .contains(
+            "sensor_readings_agg_pkey",
+            "sensor_readings_agg_window_time_idx",
+            "alert_history_episode_key",
+            "alert_history_unresolved_idx",
+            "data_quality_metrics_pkey",
+            "pipeline_runs_pkey",
+            "pipeline_notifications_created_idx");
+  }
+
+  @Test
+  void fleetHealthRanksCriticalAboveWarningAboveHealthyNotAlphabetically() {
+    SchemaMigrator.migrate(db.settings());
+    db.execute("INSERT INTO compressor_metadata (compressor_id, station_id, run_id) VALUES"
+        + " ('COMP-001', 'S1', 'r'), ('COMP-002', 'S1', 'r'), ('COMP-003', 'S1', 'r')");
+    db.execute("INSERT INTO alert_history (compressor_id, sensor, started_at, last_abnormal_at,"
+        + " severity, peak_value, peak_at, threshold_value, abnormal_readings, message, run_id)"
+        + " VALUES ('COMP-001', 'vibration_mms', '2024-02-01 00:00Z', '2024-02-01 00:00Z',"
+        + " 'warning', 6.5, '2024-02-01 00:00Z', 6.0, 1, 'w', 'r'),"
+        + " ('COMP-003', 'vibration_mms', '2024-02-01 00:00Z', '2024-02-01 00:00Z',"
+        + " 'critical', 8.5, '2024-02-01 00:00Z', 8.0, 1, 'c', 'r')");
+    assertThat(db.rows("SELECT compressor_id, health_status, health_rank, active_alerts"
+            + " FROM v_fleet_health_summary"))
+        .containsExactly("COMP-003|critical|2|1", "COMP-001|warning|1|1", "COMP-002|healthy|0|0");
+    assertThat(db.rows("SELECT compressor_id, severity, severity_rank FROM v_active_alerts"))
+        .containsExactly("COMP-003|critical|2", "COMP-001|warning|1");
+
+    // an operator resolves the critical alert: the compressor is healthy again
+    db.execute("UPDATE alert_history SET resolved = true WHERE compressor_id = 'COMP-003'");
+    assertThat(db.rows("SELECT compressor_id, health_status FROM v_fleet_health_summary"))
+        .containsExactly("COMP-001|warning", "COMP-002|healthy", "COMP-003|healthy");
+  }
+
+  @Test
+  void alertHistoryRejectsANullOrEmptyMessage() {
+    SchemaMigrator.migrate(db.settings());
+    String insert = "INSERT INTO alert_history (compressor_id, sensor, started_at,"
+        + " last_abnormal_at, severity, peak_value, peak_at, threshold_value, abnormal_readings,"
+        + " message, run_id) VALUES ('COMP-001', 'vibration_mms', '2024-02-01 00:00Z',"
+        + " '2024-02-01 00:00Z', 'warning', 6.5, '2024-02-01 00:00Z', 6.0, 1, %s, 'r')";
+    assertThatThrownBy(() -> db.execute(String.format(insert, "NULL")))
+        .rootCause()
+        .hasMessageContaining("null value in column \"message\"");
+    assertThatThrownBy(() -> db.execute(String.format(insert, "''")))
+        .rootCause()
+        .hasMessageContaining("violates check constraint \"alert_history_message_check\"");
+    assertThat(db.count("alert_history")).isZero();
+  }
+
+  /** Tables and views of the public schema: name|kind|owner. */
+  private List<String> objects() {
+    return db.rows("SELECT c.relname, c.relkind, pg_get_userbyid(c.relowner) FROM pg_class c"
+        + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'"
+        + " AND c.relkind IN ('r', 'v') AND c.relname <> 'flyway_schema_history'"
+        + " ORDER BY c.relname");
+  }
+}
