@@ -1,0 +1,48 @@
+package com.altaviz.etl.bronze;
+
+import com.altaviz.etl.common.Schemas;
+import io.delta.tables.DeltaTable;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** Schemas and creation of the bronze Delta tables (CONTRACTS.md, bronze). */
+public final class BronzeTables {
+  private BronzeTables() {}
+
+  public static final String LANDING_DATE = "_landing_date";
+  /** Delivery identity of the source file (with {@code _source_file}): how bronze skips files. */
+  public static final String SOURCE_SIZE = "_source_size";
+
+  public static final String SOURCE_MODIFIED_AT = "_source_modified_at";
+
+  /** bronze/sensor_readings: the nine raw columns, lineage, and the source file's identity. */
+  public static final StructType SENSOR_READINGS =
+      Schemas.RAW_SENSOR_READINGS
+          .add(Schemas.INGESTED_AT, DataTypes.TimestampType)
+          .add(Schemas.SOURCE_FILE, DataTypes.StringType)
+          .add(Schemas.RUN_ID, DataTypes.StringType)
+          .add(LANDING_DATE, DataTypes.DateType)
+          .add(SOURCE_SIZE, DataTypes.LongType)
+          .add(SOURCE_MODIFIED_AT, DataTypes.TimestampType);
+
+  /** A dimension CSV schema plus the lineage columns bronze adds. */
+  public static StructType dimension(StructType csv) {
+    return csv.add(Schemas.INGESTED_AT, DataTypes.TimestampType)
+        .add(Schemas.SOURCE_FILE, DataTypes.StringType)
+        .add(Schemas.RUN_ID, DataTypes.StringType);
+  }
+
+  /**
+   * Creates bronze/sensor_readings if missing: partitioned by landing date and append-only, so
+   * Delta itself refuses any update or delete of the audit trail.
+   */
+  public static void createSensorReadings(SparkSession spark, String path) {
+    DeltaTable.createIfNotExists(spark)
+        .location(path)
+        .addColumns(SENSOR_READINGS)
+        .partitionedBy(LANDING_DATE)
+        .property("delta.appendOnly", "true")
+        .execute();
+  }
+}

@@ -1,0 +1,300 @@
+package com.altaviz.etl.bronze;
+
+import static com.altaviz.etl.bronze.RawFixtures.reading;
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.altaviz.etl.common.DeltaIo;
+import com.altaviz.etl.common.JobLauncher;
+import com.altaviz.etl.common.Schemas;
+import com.altaviz.etl.common.SparkTestBase;
+import io.delta.tables.DeltaTable;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bronze job end to end on a @TempDir landing zone and lake, through JobLauncher. */
+class BronzeJobTest extends SparkTestBase {
+  @TempDir Path dir;
+  Path raw;
+  Path lake;
+  String stderr;
+
+  @BeforeEach
+  void landing() {
+    raw = dir.resolve("raw");
+    lake = dir.resolve("lake");
+    RawFixtures.parquet(spark, raw, "2024-02-01", "part-00000.parquet", List.of(
+        reading("COMP-001", "2024-02-01T00:00:00Z", 2.0),
+        reading("COMP-001", "2024-02-01T00:10:00Z", 2.1),
+        reading("COMP-002", "2024-02-01T00:00:00Z", 3.0)));
+    // one late reading of Feb 1 that arrived on Feb 2
+    RawFixtures.parquet(spark, raw, "2024-02-02", "part-00000.parquet", List.of(
+        reading("COMP-002", "2024-02-01T23:50:00Z", 3.1),
+        reading("COMP-001", "2024-02-02T00:00:00Z", 2.2)));
+    RawFixtures.dimensions(raw);
+  }
+
+  int bronze(String... extra) {
+    List<String> args = new ArrayList<>(List.of("--raw", raw.toString(), "--lake",
+        lake.toString()));
+    args.addAll(List.of(extra));
+    PrintStream old = System.err;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      return JobLauncher.run(new BronzeJob(), args.toArray(String[]::new));
+    } finally {
+      System.setErr(old);
+      stderr = buf.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  String table() {
+    return lake.resolve("bronze/sensor_readings").toString();
+  }
+
+  long version() {
+    return DeltaIo.latestVersion(spark, table()).orElse(-1);
+  }
+
+  long rows() {
+    return DeltaIo.read(spark, table(), OptionalLong.empty()).count();
+  }
+
+  @Test
+  void ingestsTheLandingFolderOfTheDateWithLineage() {
+    assertThat(bronze("--date", "2024-02-01", "--run-id", "r1")).isZero();
+
+    List<Row> got = DeltaIo.read(spark, table(), OptionalLong.empty())
+        .orderBy("compressor_id", "timestamp").collectAsList();
+    assertThat(got).hasSize(3);
+    Row first = got.get(0);
+    assertThat(first.getString(0)).isEqualTo("COMP-001");
+    assertThat(first.<Timestamp>getAs("timestamp").toInstant())
+        .isEqualTo(Instant.parse("2024-02-01T00:00:00Z"));
+    assertThat(first.<Double>getAs("vibration_mms")).isEqualTo(2.0);
+    assertThat(first.<String>getAs("_run_id")).isEqualTo("r1");
+    assertThat(first.<Date>getAs("_landing_date")).isEqualTo(Date.valueOf("2024-02-01"));
+    Path file = raw.resolve("sensor_readings/date=2024-02-01/part-00000.parquet");
+    assertThat(LandingZone.fromSparkUri(first.getAs("_source_file")))
+        .isEqualTo("file:" + file);
+    assertThat(first.<Long>getAs("_source_size")).isEqualTo(file.toFile().length());
+    assertThat(first.<Timestamp>getAs("_source_modified_at").getTime())
+        .isEqualTo(file.toFile().lastModified());
+    assertThat(got).extracting(r -> r.getAs("_ingested_at")).containsOnly(
+        first.<Timestamp>getAs("_ingested_at"));
+    assertThat(DeltaTable.forPath(spark, table()).detail().select("properties").first()
+        .<String, String>getJavaMap(0)).containsEntry("delta.appendOnly", "true");
+  }
+
+  @Test
+  void runningTwiceForTheSameIntervalAddsNothing() {
+    assertThat(bronze("--date", "2024-02-01", "--run-id", "r1")).isZero();
+    long v = version();
+    long metadataVersion = DeltaIo.latestVersion(spark,
+        lake.resolve("bronze/compressor_metadata").toString()).getAsLong();
+
+    assertThat(bronze("--date", "2024-02-01", "--run-id", "r2")).isZero();
+
+    assertThat(version()).isEqualTo(v);
+    assertThat(rows()).isEqualTo(3);
+    // unchanged dimension CSVs are not rewritten either
+    assertThat(DeltaIo.latestVersion(spark, lake.resolve("bronze/compressor_metadata").toString())
+        .getAsLong()).isEqualTo(metadataVersion);
+    // the ledger still names the bronze version, so silver of run r2 pins to it
+    Row ledger = spark.read().format("delta").load(lake.resolve("ops/pipeline_runs").toString())
+        .where(col("run_id").equalTo("r2")).first();
+    assertThat(ledger.<Long>getAs("output_version")).isEqualTo(v);
+    assertThat(ledger.<Long>getAs("rows_in")).isZero();
+    assertThat(ledger.<Long>getAs("rows_out")).isZero();
+    assertThat(ledger.<String>getAs("status")).isEqualTo("success");
+  }
+
+  @Test
+  void theNextDayPicksUpTheLateReadingByLandingFolder() {
+    assertThat(bronze("--date", "2024-02-01")).isZero();
+    assertThat(bronze("--date", "2024-02-02")).isZero();
+
+    assertThat(rows()).isEqualTo(5);
+    Row late = DeltaIo.read(spark, table(), OptionalLong.empty())
+        .where(col("timestamp").equalTo(Timestamp.from(Instant.parse("2024-02-01T23:50:00Z"))))
+        .first();
+    assertThat(late.<Date>getAs("_landing_date")).isEqualTo(Date.valueOf("2024-02-02"));
+  }
+
+  @Test
+  void allModeIngestsEveryFolderOnce() {
+    assertThat(bronze("--run-id", "all")).isZero();
+    assertThat(rows()).isEqualTo(5);
+    assertThat(bronze("--run-id", "all-again")).isZero();
+    assertThat(rows()).isEqualTo(5);
+    Row ledger = spark.read().format("delta").load(lake.resolve("ops/pipeline_runs").toString())
+        .where(col("run_id").equalTo("all")).first();
+    assertThat(ledger.<Long>getAs("rows_in")).isEqualTo(5);
+    assertThat(ledger.<Long>getAs("rows_out")).isEqualTo(5);
+    assertThat(ledger.<String>getAs("output_table")).isEqualTo(table());
+    assertThat(ledger.<Long>getAs("output_version")).isEqualTo(version());
+  }
+
+  @Test
+  void aChangedReDeliveryIsAppendedAsANewDelivery() {
+    assertThat(bronze("--date", "2024-02-01", "--run-id", "first")).isZero();
+    Path file = RawFixtures.parquet(spark, raw, "2024-02-01", "part-00000.parquet", List.of(
+        reading("COMP-001", "2024-02-01T00:00:00Z", 2.5),
+        reading("COMP-001", "2024-02-01T00:20:00Z", 2.6)));
+    RawFixtures.setModified(file, Instant.now().plusSeconds(60));
+
+    assertThat(bronze("--date", "2024-02-01", "--run-id", "second")).isZero();
+
+    assertThat(rows()).isEqualTo(5);
+    List<Row> byRun = DeltaIo.read(spark, table(), OptionalLong.empty())
+        .groupBy("_run_id").count().orderBy("_run_id").collectAsList();
+    assertThat(byRun).extracting(r -> r.getString(0) + "=" + r.getLong(1))
+        .containsExactly("first=3", "second=2");
+  }
+
+  @Test
+  void aCorruptParquetFileStopsTheRunNamingItAndWritesNothing() throws Exception {
+    assertThat(bronze("--date", "2024-02-01")).isZero();
+    long v = version();
+    RawFixtures.parquet(spark, raw, "2024-02-02", "part-00001.parquet",
+        List.of(reading("COMP-001", "2024-02-02T00:10:00Z", 2.3)));
+    Path bad = raw.resolve("sensor_readings/date=2024-02-02/part-00001.parquet");
+    byte[] bytes = Files.readAllBytes(bad);
+    Files.write(bad, java.util.Arrays.copyOf(bytes, bytes.length / 2)); // footer cut off
+
+    assertThat(bronze("--date", "2024-02-02")).isEqualTo(2);
+
+    assertThat(stderr).contains("altaviz-bronze: error: raw file")
+        .contains("part-00001.parquet is not a readable Parquet file")
+        .doesNotContain("\tat ");
+    assertThat(version()).isEqualTo(v);
+    assertThat(rows()).isEqualTo(3); // the valid part-00000 of Feb 2 was not appended either
+  }
+
+  @Test
+  void anEmptyFileIsRejectedLikeACorruptOne() throws Exception {
+    Files.write(raw.resolve("sensor_readings/date=2024-02-01/part-00009.parquet"), new byte[0]);
+
+    assertThat(bronze("--date", "2024-02-01")).isEqualTo(2);
+
+    assertThat(stderr).contains("part-00009.parquet is not a readable Parquet file");
+    assertThat(DeltaIo.exists(spark, table())).isFalse();
+    assertThat(DeltaIo.exists(spark, lake.resolve("bronze/compressor_metadata").toString()))
+        .isFalse();
+  }
+
+  @Test
+  void aFileMissingAColumnStopsTheRunNamingFileAndColumn() {
+    assertThat(bronze("--date", "2024-02-01")).isZero();
+    long v = version();
+    StructType eight = new StructType();
+    for (var f : Schemas.RAW_SENSOR_READINGS.fields()) {
+      if (!f.name().equals("gas_flow_mcf")) {
+        eight = eight.add(f);
+      }
+    }
+    RawFixtures.parquet(spark, raw, "2024-02-02", "part-00001.parquet", List.of(RowFactory.create(
+        "COMP-001", Timestamp.from(Instant.parse("2024-02-02T00:10:00Z")), 2.0, 200.0, 60.0,
+        1000.0, 1400.0, 1234.5)), eight);
+
+    assertThat(bronze("--date", "2024-02-02")).isEqualTo(2);
+
+    assertThat(stderr).contains("date=2024-02-02/part-00001.parquet has an incompatible schema: "
+        + "missing column gas_flow_mcf");
+    assertThat(version()).isEqualTo(v);
+  }
+
+  @Test
+  void aColumnOfTheWrongTypeIsIncompatible() {
+    StructType intHours = new StructType();
+    for (var f : Schemas.RAW_SENSOR_READINGS.fields()) {
+      intHours = f.name().equals("operating_hours")
+          ? intHours.add("operating_hours", DataTypes.IntegerType) : intHours.add(f);
+    }
+    RawFixtures.parquet(spark, raw, "2024-02-03", "part-00000.parquet", List.of(RowFactory.create(
+        "COMP-001", Timestamp.from(Instant.parse("2024-02-03T00:00:00Z")), 2.0, 200.0, 60.0,
+        1000.0, 1400.0, 9000.0, 12)), intHours);
+
+    assertThat(bronze("--date", "2024-02-03")).isEqualTo(2);
+
+    assertThat(stderr).contains("column operating_hours is int32, expected double");
+  }
+
+  @Test
+  void dimensionCsvsAreReadByHeaderName() {
+    RawFixtures.write(raw.resolve("compressor_metadata.csv"),
+        "station_id,compressor_id,install_date,horsepower,model\n"
+            + "STN-001,COMP-001,2019-03-01,1500,Ajax DPC-360\n");
+
+    assertThat(bronze("--date", "2024-02-01", "--run-id", "dims")).isZero();
+
+    Row m = DeltaIo.read(spark, lake.resolve("bronze/compressor_metadata").toString(),
+        OptionalLong.empty()).first();
+    assertThat(m.<String>getAs("compressor_id")).isEqualTo("COMP-001");
+    assertThat(m.<String>getAs("model")).isEqualTo("Ajax DPC-360");
+    assertThat(m.<Double>getAs("horsepower")).isEqualTo(1500.0);
+    assertThat(m.<Date>getAs("install_date")).isEqualTo(Date.valueOf("2019-03-01"));
+    assertThat(m.<String>getAs("station_id")).isEqualTo("STN-001");
+    assertThat(m.<String>getAs("_run_id")).isEqualTo("dims");
+    Row mt = DeltaIo.read(spark, lake.resolve("bronze/maintenance_logs").toString(),
+        OptionalLong.empty()).first();
+    assertThat(mt.<String>getAs("description")).isEqualTo("Oil change, filters");
+    assertThat(mt.<String>getAs("notes")).isEqualTo("said \"ok\"");
+    assertThat(mt.<Timestamp>getAs("performed_at").toInstant())
+        .isEqualTo(Instant.parse("2024-01-20T08:00:00Z"));
+  }
+
+  @Test
+  void aChangedDimensionCsvReplacesTheTable() {
+    assertThat(bronze("--date", "2024-02-01")).isZero();
+    String stations = lake.resolve("bronze/stations").toString();
+    long v = DeltaIo.latestVersion(spark, stations).getAsLong();
+    RawFixtures.write(raw.resolve("stations.csv"), RawFixtures.STATIONS_CSV
+        + "STN-003,Haynesville,32.5,-93.7,East,LA\n");
+
+    assertThat(bronze("--date", "2024-02-01")).isZero();
+
+    assertThat(DeltaIo.latestVersion(spark, stations).getAsLong()).isEqualTo(v + 1);
+    assertThat(DeltaIo.read(spark, stations, OptionalLong.empty()).count()).isEqualTo(3);
+  }
+
+  @Test
+  void aDimensionCsvMissingAColumnStopsTheRunNamingFileAndColumn() {
+    RawFixtures.write(raw.resolve("stations.csv"),
+        "station_id,station_name,latitude,region,state\nSTN-001,Permian North,31.9,Permian,TX\n");
+
+    assertThat(bronze("--date", "2024-02-01")).isEqualTo(2);
+
+    assertThat(stderr).contains("stations.csv lacks column 'longitude'");
+    assertThat(DeltaIo.exists(spark, table())).isFalse();
+  }
+
+  @Test
+  void aDimensionValueThatDoesNotParseStopsTheRun() {
+    RawFixtures.write(raw.resolve("compressor_metadata.csv"),
+        "compressor_id,model,horsepower,install_date,station_id\n"
+            + "COMP-001,Ajax,fifteen hundred,2019-03-01,STN-001\n");
+
+    assertThat(bronze("--date", "2024-02-01")).isEqualTo(2);
+
+    assertThat(stderr).contains("compressor_metadata.csv, data row 1: column 'horsepower' value "
+        + "'fifteen hundred' is not a double");
+  }
+}
