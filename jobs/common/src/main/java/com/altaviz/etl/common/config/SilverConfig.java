@@ -10,6 +10,8 @@ public class SilverConfig {
   public int lookbackHours = 24;
   /** Readings later than interval end + this are future-dated (clock skew). */
   public int clockSkewMinutes = 5;
+  /** Sensor cadence: expected readings per compressor (completeness), spike-context margin. */
+  public int readingIntervalMinutes = 10;
 
   /** Rule name → action. Names are fixed by the silver job; values are configurable. */
   public Map<String, RuleAction> rules = defaultRules();
@@ -69,6 +71,8 @@ public class SilverConfig {
   void validate() {
     EtlConfig.require(lookbackHours >= 0, "silver.lookback_hours", "must be >= 0");
     EtlConfig.require(clockSkewMinutes >= 0, "silver.clock_skew_minutes", "must be >= 0");
+    EtlConfig.require(
+        readingIntervalMinutes > 0, "silver.reading_interval_minutes", "must be > 0");
     for (String name : rules.keySet()) {
       EtlConfig.require(
           RULE_NAMES.contains(name), "silver.rules." + name, "is not a rule; rules: " + RULE_NAMES);
