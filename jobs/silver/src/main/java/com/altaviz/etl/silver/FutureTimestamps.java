@@ -1,0 +1,64 @@
+package com.altaviz.etl.silver;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Rule 3 (timestamps): a reading is future-dated when it is later than the reference + the
+ * clock-skew tolerance. The reference is the interval end (or, with no interval, the day after
+ * the newest landing folder) — never now(), so backfills are deterministic. Independently of the
+ * interval, a reading later than the end of the day it landed + skew arrived before it was taken,
+ * which makes the verdict on a reading the same in every run that sees it.
+ */
+public final class FutureTimestamps {
+  private FutureTimestamps() {}
+
+  private static final String TS_FORMAT = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+
+  /**
+   * Adds the future_timestamp flag and reason.
+   *
+   * @param reference interval end (exclusive), or the day after the newest landing folder
+   * @param referenceApplies rows the reference is checked for (context rows of a neighbouring
+   *     interval are judged by their landing day only)
+   */
+  public static Dataset<Row> flag(
+      Dataset<Row> df, Instant reference, Duration skew, Column referenceApplies) {
+    Column ts = col("timestamp");
+    Column refLimit = lit(Timestamp.from(reference.plus(skew)));
+    Column landingLimit =
+        col("_landing_date").cast("timestamp")
+            .plus(expr("INTERVAL 1 DAY"))
+            .plus(expr("INTERVAL " + skew.toSeconds() + " SECONDS"));
+    Column afterReference = referenceApplies.and(ts.gt(refLimit));
+    Column afterLanding = ts.gt(landingLimit);
+    String tolerance = " + " + skew.toMinutes() + " min clock-skew tolerance";
+    return df.withColumn(
+            SilverColumns.flag(RuleNames.FUTURE_TIMESTAMP),
+            ts.isNotNull().and(afterReference.or(afterLanding)))
+        .withColumn(
+            SilverColumns.reason(RuleNames.FUTURE_TIMESTAMP),
+            when(
+                    ts.isNotNull().and(afterReference),
+                    concat(lit("timestamp "), date_format(ts, TS_FORMAT),
+                        lit(" is later than the interval end "),
+                        lit(reference.toString()), lit(tolerance)))
+                .when(
+                    ts.isNotNull().and(afterLanding),
+                    concat(lit("timestamp "), date_format(ts, TS_FORMAT),
+                        lit(" is later than the end of its landing day "),
+                        col("_landing_date").cast("string"), lit(tolerance),
+                        lit(" (it arrived before it was taken)"))));
+  }
+}

@@ -1,0 +1,182 @@
+package com.altaviz.etl.silver;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.function.FlatMapGroupsFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.StructType;
+import scala.collection.JavaConverters;
+
+/**
+ * Rule 6 (spikes): a Hampel filter per compressor and sensor. Over each sensor's non-null,
+ * finite values in time order, a value is a spike when it deviates from the median of its
+ * centred window (default 7 readings: 3 before, itself, 3 after) by more than {@code threshold ×
+ * 1.4826 × MAD} (1.4826 × MAD estimates σ for Gaussian noise: the guide's "4 standard
+ * deviations", made robust). A sustained shift is not a spike: a centred median follows a step
+ * after half a window, so every reading of the new level is near its median.
+ *
+ * <p>Edges: where fewer than 3 neighbours exist on one side (the ends of the data read, which
+ * include the lookback and a context margin on both sides of the processed range), the window
+ * is the available asymmetric one, e.g. the last reading is judged against its 3 predecessors.
+ * A value is only judged when its window holds at least half-window (3) neighbours; a series
+ * with fewer than 4 values is not judged at all. Because silver re-processes the previous day
+ * (lookback), a reading judged at the end of one run is judged again, with both sides, by the
+ * next run, and that verdict replaces the first.
+ */
+public final class HampelSpikes {
+  private HampelSpikes() {}
+
+  public static final String FLAGS = "_spike_flags";
+  /** σ ≈ 1.4826 × MAD for normally distributed noise. */
+  public static final double MAD_SCALE = 1.4826;
+
+  private static final ArrayType FLAGS_TYPE = SilverColumns.VALUE_FLAGS_TYPE;
+
+  /**
+   * Adds {@link #FLAGS} (an array of value flags, empty for most rows). Rows where {@code
+   * eligible} is false (rejected rows, superseded duplicates) are passed through and are not
+   * neighbours. Values are not changed here.
+   *
+   * <p>Grouping is by the {@code compressor_id} column itself, so when the input is already
+   * hash-partitioned by compressor (the silver plan partitions once, for deduplication too) no
+   * further shuffle happens; each compressor's rows are sorted in memory (a week is ~1,000).
+   */
+  public static Dataset<Row> flag(
+      Dataset<Row> df, List<String> sensors, int window, double thresholdMads, Column eligible) {
+    Dataset<Row> in = df.withColumn("__eligible", eligible);
+    StructType inSchema = in.schema();
+    StructType outSchema = inSchema.add(FLAGS, FLAGS_TYPE, false);
+    int[] sensorIdx = sensors.stream().mapToInt(inSchema::fieldIndex).toArray();
+    Detector detector =
+        new Detector(
+            sensors.toArray(String[]::new),
+            sensorIdx,
+            inSchema.fieldIndex("timestamp"),
+            inSchema.fieldIndex("__eligible"),
+            window,
+            thresholdMads);
+    return in.groupBy(col("compressor_id"))
+        .as(Encoders.STRING(), Encoders.row(inSchema))
+        .flatMapGroups(detector, Encoders.row(outSchema))
+        .drop("__eligible");
+  }
+
+  /** The per-compressor filter; plain Java over the group's rows. */
+  static final class Detector implements FlatMapGroupsFunction<String, Row, Row> {
+    private static final scala.collection.immutable.List<Row> NO_FLAGS =
+        scala.collection.immutable.List$.MODULE$.empty();
+    private final String[] sensors;
+    private final int[] sensorIdx;
+    private final int tsIdx;
+    private final int eligibleIdx;
+    private final int half;
+    private final double thresholdMads;
+
+    Detector(String[] sensors, int[] sensorIdx, int tsIdx, int eligibleIdx, int window,
+        double thresholdMads) {
+      this.sensors = sensors;
+      this.sensorIdx = sensorIdx;
+      this.tsIdx = tsIdx;
+      this.eligibleIdx = eligibleIdx;
+      this.half = window / 2;
+      this.thresholdMads = thresholdMads;
+    }
+
+    @Override
+    public Iterator<Row> call(String compressor, Iterator<Row> rows) {
+      List<Row> all = new ArrayList<>();
+      rows.forEachRemaining(all::add);
+      List<List<Row>> flags = detect(all);
+      List<Row> out = new ArrayList<>(all.size());
+      for (int i = 0; i < all.size(); i++) {
+        Row r = all.get(i);
+        Object[] v = new Object[r.size() + 1];
+        for (int c = 0; c < r.size(); c++) {
+          v[c] = r.get(c);
+        }
+        // Row encoders take a Scala Seq for array columns
+        v[r.size()] = flags.get(i) == null ? NO_FLAGS
+            : JavaConverters.asScalaBuffer(flags.get(i)).toList();
+        out.add(RowFactory.create(v));
+      }
+      return out.iterator();
+    }
+
+    /** Flags per input row (null when none), for the rows of one compressor. */
+    List<List<Row>> detect(List<Row> all) {
+      List<List<Row>> flags = new ArrayList<>(all.size());
+      for (int i = 0; i < all.size(); i++) {
+        flags.add(null);
+      }
+      Integer[] order =
+          java.util.stream.IntStream.range(0, all.size())
+              .filter(i -> Boolean.TRUE.equals(all.get(i).get(eligibleIdx))
+                  && !all.get(i).isNullAt(tsIdx))
+              .boxed()
+              .toArray(Integer[]::new);
+      Arrays.sort(order, Comparator.comparing(i -> (Timestamp) all.get(i).get(tsIdx)));
+      WindowMedian median = new WindowMedian(2 * half + 1);
+      double[] values = new double[order.length];
+      int[] rowOf = new int[order.length];
+      for (int s = 0; s < sensors.length; s++) {
+        int m = 0;
+        for (int i : order) {
+          Row r = all.get(i);
+          if (!r.isNullAt(sensorIdx[s])) {
+            double x = r.getDouble(sensorIdx[s]);
+            if (Double.isFinite(x)) {
+              values[m] = x;
+              rowOf[m] = i;
+              m++;
+            }
+          }
+        }
+        for (int i = 0; i < m; i++) {
+          int lo = Math.max(0, i - half);
+          int hi = Math.min(m - 1, i + half);
+          int n = hi - lo + 1;
+          if (n - 1 < half) {
+            continue; // too few neighbours to tell a spike from a change
+          }
+          double med = median.of(values, lo, n);
+          double mad = median.absoluteDeviation(values, lo, n, med);
+          double limit = thresholdMads * MAD_SCALE * mad;
+          double deviation = Math.abs(values[i] - med);
+          if (deviation > limit) {
+            String reason =
+                String.format(
+                    Locale.ROOT,
+                    "%s = %s deviates %s from the median %s of %d readings around it "
+                        + "(limit %s x 1.4826 x MAD %s = %s)",
+                    sensors[s], num(values[i]), num(deviation), num(med), n,
+                    num(thresholdMads), num(mad), num(limit));
+            int row = rowOf[i];
+            if (flags.get(row) == null) {
+              flags.set(row, new ArrayList<>(1));
+            }
+            flags.get(row).add(RowFactory.create(RuleNames.SPIKE, sensors[s], values[i], reason));
+          }
+        }
+      }
+      return flags;
+    }
+
+    private static String num(double x) {
+      return new BigDecimal(x).round(new MathContext(5)).stripTrailingZeros().toPlainString();
+    }
+  }
+}

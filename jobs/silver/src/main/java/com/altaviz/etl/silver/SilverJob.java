@@ -1,0 +1,271 @@
+package com.altaviz.etl.silver;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+
+import com.altaviz.etl.common.DeltaIo;
+import com.altaviz.etl.common.EtlException;
+import com.altaviz.etl.common.Interval;
+import com.altaviz.etl.common.JobLauncher;
+import com.altaviz.etl.common.Schemas;
+import com.altaviz.etl.common.StageContext;
+import com.altaviz.etl.common.StageJob;
+import com.altaviz.etl.common.StageLog;
+import com.altaviz.etl.common.StageResult;
+import com.altaviz.etl.common.VersionProvider;
+import com.altaviz.etl.common.config.SilverConfig;
+import io.delta.tables.DeltaTable;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+import picocli.CommandLine.Command;
+
+/**
+ * Silver stage (DESIGN §6 Silver): bronze rows of [start − lookback, end) at a pinned version →
+ * the named rules → silver/sensor_readings (replaceWhere of exactly that range),
+ * silver/quarantine (same range) and ops/quality_metrics. A {@code fail} rule or a breached gate
+ * writes metrics and quarantine, leaves silver unchanged and exits 3.
+ */
+@Command(
+    name = "altaviz-silver",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Bronze -> silver: validated, deduplicated readings; quarantine; quality metrics.")
+public class SilverJob extends StageJob {
+
+  public static void main(String[] args) {
+    JobLauncher.main(new SilverJob(), args);
+  }
+
+  @Override
+  protected String stage() {
+    return "silver";
+  }
+
+  @Override
+  protected String title() {
+    return "SILVER LAYER: Data quality and cleaning";
+  }
+
+  @Override
+  protected StageResult execute(StageContext ctx) throws Exception {
+    StageLog log = ctx.log;
+    SilverConfig cfg = ctx.config.silver;
+    RuleActions actions = RuleActions.of(cfg.rules);
+    String bronzePath = ctx.lake.bronzeReadings();
+    String silverPath = ctx.lake.silverReadings();
+    long bronzeVersion = ctx.inputVersion(bronzePath, "bronze");
+    Interval processed = ctx.interval.extendBack(Duration.ofHours(cfg.lookbackHours));
+    Duration cadence = Duration.ofMinutes(cfg.readingIntervalMinutes);
+    Duration skew = Duration.ofMinutes(cfg.clockSkewMinutes);
+    // Spike neighbours beyond the range: 4 cadences per needed neighbour, so a few missing
+    // readings still leave a full window at the edges.
+    Duration context = cadence.multipliedBy(4L * (cfg.hampel.window / 2));
+    log.info("Processed range {} (interval {} + {} h lookback), bronze version {}", processed,
+        ctx.interval, cfg.lookbackHours, bronzeVersion);
+
+    Dataset<Row> bronze = DeltaIo.read(ctx.spark, bronzePath, OptionalLong.of(bronzeVersion));
+    log.step("Validating schema", () -> {
+      List<String> problems = BronzeSchemaRule.problems(bronze.schema());
+      if (!problems.isEmpty()) {
+        String why = String.join("; ", problems);
+        writeMetrics(ctx, List.of(new QualityMetrics.Metric("rule_" + RuleNames.SCHEMA,
+            QualityMetrics.ALL, (double) problems.size(), null, QualityMetrics.FAIL)));
+        ctx.reportPartial(new StageResult(bronzePath, bronzeVersion, silverPath, null, 0, 0, 0));
+        throw EtlException.qualityGate(
+            "silver rule 'schema' failed: " + bronzePath + " v" + bronzeVersion + ": " + why);
+      }
+      log.info("  {} required columns present with their types ✓",
+          BronzeSchemaRule.REQUIRED.size());
+      return null;
+    });
+
+    Dataset<Row> fleet = fleet(ctx);
+    List<String> fleetIds = fleet.select("compressor_id").distinct().orderBy("compressor_id")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    Instant reference = ctx.interval.isAll() ? dayAfterNewestFolder(bronze) : ctx.interval.end();
+    var spec = new SilverScope.Spec(processed, context, skew,
+        actions.removes(RuleNames.FUTURE_TIMESTAMP));
+    var settings = new SilverRules.Settings(actions, cfg.ranges, cfg.hampel.window,
+        cfg.hampel.thresholdMads, reference, skew);
+
+    // One shuffle by compressor serves deduplication and the spike filter alike.
+    Dataset<Row> classified = SilverRules.classify(
+            SilverScope.select(bronze, spec).repartition(col("compressor_id")), fleet, settings)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      RunCounts counts = log.step("Applying rules (keys, timestamps, duplicates, ranges, spikes,"
+          + " empty rows)", () -> RunCounts.of(classified, actions));
+      logCounts(log, counts, actions, fleetIds.size(), reference, skew);
+      reconcile(log, counts);
+
+      Dataset<Row> silverRows = SilverOutputs.silverRows(classified, ctx.runId);
+      List<QualityMetrics.Metric> metrics = log.step("Measuring data quality", () ->
+          QualityMetrics.metrics(
+              QualityMetrics.measure(silverRows, ctx.interval, fleetIds, cadence),
+              counts, ctx.config.quality, actions));
+      logMetrics(log, metrics);
+      List<String> failures = QualityMetrics.failures(metrics);
+
+      long quarantineVersion = log.step("Writing quarantine " + ctx.lake.quarantine(), () ->
+          writeQuarantine(ctx, classified, actions, spec));
+      log.info("  silver/quarantine version {}", quarantineVersion);
+      if (!failures.isEmpty()) {
+        writeMetrics(ctx, metrics);
+        ctx.reportPartial(new StageResult(bronzePath, bronzeVersion, silverPath, null,
+            counts.input(), 0, counts.quarantinedRows()));
+        throw EtlException.qualityGate("silver quality gate failed: "
+            + String.join("; ", failures) + " — silver left unchanged at version "
+            + DeltaIo.latestVersion(ctx.spark, silverPath).orElse(-1)
+            + "; metrics and quarantine written");
+      }
+      long silverVersion = log.step("Writing silver " + silverPath, () -> {
+        createSilver(ctx, silverPath);
+        long v = DeltaIo.replaceWhere(silverRows, silverPath,
+            SilverScope.silverPredicate(processed), ctx.runId, "date");
+        long written = committedRows(ctx, silverPath, v);
+        if (written != counts.silver()) {
+          throw new IllegalStateException(String.format(Locale.ROOT,
+              "silver version %d committed %d rows, the rules classified %d as silver", v,
+              written, counts.silver()));
+        }
+        return v;
+      });
+      writeMetrics(ctx, metrics);
+      log.info("Silver layer complete: {} rows (silver version {}, bronze version {})",
+          StageLog.count(counts.silver()), silverVersion, bronzeVersion);
+      return new StageResult(bronzePath, bronzeVersion, silverPath, silverVersion,
+          counts.input(), counts.silver(), counts.quarantinedRows());
+    } finally {
+      classified.unpersist();
+    }
+  }
+
+  /** bronze/compressor_metadata at its latest version: the fleet the readings must belong to. */
+  private static Dataset<Row> fleet(StageContext ctx) {
+    String path = ctx.lake.bronzeMetadata();
+    if (!DeltaIo.exists(ctx.spark, path)) {
+      throw EtlException.badInput(path + " does not exist; run the bronze stage first", null);
+    }
+    ctx.log.info("Fleet: {} version {}", path, DeltaIo.latestVersion(ctx.spark, path).getAsLong());
+    return DeltaIo.read(ctx.spark, path, OptionalLong.empty()).select("compressor_id");
+  }
+
+  /** With no interval, "future" means after the day following the newest landing folder. */
+  private static Instant dayAfterNewestFolder(Dataset<Row> bronze) {
+    Row r = bronze.agg(max(col("_landing_date"))).first();
+    if (r.isNullAt(0)) {
+      return Instant.EPOCH;
+    }
+    return r.<Date>getAs(0).toLocalDate().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+  }
+
+  private static void logCounts(StageLog log, RunCounts c, RuleActions a, int fleet,
+      Instant reference, Duration skew) {
+    log.info("  Input: {} bronze rows in range ({} context rows read for spike neighbours only)",
+        StageLog.count(c.input()), StageLog.count(c.context()));
+    log.info("  Keys: {} with null compressor_id/timestamp [{}], {} of unknown compressors"
+            + " (fleet of {}) [{}]",
+        StageLog.count(c.ruleHits().get(RuleNames.NULL_KEYS)), act(a, RuleNames.NULL_KEYS),
+        StageLog.count(c.ruleHits().get(RuleNames.UNKNOWN_COMPRESSOR)), fleet,
+        act(a, RuleNames.UNKNOWN_COMPRESSOR));
+    log.info("  Timestamps: {} later than {} + {} min or their landing day [{}]{}",
+        StageLog.count(c.ruleHits().get(RuleNames.FUTURE_TIMESTAMP)), reference,
+        skew.toMinutes(), act(a, RuleNames.FUTURE_TIMESTAMP),
+        c.deferred() == 0 ? "" : "; " + c.deferred() + " left to the run of their interval");
+    log.info("  Duplicates: {} superseded deliveries [{}] (latest delivery kept)",
+        StageLog.count(c.ruleHits().get(RuleNames.DUPLICATES)), act(a, RuleNames.DUPLICATES));
+    for (String rule : RuleNames.VALUE_RULES) {
+      log.info("  {}: {} values [{}]", rule, StageLog.count(c.valueHits(rule)), act(a, rule));
+      for (var e : c.valueHits().get(rule).entrySet()) {
+        if (e.getValue() > 0) {
+          log.info("    - {}: {} ({})", e.getKey(), StageLog.count(e.getValue()),
+              pct(e.getValue(), c.input()));
+        }
+      }
+    }
+    log.info("  All sensors null: {} rows [{}]",
+        StageLog.count(c.ruleHits().get(RuleNames.ALL_SENSORS_NULL)),
+        act(a, RuleNames.ALL_SENSORS_NULL));
+    if (c.tooLate() > 0) {
+      log.warn("  {} rows landed in these folders are older than the lookback: not processed;"
+          + " re-run the intervals they belong to", StageLog.count(c.tooLate()));
+    }
+  }
+
+  /** Every counted bronze row is in silver, in quarantine, or a counted drop: else exit 1. */
+  private static void reconcile(StageLog log, RunCounts c) {
+    String line = String.format(Locale.ROOT,
+        "Reconciliation: bronze rows %s = silver %s + quarantined %s + dropped duplicates %s"
+            + " + dropped by other rules %s",
+        StageLog.count(c.input()), StageLog.count(c.silver()),
+        StageLog.count(c.quarantinedRows()), StageLog.count(c.droppedDuplicates()),
+        StageLog.count(c.droppedOther()));
+    if (c.unaccounted() != 0) {
+      log.error("{} ✗ ({} rows unaccounted)", line, c.unaccounted());
+      throw new IllegalStateException("silver reconciliation failed: " + c.unaccounted()
+          + " bronze rows are neither in silver, quarantined nor dropped");
+    }
+    log.info("{} ✓", line);
+  }
+
+  private static void logMetrics(StageLog log, List<QualityMetrics.Metric> metrics) {
+    for (QualityMetrics.Metric m : metrics) {
+      if (m.limit() != null && !m.metric().startsWith("rule_")
+          && (m.column().equals(QualityMetrics.ALL) || m.metric().equals("missing_rate")
+              || !m.status().equals(QualityMetrics.PASS))) {
+        log.info("  {} {}", QualityMetrics.describe(m), m.status());
+      }
+    }
+  }
+
+  private static long writeQuarantine(StageContext ctx, Dataset<Row> classified,
+      RuleActions actions, SilverScope.Spec spec) {
+    String path = ctx.lake.quarantine();
+    DeltaTable.createIfNotExists(ctx.spark).location(path).addColumns(SilverOutputs.QUARANTINE)
+        .execute();
+    Dataset<Row> rows = SilverOutputs.quarantineRows(classified, actions, ctx.runId,
+        Timestamp.from(Instant.now())).coalesce(1);
+    return DeltaIo.replaceWhere(rows, path, SilverScope.quarantinePredicate(spec), ctx.runId);
+  }
+
+  private static void createSilver(StageContext ctx, String path) {
+    DeltaTable.createIfNotExists(ctx.spark).location(path).addColumns(SilverOutputs.SILVER)
+        .partitionedBy("date").execute();
+  }
+
+  /** Replaces this run's metric rows (a retry with the same run id leaves one set). */
+  private static void writeMetrics(StageContext ctx, List<QualityMetrics.Metric> metrics) {
+    Dataset<Row> rows = QualityMetrics.toRows(ctx.spark, metrics, ctx.runId, ctx.interval,
+        Instant.now()).coalesce(1);
+    String id = ctx.runId.replace("\\", "\\\\").replace("'", "\\'");
+    DeltaIo.replaceWhere(rows, ctx.lake.qualityMetrics(),
+        "run_id = '" + id + "' AND stage = 'silver'", ctx.runId);
+  }
+
+  /** Rows written by one commit, from Delta's operation metrics. */
+  private static long committedRows(StageContext ctx, String path, long version) {
+    Row r = DeltaTable.forPath(ctx.spark, path).history(20)
+        .where(functions.col("version").equalTo(version)).select("operationMetrics").first();
+    Map<String, String> m = r.getJavaMap(0);
+    return Long.parseLong(m.getOrDefault("numOutputRows", "-1"));
+  }
+
+  private static String act(RuleActions a, String rule) {
+    return RuleActions.name(a.get(rule));
+  }
+
+  private static String pct(long n, long of) {
+    return of == 0 ? "-" : String.format(Locale.ROOT, "%.2f%%", 100.0 * n / of);
+  }
+}
