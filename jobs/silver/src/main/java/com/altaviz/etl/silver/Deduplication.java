@@ -32,22 +32,28 @@ public final class Deduplication {
     WindowSpec w =
         Window.partitionBy(col("compressor_id"), col("timestamp"))
             .orderBy(
-                not(col("__eligible")), // eligible rows first
+                col("__ineligible"), // eligible rows first
                 col("_ingested_at").desc_nulls_last(),
                 col("_landing_date").desc_nulls_last(),
                 col("_source_file").desc_nulls_last());
-    Column loser = col("__eligible").and(row_number().over(w).gt(1));
-    return df.withColumn("__eligible", eligible)
-        .withColumn("__winner_file", first(col("_source_file")).over(w))
-        .withColumn("__winner_at", first(col("_ingested_at")).over(w))
+    Dataset<Row> ranked =
+        df.withColumn("__ineligible", not(eligible))
+            // one select, so Spark evaluates the three over one sort
+            .select(
+                col("*"),
+                row_number().over(w).as("__rank"),
+                first(col("_source_file")).over(w).as("__winner_file"),
+                first(col("_ingested_at")).over(w).as("__winner_at"));
+    Column loser = not(col("__ineligible")).and(col("__rank").gt(1));
+    return ranked
         .withColumn(SilverColumns.flag(RuleNames.DUPLICATES), loser)
         .withColumn(
             SilverColumns.reason(RuleNames.DUPLICATES),
             when(
-                col(SilverColumns.flag(RuleNames.DUPLICATES)),
+                loser,
                 concat(lit("superseded by the delivery in "), col("__winner_file"),
                     lit(" ingested at "),
                     date_format(col("__winner_at"), "yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'"))))
-        .drop("__eligible", "__winner_file", "__winner_at");
+        .drop("__ineligible", "__rank", "__winner_file", "__winner_at");
   }
 }

@@ -44,11 +44,13 @@ final class Fixtures {
     Double hours = 100.0;
     String ingested = "2024-02-02T01:00:00Z";
     String file = "file:/raw/sensor_readings/date=2024-02-01/part-00000.parquet";
-    String landed = "2024-02-01";
+    String landed;
 
+    /** Lands on the day of its timestamp (or Feb 1 without one), like an on-time reading. */
     Reading(String id, String at) {
       this.id = id;
       this.at = at;
+      this.landed = at == null ? "2024-02-01" : at.substring(0, 10);
     }
 
     Reading vibration(Double v) {
