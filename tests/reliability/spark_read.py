@@ -1,0 +1,41 @@
+"""Spark as a second, independent Delta reader (run by support.spark_fingerprints through the
+.venv spark-submit, with Delta from the shipped gold jar): reads each requested table at the
+requested (or latest) version and prints one JSON line: version read, row count, and an
+order-independent digest of every non-volatile column (lake root normalized)."""
+import json
+import sys
+
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+
+def main(request_path: str) -> None:
+    request = json.load(open(request_path))
+    volatile = set(request["volatile"])
+    spark = SparkSession.builder.appName("altaviz-reliability-read").getOrCreate()
+    for t in request["tables"]:
+        path = t["path"]
+        version = t["version"]
+        if version is None:
+            version = spark.sql(f"DESCRIBE HISTORY delta.`{path}` LIMIT 1").first()["version"]
+        df = spark.read.format("delta").option("versionAsOf", version).load(path)
+        cols = []
+        for f in df.schema.fields:
+            if f.name in volatile:
+                continue
+            c = F.col(f"`{f.name}`")
+            if f.dataType.simpleString() == "string":
+                for root in t["roots"]:
+                    c = F.replace(c, F.lit(root), F.lit("<lake>"))
+            cols.append(c.alias(f.name))
+        row = df.select(*cols).select(
+            F.count(F.lit(1)).alias("n"),
+            F.sum(F.xxhash64(*[F.col(f"`{c}`") for c in df.select(*cols).columns])
+                  .cast("decimal(38,0)")).alias("h")).first()
+        print(json.dumps({"label": t["label"], "version": int(version), "rows": int(row["n"]),
+                          "digest": str(row["h"])}), flush=True)
+    spark.stop()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,183 @@
+"""Cluster mode (issue 7): a Spark standalone master and two workers on 127.0.0.1 from the
+pyspark distribution in .venv; the whole pipeline (the same jars, unchanged) runs on it with
+ALTAVIZ_SPARK_MASTER=spark://127.0.0.1:<port> and must produce exactly the tables of local
+mode. One worker (with its executor) is SIGKILLed while the gold stage computes: Spark re-runs
+the lost tasks on the other worker and the stage completes with the same output. The cluster is
+always torn down."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from reliability.support import (DIST, SPARK_HOME, STAGES, Run, log_path_for, create_db,
+                                 delta_tables, diff, drop_db, free_port, kill_group,
+                                 ledger_outcomes, pg_dump_tables, pg_settings, register_lake,
+                                 run_ok, simulate, start, table_rows)
+
+RUN_ID = "cluster-check"
+EXECUTOR_CONF = "--conf spark.executor.memory=512m --conf spark.executor.cores=1"
+
+
+@dataclass
+class Cluster:
+    url: str
+    ui: str
+    master: subprocess.Popen
+    workers: list[subprocess.Popen]
+
+    def state(self) -> dict:
+        with urllib.request.urlopen(self.ui + "/json/", timeout=5) as r:
+            return json.load(r)
+
+    def alive_workers(self) -> list[dict]:
+        try:
+            return [w for w in self.state()["workers"] if w["state"] == "ALIVE"]
+        except OSError:
+            return []
+
+
+def _spark_class(*args: str, log: Path, env: dict) -> subprocess.Popen:
+    with open(log, "wb") as out:
+        return subprocess.Popen([str(SPARK_HOME / "bin" / "spark-class"), *args], env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _wait(what: str, condition, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    base = tmp_path_factory.mktemp("cluster")
+    env = {**os.environ, "SPARK_HOME": str(SPARK_HOME), "SPARK_LOCAL_IP": "127.0.0.1",
+           "SPARK_LOG_DIR": str(base), "SPARK_WORKER_DIR": str(base / "work")}
+    port, ui_port = free_port(7077), free_port(8090)
+    url, ui = f"spark://127.0.0.1:{port}", f"http://127.0.0.1:{ui_port}"
+    procs = []
+    try:
+        master = _spark_class("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+                              "--port", str(port), "--webui-port", str(ui_port),
+                              log=base / "master.log", env=env)
+        procs.append(master)
+        c = Cluster(url, ui, master, [])
+        _wait("the master web UI", lambda: master.poll() is None and _responds(ui))
+        for i in range(2):
+            w = _spark_class("org.apache.spark.deploy.worker.Worker", url, "--host",
+                             "127.0.0.1", "--cores", "1", "--memory", "1g", "--webui-port",
+                             str(free_port(8091 + 10 * i)), "--work-dir",
+                             str(base / f"work{i}"), log=base / f"worker{i}.log", env=env)
+            procs.append(w)
+            c.workers.append(w)
+        _wait("two ALIVE workers", lambda: len(c.alive_workers()) == 2)
+        yield c
+    finally:
+        for p in reversed(procs):
+            if p.poll() is None:
+                kill_group(p)
+
+
+def _responds(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/json/", timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def test_the_pipeline_on_a_standalone_cluster_matches_local_mode_despite_a_lost_worker(
+        cluster, tmp_path):
+    missing = [j for j in ("simulator", *STAGES) if not (DIST / f"altaviz-{j}.jar").exists()]
+    assert not missing, f"jars not built: {missing}; run 'make build'"
+    logs = tmp_path / "logs"
+    raw = tmp_path / "raw"
+    simulate(raw, compressors=3, days=2, log_dir=logs)
+    pg = pg_settings()
+    local_db, cluster_db = create_db(pg), create_db(pg)
+    try:
+        local = register_lake(tmp_path / "local-lake")
+        for stage in STAGES:
+            run_ok(stage, "--raw", raw, "--lake", local, "--run-id", RUN_ID, log_dir=logs,
+                   env=local_db if stage == "export" else None)
+
+        lake = register_lake(tmp_path / "cluster-lake")
+        conf = {"ALTAVIZ_SPARK_CONF": EXECUTOR_CONF}
+        for stage in ("bronze", "silver"):
+            run_ok(stage, "--raw", raw, "--lake", lake, "--run-id", RUN_ID, log_dir=logs,
+                   env=conf, master=cluster.url)
+        # gold: SIGKILL one worker (and the executor it launched) once gold computes
+        idle = [w for w in cluster.alive_workers() if w["coresused"] == 0]
+        assert len(idle) == 2, "both workers should be alive and idle before gold starts"
+        gold, killed_worker = _gold_losing_a_worker(cluster, raw, lake, logs, conf)
+        lost = [line.split(" - ", 1)[-1][:160] for line in gold.log.splitlines()
+                if "Lost executor" in line or "Lost task" in line]
+        print(f"\ngold on the cluster: exit {gold.returncode} in {gold.seconds:.1f} s, worker "
+              f"killed at {killed_worker:.1f} s; {len(lost)} loss lines, e.g. {lost[:3]}")
+        assert gold.returncode == 0, gold.log[-4000:]
+        assert "Lost executor" in gold.log, "the killed worker's executor was not lost"
+        _wait("the master to drop the killed worker", lambda: len(cluster.alive_workers()) == 1,
+              timeout=120)
+        run_ok("export", "--raw", raw, "--lake", lake, "--run-id", RUN_ID, log_dir=logs,
+               env={**cluster_db, **conf}, master=cluster.url)
+
+        # the same tables as local mode, to the last value
+        want, got = delta_tables(local), delta_tables(lake)
+        assert sorted(got) == sorted(want)
+        for t in want:
+            if t == "ops/pipeline_runs":
+                continue
+            a, b = table_rows(got[t], lake), table_rows(want[t], local)
+            assert a == b, f"{t}: cluster mode differs from local mode\n" + diff(a, b)
+        assert ledger_outcomes(lake) == ledger_outcomes(local) == {
+            (RUN_ID, s): ["success"] for s in STAGES}
+        from deltalake import DeltaTable
+        apps = {r["stage"]: r["spark_app_id"] for r in DeltaTable(
+            str(lake / "ops/pipeline_runs")).to_pyarrow_table().to_pylist()}
+        assert all(a.startswith("app-") for a in apps.values()), apps  # standalone app ids
+        assert pg_dump_tables(cluster_db) == pg_dump_tables(local_db)
+    finally:
+        drop_db(local_db)
+        drop_db(cluster_db)
+
+
+def _gold_losing_a_worker(cluster: Cluster, raw: Path, lake: Path, logs: Path, conf: dict):
+    """Runs gold on the cluster; when it starts computing features, SIGKILLs the first
+    worker's process group (worker + executor). Returns (run, seconds into the run)."""
+    log = log_path_for(logs, "gold")
+    t0 = time.monotonic()
+    proc = start("gold", "--raw", raw, "--lake", lake, "--run-id", RUN_ID, env=conf,
+                 log_path=log, master=cluster.url)
+    killed_at = None
+    try:
+        while proc.poll() is None and time.monotonic() - t0 < 900:
+            if killed_at is None and ": Computing features and writing" in log.read_text(
+                    errors="replace"):
+                # both executors hold their core: this app runs on both workers
+                _wait("executors on both workers",
+                      lambda: all(w["coresused"] == 1 for w in cluster.alive_workers()),
+                      timeout=60)
+                time.sleep(1.0)
+                os.killpg(cluster.workers[0].pid, signal.SIGKILL)
+                killed_at = time.monotonic() - t0
+            time.sleep(0.05)
+        proc.wait(timeout=900)
+    finally:
+        if proc.poll() is None:
+            kill_group(proc)
+    cluster.workers[0].wait()
+    assert killed_at is not None, "gold finished before the worker could be killed:\n" + (
+        log.read_text(errors="replace")[-3000:])
+    return Run("gold", (), proc.returncode, time.monotonic() - t0,
+                log.read_text(errors="replace")), killed_at
