@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 MVN ?= mvn -B
-JOBS := simulator bronze silver gold export
+JOBS := simulator bronze silver gold export maintenance
 
 .PHONY: help setup build demo test test-java test-py bench pg-url pg-stop airflow constraints clean
 

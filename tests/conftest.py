@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
-JOBS = ("simulator", "bronze", "silver", "gold", "export")
+JOBS = ("simulator", "bronze", "silver", "gold", "export", "maintenance")
 
 
 def run_job(job: str, *args: str, env: dict | None = None, timeout: int = 600,
