@@ -1,5 +1,6 @@
 package com.altaviz.etl.simulator;
 
+import com.altaviz.etl.common.Schemas;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.List;
@@ -18,7 +19,8 @@ final class CompressorDay {
   static final String NO_DEFECT = "none";
   static final String NULLS = "nulls";
   static final String ALL_NULL = "all_null";
-  static final String SPIKE = "spike";
+  /** Followed by the spiked column, e.g. "spike:vibration_mms". */
+  static final String SPIKE = "spike:";
 
   static final String ON_TIME = "on_time";
   static final String LATE = "late";
@@ -84,7 +86,7 @@ final class CompressorDay {
         double factor = SPIKE_MIN + (SPIKE_MAX - SPIKE_MIN) * defects.nextDouble();
         sensors[k] = SensorModel.round(k, v[k] * factor);
         counts[SimulationCounts.SPIKES]++;
-        valueDefect = SPIKE;
+        valueDefect = SPIKE + Schemas.SENSOR_COLUMNS.get(k);
       }
       boolean late = false;
       if (hasNextDay) {

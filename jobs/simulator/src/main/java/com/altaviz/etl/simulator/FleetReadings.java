@@ -19,8 +19,9 @@ import org.apache.spark.sql.types.StructType;
  * The simulated readings as a Spark Dataset that scales out by compressor: {@code
  * spark.range(compressors)} in fixed slices, each slice generating its compressors' rows in an
  * iterator, day by day. Besides the nine raw columns each row carries its landing day and file
- * kind (where it is written) and two labels saying which defect it carries (for the tests and
- * the counts; they are not written).
+ * kind (where it is written) and two labels saying which defect it carries, for the tests; they
+ * are not written. {@code value_defect}: none | nulls | all_null | spike:&lt;column&gt;; {@code
+ * delivery}: on_time | late | retransmit | retransmit_changed | future.
  */
 public final class FleetReadings {
   public static final String LANDING_DATE = "date";

@@ -73,9 +73,10 @@ public class SimulatorJob implements Callable<Integer> {
     long t0 = System.nanoTime();
     log.banner("SIMULATOR: synthetic compressor fleet");
     log.info(
-        "Generating sensor data for {} compressors over {} days...",
+        "Generating sensor data for {} compressors over {} day{}...",
         StageLog.count(spec.compressors()),
-        spec.days());
+        spec.days(),
+        spec.days() == 1 ? "" : "s");
     log.info(
         "Period [{}, {}), 10-minute cadence, seed {}; {} Spark slice(s) of up to {} compressors",
         spec.periodStart(),
