@@ -29,6 +29,10 @@ import scala.collection.JavaConverters;
  * deviations", made robust). A sustained shift is not a spike: a centred median follows a step
  * after half a window, so every reading of the new level is near its median.
  *
+ * <p>A flat or quantised window can have a MAD of 0, which would make every deviation, however
+ * small, a "spike". Then the scale falls back to the mean absolute deviation around the median
+ * (× 1.2533, its σ factor for Gaussian noise), which is 0 only when the window is constant.
+ *
  * <p>Edges: where fewer than 3 neighbours exist on one side (the ends of the data read, which
  * include the lookback and a context margin on both sides of the processed range), the window
  * is the available asymmetric one, e.g. the last reading is judged against its 3 predecessors.
@@ -43,6 +47,8 @@ public final class HampelSpikes {
   public static final String FLAGS = "_spike_flags";
   /** σ ≈ 1.4826 × MAD for normally distributed noise. */
   public static final double MAD_SCALE = 1.4826;
+  /** σ ≈ 1.2533 × mean absolute deviation for normally distributed noise. */
+  public static final double MEAN_AD_SCALE = 1.2533;
 
   private static final ArrayType FLAGS_TYPE = SilverColumns.VALUE_FLAGS_TYPE;
 
@@ -155,15 +161,21 @@ public final class HampelSpikes {
           double med = median.of(values, lo, n);
           double mad = median.absoluteDeviation(values, lo, n, med);
           double limit = thresholdMads * MAD_SCALE * mad;
+          String scale = "1.4826 x MAD " + num(mad);
+          if (mad == 0) {
+            double meanAd = meanAbsoluteDeviation(values, lo, n, med);
+            limit = thresholdMads * MEAN_AD_SCALE * meanAd;
+            scale = "1.2533 x mean absolute deviation " + num(meanAd) + ", MAD is 0";
+          }
           double deviation = Math.abs(values[i] - med);
           if (deviation > limit) {
             String reason =
                 String.format(
                     Locale.ROOT,
                     "%s = %s deviates %s from the median %s of %d readings around it "
-                        + "(limit %s x 1.4826 x MAD %s = %s)",
+                        + "(limit %s x %s = %s)",
                     sensors[s], num(values[i]), num(deviation), num(med), n,
-                    num(thresholdMads), num(mad), num(limit));
+                    num(thresholdMads), scale, num(limit));
             int row = rowOf[i];
             if (flags.get(row) == null) {
               flags.set(row, new ArrayList<>(1));
@@ -173,6 +185,14 @@ public final class HampelSpikes {
         }
       }
       return flags;
+    }
+
+    private static double meanAbsoluteDeviation(double[] values, int from, int n, double centre) {
+      double sum = 0;
+      for (int j = 0; j < n; j++) {
+        sum += Math.abs(values[from + j] - centre);
+      }
+      return sum / n;
     }
 
     private static String num(double x) {

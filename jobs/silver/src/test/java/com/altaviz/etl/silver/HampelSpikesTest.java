@@ -48,6 +48,20 @@ class HampelSpikesTest extends SparkTestBase {
   }
 
   @Test
+  void aQuantisedFlatWindowDoesNotMakeEveryWiggleASpike() {
+    // MAD is 0 here (most values equal the median); the mean absolute deviation scales instead
+    var df = run(series("COMP-001", "2024-02-01T00:00:00Z",
+        3.01, 3.01, 3.02, 3.02, 3.01, 3.00, 3.01, 3.01, 3.01), lit(true));
+    assertThat(spikes(df)).isEmpty();
+    var flat = run(series("COMP-001", "2024-02-01T00:00:00Z", 1, 1, 1, 5, 1, 1, 1), lit(true));
+    assertThat(spikes(flat)).containsExactly(5.0);
+    assertThat(flat.where(size(col("_spike_flags")).gt(0)).first()
+        .<scala.collection.Seq<Row>>getAs("_spike_flags").apply(0).getString(3))
+        .isEqualTo("vibration_mms = 5 deviates 4 from the median 1 of 7 readings around it "
+            + "(limit 4 x 1.2533 x mean absolute deviation 0.57143, MAD is 0 = 2.8647)");
+  }
+
+  @Test
   void aSustainedStepOfFortyPercentOnADegradingCompressorSurvives() {
     // ~3.0 mm/s, then +40% from the 8th reading on, with the usual ±1% noise
     var df = run(series("COMP-003", "2024-02-03T00:00:00Z",
