@@ -15,7 +15,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Loads {@link EtlConfig} from YAML, then applies environment overrides of the form {@code
@@ -44,8 +47,7 @@ public final class ConfigLoader {
     } catch (NoSuchFileException e) {
       throw new ConfigException("config file not found: " + file);
     } catch (JsonProcessingException e) {
-      throw new ConfigException(
-          "config file " + file + " is not valid YAML: " + e.getOriginalMessage() + location(e));
+      throw new ConfigException("config file " + file + " is not valid YAML: " + yamlProblem(e));
     } catch (IOException e) {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
     }
@@ -55,16 +57,16 @@ public final class ConfigLoader {
     if (!tree.isObject()) {
       throw new ConfigException("config file " + file + " must be a YAML mapping");
     }
-    applyEnv((ObjectNode) tree, env);
+    Map<String, String> overrides = applyEnv((ObjectNode) tree, env);
     EtlConfig cfg;
     try {
       cfg = MAPPER.treeToValue(tree, EtlConfig.class);
     } catch (UnrecognizedPropertyException e) {
       throw new ConfigException(
-          "config file " + file + ": unknown key '" + path(e) + "'");
+          source(file, overrides, path(e)) + ": unknown key '" + path(e) + "'");
     } catch (JsonMappingException e) {
       throw new ConfigException(
-          "config file " + file + ": bad value for '" + path(e) + "': " + rootMessage(e));
+          source(file, overrides, path(e)) + ": bad value for '" + path(e) + "': " + rootMessage(e));
     } catch (JsonProcessingException e) {
       throw new ConfigException("config file " + file + ": " + e.getOriginalMessage());
     }
@@ -72,7 +74,9 @@ public final class ConfigLoader {
     return cfg;
   }
 
-  private static void applyEnv(ObjectNode root, Map<String, String> env) {
+  /** Applies the overrides; returns key path (e.g. silver.lookback_hours) → variable name. */
+  private static Map<String, String> applyEnv(ObjectNode root, Map<String, String> env) {
+    Map<String, String> applied = new TreeMap<>();
     for (var e : env.entrySet()) {
       if (!e.getKey().startsWith(ENV_PREFIX)) {
         continue;
@@ -89,8 +93,37 @@ public final class ConfigLoader {
       } catch (JsonProcessingException ex) {
         throw new ConfigException("environment " + e.getKey() + " is not a YAML value");
       }
+      if (value == null || value.isMissingNode()) {
+        throw new ConfigException("environment " + e.getKey() + " is empty");
+      }
       node.set(keys[keys.length - 1], value);
+      applied.put(String.join(".", keys), e.getKey());
     }
+    return applied;
+  }
+
+  /**
+   * Who supplied the value at {@code keyPath}: the environment variable that overrode it (or
+   * one of its sub-keys), else the file — so the message sends the operator to the right place.
+   */
+  private static String source(Path file, Map<String, String> overrides, String keyPath) {
+    for (var o : overrides.entrySet()) {
+      if (o.getKey().equals(keyPath) || o.getKey().startsWith(keyPath + ".")) {
+        return "environment " + o.getValue();
+      }
+    }
+    return "config file " + file;
+  }
+
+  /** snakeyaml's messages span several lines (context, source excerpt, caret): keep the problem. */
+  private static String yamlProblem(JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null) {
+      Mark mark = m.getProblemMark();
+      return m.getProblem()
+          + (mark == null ? "" : " (line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ")");
+    }
+    String m = e.getOriginalMessage();
+    return (m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m)) + location(e);
   }
 
   private static String path(JsonMappingException e) {

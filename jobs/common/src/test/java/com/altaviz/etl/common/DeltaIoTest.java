@@ -1,0 +1,89 @@
+package com.altaviz.etl.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.delta.tables.DeltaTable;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Delta writes return the version they committed, tagged with the run id; reads time-travel. */
+class DeltaIoTest extends SparkTestBase {
+  @TempDir Path dir;
+
+  private Dataset<Row> rows(String sql) {
+    return spark.sql(sql);
+  }
+
+  private String table() {
+    return dir.resolve("t").toString();
+  }
+
+  @Test
+  void appendReturnsEachCommittedVersionAndReadsTimeTravel() {
+    assertThat(DeltaIo.exists(spark, table())).isFalse();
+    assertThat(DeltaIo.latestVersion(spark, table())).isEmpty();
+    long v0 = DeltaIo.append(rows("SELECT id FROM range(3)"), table(), "run-a");
+    long v1 = DeltaIo.append(rows("SELECT id FROM range(10, 12)"), table(), "run-b");
+    assertThat(v0).isZero();
+    assertThat(v1).isEqualTo(1);
+    assertThat(DeltaIo.latestVersion(spark, table())).hasValue(1);
+    assertThat(ids(DeltaIo.read(spark, table(), OptionalLong.of(0)))).containsExactly(0L, 1L, 2L);
+    assertThat(ids(DeltaIo.read(spark, table(), OptionalLong.empty())))
+        .containsExactly(0L, 1L, 2L, 10L, 11L);
+  }
+
+  @Test
+  void commitsCarryTheRunIdAsUserMetadata() {
+    DeltaIo.append(rows("SELECT id FROM range(3)"), table(), "run-a");
+    DeltaIo.append(rows("SELECT id FROM range(3)"), table(), "run-b");
+    List<String> meta =
+        DeltaTable.forPath(spark, table()).history().orderBy("version")
+            .select("userMetadata").collectAsList().stream().map(r -> r.getString(0)).toList();
+    assertThat(meta).containsExactly("run-a", "run-b");
+    // A later commit by another run does not change which version "run-a" committed.
+    assertThat(DeltaIo.committedVersion(spark, table(), "run-a")).isZero();
+    assertThat(DeltaIo.committedVersion(spark, table(), "run-b")).isEqualTo(1);
+  }
+
+  @Test
+  void replaceWhereCreatesThenReplacesExactlyTheMatchingRows() {
+    long v0 = DeltaIo.replaceWhere(
+        rows("SELECT id, id % 2 AS part FROM range(6)"), table(), "part = 0", "run-a", "part");
+    assertThat(v0).isZero();
+    long v1 = DeltaIo.replaceWhere(
+        rows("SELECT 100 + id AS id, 0L AS part FROM range(2)"), table(), "part = 0", "run-b", "part");
+    assertThat(v1).isEqualTo(1);
+    assertThat(ids(DeltaIo.read(spark, table(), OptionalLong.empty())))
+        .containsExactly(1L, 3L, 5L, 100L, 101L);
+    assertThat(DeltaTable.forPath(spark, table()).detail().select("partitionColumns").first()
+        .getList(0)).containsExactly("part");
+  }
+
+  @Test
+  void overwriteReplacesEverythingIncludingTheSchema() {
+    DeltaIo.append(rows("SELECT id FROM range(3)"), table(), "run-a");
+    long v = DeltaIo.overwrite(rows("SELECT 7L AS id, 'x' AS name"), table(), "run-b");
+    assertThat(v).isEqualTo(1);
+    Dataset<Row> now = DeltaIo.read(spark, table(), OptionalLong.empty());
+    assertThat(now.columns()).containsExactly("id", "name");
+    assertThat(ids(now)).containsExactly(7L);
+  }
+
+  @Test
+  void readingAMissingTableIsABadInputError() {
+    assertThatThrownBy(() -> DeltaIo.read(spark, table(), OptionalLong.empty()))
+        .isInstanceOf(EtlException.class)
+        .hasMessage("input Delta table does not exist: " + table())
+        .satisfies(e -> assertThat(((EtlException) e).exitCode()).isEqualTo(ExitCode.USAGE));
+  }
+
+  private static List<Long> ids(Dataset<Row> df) {
+    return df.orderBy("id").select("id").collectAsList().stream().map(r -> r.getLong(0)).toList();
+  }
+}

@@ -1,0 +1,81 @@
+package com.altaviz.etl.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The one mapping from outcomes to exit codes, and what the operator sees on stderr. */
+class JobLauncherTest {
+  @Command(name = "tiny", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class)
+  static class Tiny implements Callable<Integer> {
+    @Option(names = "--outcome", defaultValue = "ok")
+    String outcome;
+
+    @Override
+    public Integer call() {
+      switch (outcome) {
+        case "usage" -> throw EtlException.usage("--thing is wrong:\n  really wrong");
+        case "bad-input" -> throw EtlException.badInput(
+            "raw file x.parquet is not Parquet", new java.io.IOException("magic"));
+        case "gate" -> throw EtlException.qualityGate("rejected share 0.12 > limit 0.10");
+        case "wrapped" -> throw new IllegalStateException(
+            "Job aborted", new RuntimeException(EtlException.qualityGate("gate inside Spark")));
+        case "bug" -> throw new IllegalStateException("boom");
+        default -> {
+          return ExitCode.OK;
+        }
+      }
+    }
+  }
+
+  @Test
+  void success() {
+    assertThat(CliRun.of(new Tiny())).isEqualTo(new CliRun(0, "", ""));
+  }
+
+  @Test
+  void usageErrorIsExit2WithOneLineAndNoStackTrace() {
+    assertThat(CliRun.of(new Tiny(), "--outcome", "usage"))
+        .isEqualTo(new CliRun(2, "", "tiny: error: --thing is wrong: really wrong\n"));
+    assertThat(CliRun.of(new Tiny(), "--outcome", "bad-input"))
+        .isEqualTo(new CliRun(2, "", "tiny: error: raw file x.parquet is not Parquet\n"));
+  }
+
+  @Test
+  void unknownOptionIsExit2WithAHint() {
+    assertThat(CliRun.of(new Tiny(), "--nope"))
+        .isEqualTo(new CliRun(2, "",
+            "tiny: error: Unknown option: '--nope'\nTry 'tiny --help' for the options.\n"));
+  }
+
+  @Test
+  void qualityGateIsExit3EvenWhenWrapped() {
+    assertThat(CliRun.of(new Tiny(), "--outcome", "gate"))
+        .isEqualTo(new CliRun(3, "", "tiny: error: rejected share 0.12 > limit 0.10\n"));
+    assertThat(CliRun.of(new Tiny(), "--outcome", "wrapped"))
+        .isEqualTo(new CliRun(3, "", "tiny: error: gate inside Spark\n"));
+  }
+
+  @Test
+  void unexpectedFailureIsExit1WithTraceThenOneLineReason() {
+    CliRun r = CliRun.of(new Tiny(), "--outcome", "bug");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err())
+        .startsWith("java.lang.IllegalStateException: boom\n\tat ")
+        .endsWith("\ntiny: error: java.lang.IllegalStateException: boom\n");
+  }
+
+  @Test
+  void helpAndVersionExit0OnStdout() {
+    CliRun help = CliRun.of(new Tiny(), "--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).startsWith("Usage: tiny [-hV] [--outcome=<outcome>]");
+    CliRun version = CliRun.of(new Tiny(), "--version");
+    assertThat(version)
+        .isEqualTo(new CliRun(0, "tiny 0.1.0\nbuilt for Spark 3.5.9, Delta Lake 3.3.2\n", ""));
+  }
+}
