@@ -27,6 +27,12 @@ final class WindowMedian {
     return medianInPlace(work);
   }
 
+  /** Median of the first {@code n} values of any length (a copy is sorted, values unchanged). */
+  double ofLong(double[] values, int n) {
+    double[] work = java.util.Arrays.copyOf(values, n);
+    return medianInPlace(work);
+  }
+
   /** Median of |values[from + j] − centre| for j in [0, n): the MAD around {@code centre}. */
   double absoluteDeviation(double[] values, int from, int n, double centre) {
     double[] work = scratch[n];
