@@ -1,7 +1,9 @@
 package com.altaviz.etl.gold;
 
+import com.altaviz.etl.common.EtlException;
 import com.altaviz.etl.common.config.ThresholdsConfig;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -11,6 +13,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 
 /**
@@ -46,10 +52,46 @@ public final class GoldFeatures {
       GoldRange range,
       String runId,
       Counters counters) {
-    SparkSession spark = silver.sparkSession();
+    return features(
+        byCompressor(silver),
+        CompressorCatalog.collect(metadata),
+        collectMaintenance(maintenance),
+        thresholds,
+        range,
+        runId,
+        counters);
+  }
+
+  /**
+   * Silver's input columns as internal rows, hash-partitioned by compressor: every reading of a
+   * compressor lands in the same partition. Numeric sensor columns of another type are cast to
+   * double; a missing or non-numeric column is bad input. With adaptive execution on (as in
+   * every session here) the shuffle's map stage runs when this is called.
+   */
+  public static JavaRDD<InternalRow> byCompressor(Dataset<Row> silver) {
+    List<Column> columns = new ArrayList<>();
+    for (String c : GoldSchema.INPUT_COLUMNS) {
+      columns.add(inputColumn(silver.schema(), c));
+    }
+    return silver
+        .select(columns.toArray(new Column[0]))
+        .repartition(functions.col("compressor_id"))
+        .queryExecution()
+        .toRdd()
+        .toJavaRDD();
+  }
+
+  /** One {@link FeaturePass} per partition of {@link #byCompressor}; rows in gold layout. */
+  public static Dataset<Row> features(
+      JavaRDD<InternalRow> partitions,
+      CompressorCatalog catalog,
+      MaintenanceHistory history,
+      ThresholdsConfig thresholds,
+      GoldRange range,
+      String runId,
+      Counters counters) {
+    SparkSession spark = SparkSession.active();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    CompressorCatalog catalog = CompressorCatalog.collect(metadata);
-    MaintenanceHistory history = collectMaintenance(maintenance);
     FeaturePass pass =
         new FeaturePass(
             jsc.broadcast(catalog),
@@ -60,20 +102,30 @@ public final class GoldFeatures {
             runId,
             counters.rowsIn(),
             counters.rowsOut());
-    List<Column> columns = new ArrayList<>();
-    for (String c : GoldSchema.INPUT_COLUMNS) {
-      columns.add(functions.col(c));
-    }
-    JavaRDD<InternalRow> partitions =
-        silver
-            .select(columns.toArray(new Column[0]))
-            .repartition(functions.col("compressor_id"))
-            .queryExecution()
-            .toRdd()
-            .toJavaRDD();
     // internal rows in, internal rows out: no Row conversion on either side
     return spark.internalCreateDataFrame(
         partitions.mapPartitions(pass).rdd(), GoldSchema.OUTPUT, false);
+  }
+
+  private static Column inputColumn(StructType schema, String name) {
+    if (!Arrays.asList(schema.fieldNames()).contains(name)) {
+      throw EtlException.badInput("silver table has no column " + name, null);
+    }
+    DataType type = schema.apply(name).dataType();
+    DataType expected =
+        name.equals("compressor_id")
+            ? DataTypes.StringType
+            : name.equals("timestamp") ? DataTypes.TimestampType : DataTypes.DoubleType;
+    if (type.equals(expected)) {
+      return functions.col(name);
+    }
+    if (expected == DataTypes.DoubleType && type instanceof NumericType) {
+      return functions.col(name).cast(DataTypes.DoubleType).as(name);
+    }
+    throw EtlException.badInput(
+        "silver column " + name + " has type " + type.simpleString() + ", expected "
+            + expected.simpleString(),
+        null);
   }
 
   /** Collects (compressor, event time) pairs; events with no time or compressor are ignored. */

@@ -8,6 +8,12 @@ import com.altaviz.etl.common.StageLog;
 import com.altaviz.etl.common.StageResult;
 import com.altaviz.etl.common.VersionProvider;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
@@ -58,26 +64,53 @@ public class GoldJob extends StageJob {
         ctx.config.gold.warmupHours);
 
     GoldFeatures.Counters counters = GoldFeatures.Counters.register(ctx.spark);
-    Dataset<Row> gold =
-        ctx.log.step(
-            "Reading silver and dimensions, shuffling by compressor",
-            () -> {
-              Dataset<Row> silver =
-                  DeltaIo.read(ctx.spark, silverPath, OptionalLong.of(silverVersion))
-                      .where(range.readFilter());
-              Dataset<Row> metadata =
-                  DeltaIo.read(ctx.spark, ctx.lake.bronzeMetadata(), OptionalLong.empty());
-              Dataset<Row> maintenance =
-                  DeltaIo.read(ctx.spark, ctx.lake.bronzeMaintenance(), OptionalLong.empty());
-              return GoldFeatures.compute(
-                  silver,
-                  metadata,
-                  maintenance,
-                  ctx.config.thresholds,
-                  range,
-                  ctx.runId,
-                  counters);
+    // The small dimension tables load on a second thread while the silver shuffle runs: their
+    // Delta log replays and collects are latency, not work, so they overlap for free.
+    ExecutorService background =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "gold-dimensions");
+              t.setDaemon(true);
+              return t;
             });
+    Dataset<Row> gold;
+    try {
+      Future<CompressorCatalog> catalog =
+          background.submit(
+              () ->
+                  CompressorCatalog.collect(
+                      DeltaIo.read(ctx.spark, ctx.lake.bronzeMetadata(), OptionalLong.empty())));
+      Future<MaintenanceHistory> history =
+          background.submit(
+              () ->
+                  GoldFeatures.collectMaintenance(
+                      DeltaIo.read(ctx.spark, ctx.lake.bronzeMaintenance(), OptionalLong.empty())));
+      JavaRDD<InternalRow> partitions =
+          ctx.log.step(
+              "Reading silver v" + silverVersion + ", shuffling by compressor",
+              () ->
+                  GoldFeatures.byCompressor(
+                      DeltaIo.read(ctx.spark, silverPath, OptionalLong.of(silverVersion))
+                          .where(range.readFilter())));
+      CompressorCatalog compressors = ctx.log.step("Loading compressor metadata", () -> get(catalog));
+      MaintenanceHistory maintenance =
+          ctx.log.step("Loading maintenance history", () -> get(history));
+      ctx.log.info(
+          "{} compressors in metadata, {} with maintenance events",
+          compressors.size(),
+          maintenance.compressors());
+      gold =
+          GoldFeatures.features(
+              partitions,
+              compressors,
+              maintenance,
+              ctx.config.thresholds,
+              range,
+              ctx.runId,
+              counters);
+    } finally {
+      background.shutdownNow();
+    }
     long version =
         ctx.log.step(
             "Computing features and writing " + goldPath,
@@ -96,5 +129,14 @@ public class GoldJob extends StageJob {
         "Gold processing (session ready -> Delta commit): {}",
         StageLog.seconds(System.nanoTime() - t0));
     return new StageResult(silverPath, silverVersion, goldPath, version, rowsIn, rowsOut, 0);
+  }
+
+  /** The result of a background load, with its own exception (e.g. an EtlException) rethrown. */
+  private static <T> T get(Future<T> future) throws Exception {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
   }
 }

@@ -33,6 +33,11 @@ public final class MaintenanceHistory implements Serializable {
     return new MaintenanceHistory(sorted);
   }
 
+  /** Number of compressors with at least one event. */
+  public int compressors() {
+    return eventsByCompressor.size();
+  }
+
   /** Sorted event times of one compressor (empty when it has none). */
   public long[] events(String compressorId) {
     return eventsByCompressor.getOrDefault(compressorId, NONE);

@@ -57,7 +57,7 @@ public final class SyntheticLake {
             nullable(seed, 15, "1200 + 400 * base + 50 * (n1 - 0.5)")
                 + " AS horsepower_consumption",
             nullable(seed, 16, "8000 + 4000 * base + 300 * (n2 - 0.5)") + " AS gas_flow_mcf",
-            "1000.0 * c + k / 6.0 AS operating_hours",
+            "CAST(1000.0 * c + k / 6.0 AS DOUBLE) AS operating_hours",
             "timestamp + INTERVAL 2 MINUTES AS _ingested_at",
             "'synthetic' AS _source_file",
             "'fixture' AS _run_id",
