@@ -120,9 +120,7 @@ public class BronzeJob extends StageJob {
               throw EtlException.badInput(
                   "dimension file not found: " + file, null);
             }
-            var typed = DimensionCsv.byName(DimensionCsv.readStrings(ctx.spark, file), d.schema(),
-                file);
-            List<Row> rows = DimensionCsv.rows(typed, d.schema(), file);
+            List<Row> rows = DimensionCsv.rows(DimensionCsv.records(file, conf), d.schema(), file);
             log.info("  {}: {} rows ✓", d.csv(), StageLog.count(rows.size()));
             out.put(d, rows);
           }

@@ -1,19 +1,32 @@
 package com.altaviz.etl.bronze;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.trim;
-
 import com.altaviz.etl.common.EtlException;
+import com.univocity.parsers.csv.CsvParser;
+import com.univocity.parsers.csv.CsvParserSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -21,78 +34,104 @@ import org.apache.spark.sql.types.StructType;
  * A dimension CSV read BY NAME (DESIGN §4.1; the original mapped columns by position): the
  * header decides which column is which, so reordered or extra columns are fine, while a missing
  * contract column or a value that does not parse as its type stops the run naming file, column
- * and value.
+ * and value. Dimension files are small, so they are parsed on the driver (with the RFC 4180
+ * parser Spark itself uses for CSV) instead of costing Spark jobs.
  */
 public final class DimensionCsv {
   private DimensionCsv() {}
 
-  /** Every cell as a string; the header names the columns (no type inference). */
-  public static Dataset<Row> readStrings(SparkSession spark, String file) {
-    return spark
-        .read()
-        .option("header", "true")
-        .option("inferSchema", "false")
-        .option("multiLine", "true") // quoted descriptions/notes may span lines
-        .option("escape", "\"") // RFC 4180: a quote inside a quoted field is doubled
-        .option("mode", "FAILFAST")
-        .csv(file);
+  private static final DateTimeFormatter SPACE_SEPARATED =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS][.SSS]");
+
+  /** All records of the file, header first; quoted fields may hold commas, quotes, newlines. */
+  public static List<String[]> records(String file, Configuration conf) {
+    CsvParserSettings settings = new CsvParserSettings();
+    settings.setLineSeparatorDetectionEnabled(true);
+    settings.setMaxCharsPerColumn(-1);
+    settings.setEmptyValue(""); // "" stays an empty string; an absent value is null
+    try (InputStream in = new Path(file).getFileSystem(conf).open(new Path(file))) {
+      return new CsvParser(settings)
+          .parseAll(new InputStreamReader(in, StandardCharsets.UTF_8));
+    } catch (IOException | RuntimeException e) {
+      throw EtlException.badInput("cannot read dimension file " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /**
-   * Selects the contract columns by header name (trimmed, case-insensitive) and casts them;
-   * alongside each typed column the raw text is kept as {@code __raw_<name>} for {@link #rows}.
+   * Typed rows in {@code schema}'s column order, found by header name (trimmed,
+   * case-insensitive). Empty cells are null; any other cell must parse as its type.
    */
-  public static Dataset<Row> byName(Dataset<Row> strings, StructType schema, String file) {
-    Map<String, String> header = new HashMap<>();
-    for (String h : strings.columns()) {
-      String key = h.trim().toLowerCase(Locale.ROOT);
-      if (header.putIfAbsent(key, h) != null) {
+  public static List<Row> rows(List<String[]> records, StructType schema, String file) {
+    if (records.isEmpty()) {
+      throw EtlException.badInput("dimension file " + file + " is empty (no header row)", null);
+    }
+    String[] header = records.get(0);
+    Map<String, Integer> position = new HashMap<>();
+    for (int i = 0; i < header.length; i++) {
+      String key = header[i] == null ? "" : header[i].trim().toLowerCase(Locale.ROOT);
+      if (!key.isEmpty() && position.putIfAbsent(key, i) != null) {
         throw EtlException.badInput(
-            "dimension file " + file + " has the column '" + h.trim() + "' twice", null);
+            "dimension file " + file + " has the column '" + header[i].trim() + "' twice", null);
       }
     }
-    List<Column> cols = new ArrayList<>();
-    for (StructField f : schema.fields()) {
-      String actual = header.get(f.name());
-      if (actual == null) {
-        throw EtlException.badInput(
-            "dimension file " + file + " lacks column '" + f.name() + "' (header: "
-                + String.join(",", strings.columns()) + ")",
-            null);
+    StructField[] fields = schema.fields();
+    int[] at = new int[fields.length];
+    for (int c = 0; c < fields.length; c++) {
+      Integer p = position.get(fields[c].name());
+      if (p == null) {
+        throw EtlException.badInput("dimension file " + file + " lacks column '"
+            + fields[c].name() + "' (header: " + String.join(",", header) + ")", null);
       }
-      Column text = trim(col("`" + actual + "`"));
-      cols.add(text.cast(f.dataType()).as(f.name()));
-      cols.add(text.as("__raw_" + f.name()));
+      at[c] = p;
     }
-    return strings.select(cols.toArray(Column[]::new));
-  }
-
-  /**
-   * Collects the typed rows (dimension tables are small) and fails on the first cell whose text
-   * does not parse as its contract type: a null is only ever an empty cell.
-   */
-  public static List<Row> rows(Dataset<Row> typed, StructType schema, String file) {
-    int n = schema.size();
-    List<Row> out = new ArrayList<>();
-    List<Row> collected = typed.collectAsList();
-    for (int i = 0; i < collected.size(); i++) {
-      Row r = collected.get(i);
-      Object[] values = new Object[n];
-      for (int c = 0; c < n; c++) {
-        Object value = r.get(2 * c);
-        String text = r.getString(2 * c + 1);
-        if (value == null && text != null && !text.isEmpty()) {
-          throw EtlException.badInput(
-              String.format(
-                  "dimension file %s, data row %d: column '%s' value '%s' is not a %s",
-                  file, i + 1, schema.fields()[c].name(), text,
-                  schema.fields()[c].dataType().simpleString()),
-              null);
+    List<Row> out = new ArrayList<>(records.size() - 1);
+    for (int r = 1; r < records.size(); r++) {
+      String[] rec = records.get(r);
+      if (rec.length == 1 && (rec[0] == null || rec[0].isBlank())) {
+        continue; // a blank line
+      }
+      Object[] values = new Object[fields.length];
+      for (int c = 0; c < fields.length; c++) {
+        String text = at[c] < rec.length && rec[at[c]] != null ? rec[at[c]].trim() : "";
+        try {
+          values[c] = text.isEmpty() ? null : parse(text, fields[c].dataType());
+        } catch (RuntimeException e) {
+          throw EtlException.badInput(String.format(
+              "dimension file %s, data row %d: column '%s' value '%s' is not a %s", file, r,
+              fields[c].name(), text, fields[c].dataType().simpleString()), e);
         }
-        values[c] = value;
       }
       out.add(RowFactory.create(values));
     }
     return out;
+  }
+
+  static Object parse(String text, DataType type) {
+    if (type.equals(DataTypes.StringType)) {
+      return text;
+    }
+    if (type.equals(DataTypes.DoubleType)) {
+      return Double.valueOf(text);
+    }
+    if (type.equals(DataTypes.DateType)) {
+      return Date.valueOf(LocalDate.parse(text));
+    }
+    if (type.equals(DataTypes.TimestampType)) {
+      return Timestamp.from(instant(text));
+    }
+    throw new IllegalArgumentException("no parser for " + type.simpleString());
+  }
+
+  /** ISO-8601 with zone or offset; a local date-time without one is UTC (the data contract). */
+  private static Instant instant(String text) {
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      try {
+        return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+      } catch (DateTimeParseException e2) {
+        return LocalDateTime.parse(text, SPACE_SEPARATED).toInstant(ZoneOffset.UTC);
+      }
+    }
   }
 }

@@ -16,10 +16,11 @@ import org.apache.spark.sql.Row;
 
 /**
  * Rule 3 (timestamps): a reading is future-dated when it is later than the reference + the
- * clock-skew tolerance. The reference is the interval end (or, with no interval, the day after
- * the newest landing folder) — never now(), so backfills are deterministic. Independently of the
- * interval, a reading later than the end of the day it landed + skew arrived before it was taken,
- * which makes the verdict on a reading the same in every run that sees it.
+ * clock-skew tolerance. The reference is the interval end — never now(), so backfills are
+ * deterministic. Independently of the interval, a reading later than the end of the day it
+ * landed + skew arrived before it was taken, which makes the verdict on a reading the same in
+ * every run that sees it. With no interval there is no reference: the landing-day check alone
+ * covers "later than the newest landing day + 1 day", since every landing day is at most that.
  */
 public final class FutureTimestamps {
   private FutureTimestamps() {}
@@ -29,19 +30,21 @@ public final class FutureTimestamps {
   /**
    * Adds the future_timestamp flag and reason.
    *
-   * @param reference interval end (exclusive), or the day after the newest landing folder
+   * @param reference interval end (exclusive); null with no interval (landing-day check only)
    * @param referenceApplies rows the reference is checked for (context rows of a neighbouring
    *     interval are judged by their landing day only)
    */
   public static Dataset<Row> flag(
       Dataset<Row> df, Instant reference, Duration skew, Column referenceApplies) {
     Column ts = col("timestamp");
-    Column refLimit = lit(Timestamp.from(reference.plus(skew)));
+    Column refLimit = reference == null ? lit(null).cast("timestamp")
+        : lit(Timestamp.from(reference.plus(skew)));
     Column landingLimit =
         col("_landing_date").cast("timestamp")
             .plus(expr("INTERVAL 1 DAY"))
             .plus(expr("INTERVAL " + skew.toSeconds() + " SECONDS"));
-    Column afterReference = referenceApplies.and(ts.gt(refLimit));
+    Column afterReference = reference == null ? lit(false)
+        : referenceApplies.and(ts.gt(refLimit));
     Column afterLanding = ts.gt(landingLimit);
     String tolerance = " + " + skew.toMinutes() + " min clock-skew tolerance";
     return df.withColumn(
@@ -53,7 +56,7 @@ public final class FutureTimestamps {
                     ts.isNotNull().and(afterReference),
                     concat(lit("timestamp "), date_format(ts, TS_FORMAT),
                         lit(" is later than the interval end "),
-                        lit(reference.toString()), lit(tolerance)))
+                        lit(String.valueOf(reference)), lit(tolerance)))
                 .when(
                     ts.isNotNull().and(afterLanding),
                     concat(lit("timestamp "), date_format(ts, TS_FORMAT),

@@ -37,12 +37,14 @@ public final class PhysicalRanges {
   public static Dataset<Row> flag(Dataset<Row> df, Map<String, List<Double>> ranges,
       Column eligible) {
     List<Column> candidates = new ArrayList<>();
+    Column any = lit(false);
     for (var e : ranges.entrySet()) {
       String c = e.getKey();
       double min = e.getValue().get(0);
       double max = e.getValue().get(1);
       Column v = col(c);
       Column outside = v.isNotNull().and(isnan(v).or(v.lt(min)).or(v.gt(max)));
+      any = any.or(outside);
       candidates.add(
           when(
               eligible.and(outside),
@@ -54,9 +56,12 @@ public final class PhysicalRanges {
                       lit(" is outside the physical range [" + min + ", " + max + "]"))
                       .as("reason"))));
     }
-    Column all = candidates.isEmpty()
-        ? array().cast(FLAGS_TYPE)
-        : filter(array(candidates.toArray(Column[]::new)), x -> x.isNotNull());
-    return df.withColumn(FLAGS, all.cast(FLAGS_TYPE));
+    Column none = array().cast(FLAGS_TYPE);
+    if (candidates.isEmpty()) {
+      return df.withColumn(FLAGS, none);
+    }
+    // the array is only built for the rare row with a violation
+    Column flags = filter(array(candidates.toArray(Column[]::new)), x -> x.isNotNull());
+    return df.withColumn(FLAGS, when(eligible.and(any), flags.cast(FLAGS_TYPE)).otherwise(none));
   }
 }

@@ -1,16 +1,16 @@
 package com.altaviz.etl.silver;
 
-import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import com.altaviz.etl.common.Schemas;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +19,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Every count a silver run reports, from ONE aggregation over the classified rows: the
- * reconciliation terms, per-rule hits, value rejections per rule and sensor, and the rows that
- * were looked at but are not this run's (context, too late, deferred).
+ * Every count a silver run reports: the reconciliation terms, per-rule hits and the rows that were
+ * looked at but are not this run's (context, too late, deferred) from ONE aggregation over the
+ * classified rows; value rejections per rule and sensor from a second query over the few rows
+ * that have any.
  */
 public record RunCounts(
     long input,
@@ -61,8 +62,9 @@ public record RunCounts(
         .and(rule.notEqual(RuleNames.DUPLICATES))).as("drop_other"));
     // A reading is rejected when a rule other than duplicates removed it, or a rule nulled one of
     // its values (warn-only hits keep the value, so they do not count).
-    Column nulledValue = size(filter(col(SilverColumns.VALUE_FLAGS),
-        f -> f.getField("rule").isin(removingValueRules(actions)))).gt(0);
+    Column flags = col(SilverColumns.VALUE_FLAGS);
+    Column nulledValue = size(flags).gt(0).and(size(filter(flags,
+        f -> f.getField("rule").isin(removingValueRules(actions)))).gt(0));
     aggs.add(countIf(counted.and(rule.isNotNull().and(rule.notEqual(RuleNames.DUPLICATES))
         .or(inSilver.and(nulledValue)))).as("rejected"));
     aggs.add(countIf(scope.equalTo(SilverScope.CONTEXT)).as("context"));
@@ -71,16 +73,16 @@ public record RunCounts(
     for (String r : RuleNames.ROW_RULES) {
       aggs.add(countIf(counted.and(col(SilverColumns.hit(r)))).as("hit_" + r));
     }
-    for (String r : RuleNames.VALUE_RULES) {
-      for (String s : Schemas.SENSOR_COLUMNS) {
-        Column n = aggregate(col(SilverColumns.VALUE_FLAGS), lit(0L),
-            (acc, f) -> acc.plus(when(f.getField("rule").equalTo(r)
-                .and(f.getField("column_name").equalTo(s)), 1L).otherwise(0L)));
-        aggs.add(sum(when(scope.equalTo(SilverScope.RANGE), n).otherwise(0L)).as(r + "__" + s));
-      }
-    }
     Row row = classified.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
         .first();
+    // Value rejections are rare: count them on the few rows that have any.
+    Map<String, Long> byRuleAndSensor = new HashMap<>();
+    for (Row r : classified
+        .where(scope.equalTo(SilverScope.RANGE).and(size(flags).gt(0)))
+        .select(explode(flags).as("f"))
+        .groupBy(col("f.rule"), col("f.column_name")).count().collectAsList()) {
+      byRuleAndSensor.put(r.getString(0) + "__" + r.getString(1), r.getLong(2));
+    }
     Map<String, Long> hits = new LinkedHashMap<>();
     for (String r : RuleNames.ROW_RULES) {
       hits.put(r, val(row, "hit_" + r));
@@ -89,7 +91,7 @@ public record RunCounts(
     for (String r : RuleNames.VALUE_RULES) {
       Map<String, Long> perSensor = new LinkedHashMap<>();
       for (String s : Schemas.SENSOR_COLUMNS) {
-        perSensor.put(s, val(row, r + "__" + s));
+        perSensor.put(s, byRuleAndSensor.getOrDefault(r + "__" + s, 0L));
       }
       values.put(r, perSensor);
       hits.put(r, perSensor.values().stream().mapToLong(Long::longValue).sum());

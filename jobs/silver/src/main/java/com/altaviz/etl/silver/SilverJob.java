@@ -1,7 +1,6 @@
 package com.altaviz.etl.silver;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.max;
 
 import com.altaviz.etl.common.DeltaIo;
 import com.altaviz.etl.common.EtlException;
@@ -15,16 +14,15 @@ import com.altaviz.etl.common.StageResult;
 import com.altaviz.etl.common.VersionProvider;
 import com.altaviz.etl.common.config.SilverConfig;
 import io.delta.tables.DeltaTable;
-import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
@@ -90,10 +88,11 @@ public class SilverJob extends StageJob {
       return null;
     });
 
-    Dataset<Row> fleet = fleet(ctx);
-    List<String> fleetIds = fleet.select("compressor_id").distinct().orderBy("compressor_id")
-        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    Instant reference = ctx.interval.isAll() ? dayAfterNewestFolder(bronze) : ctx.interval.end();
+    List<String> fleetIds = fleet(ctx);
+    Dataset<Row> fleet = ctx.spark.createDataset(fleetIds, Encoders.STRING())
+        .toDF("compressor_id");
+    // With no interval the landing-day check alone applies (see FutureTimestamps).
+    Instant reference = ctx.interval.isAll() ? null : ctx.interval.end();
     var spec = new SilverScope.Spec(processed, context, skew,
         actions.removes(RuleNames.FUTURE_TIMESTAMP));
     var settings = new SilverRules.Settings(actions, cfg.ranges, cfg.hampel.window,
@@ -151,23 +150,23 @@ public class SilverJob extends StageJob {
     }
   }
 
-  /** bronze/compressor_metadata at its latest version: the fleet the readings must belong to. */
-  private static Dataset<Row> fleet(StageContext ctx) {
+  /**
+   * Compressor ids of bronze/compressor_metadata at its latest version: the fleet readings must
+   * belong to. Latest, not as of the bronze version, so a corrected fleet list takes effect when
+   * an old interval is re-run.
+   */
+  private static List<String> fleet(StageContext ctx) {
     String path = ctx.lake.bronzeMetadata();
-    if (!DeltaIo.exists(ctx.spark, path)) {
+    OptionalLong version = DeltaIo.latestVersion(ctx.spark, path);
+    if (version.isEmpty()) {
       throw EtlException.badInput(path + " does not exist; run the bronze stage first", null);
     }
-    ctx.log.info("Fleet: {} version {}", path, DeltaIo.latestVersion(ctx.spark, path).getAsLong());
-    return DeltaIo.read(ctx.spark, path, OptionalLong.empty()).select("compressor_id");
-  }
-
-  /** With no interval, "future" means after the day following the newest landing folder. */
-  private static Instant dayAfterNewestFolder(Dataset<Row> bronze) {
-    Row r = bronze.agg(max(col("_landing_date"))).first();
-    if (r.isNullAt(0)) {
-      return Instant.EPOCH;
-    }
-    return r.<Date>getAs(0).toLocalDate().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    List<String> ids = DeltaIo.read(ctx.spark, path, version).select("compressor_id")
+        .where(col("compressor_id").isNotNull()).distinct().orderBy("compressor_id")
+        .as(Encoders.STRING()).collectAsList();
+    ctx.log.info("Fleet: {} compressors in {} version {}", ids.size(), path,
+        version.getAsLong());
+    return ids;
   }
 
   private static void logCounts(StageLog log, RunCounts c, RuleActions a, int fleet,
@@ -179,9 +178,10 @@ public class SilverJob extends StageJob {
         StageLog.count(c.ruleHits().get(RuleNames.NULL_KEYS)), act(a, RuleNames.NULL_KEYS),
         StageLog.count(c.ruleHits().get(RuleNames.UNKNOWN_COMPRESSOR)), fleet,
         act(a, RuleNames.UNKNOWN_COMPRESSOR));
-    log.info("  Timestamps: {} later than {} + {} min or their landing day [{}]{}",
-        StageLog.count(c.ruleHits().get(RuleNames.FUTURE_TIMESTAMP)), reference,
-        skew.toMinutes(), act(a, RuleNames.FUTURE_TIMESTAMP),
+    log.info("  Timestamps: {} later than {}the end of their landing day + {} min [{}]{}",
+        StageLog.count(c.ruleHits().get(RuleNames.FUTURE_TIMESTAMP)),
+        reference == null ? "" : reference + " or ", skew.toMinutes(),
+        act(a, RuleNames.FUTURE_TIMESTAMP),
         c.deferred() == 0 ? "" : "; " + c.deferred() + " left to the run of their interval");
     log.info("  Duplicates: {} superseded deliveries [{}] (latest delivery kept)",
         StageLog.count(c.ruleHits().get(RuleNames.DUPLICATES)), act(a, RuleNames.DUPLICATES));

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.to_date;
 
 import com.altaviz.etl.common.Schemas;
@@ -63,7 +64,8 @@ public final class SilverOutputs {
       return rows;
     }
     Dataset<Row> values = classified
-        .where(col(SilverColumns.SCOPE).equalTo(SilverScope.RANGE))
+        .where(col(SilverColumns.SCOPE).equalTo(SilverScope.RANGE)
+            .and(size(col(SilverColumns.VALUE_FLAGS)).gt(0)))
         .withColumn("__flag", explode(filter(col(SilverColumns.VALUE_FLAGS),
             f -> f.getField("rule").isin(kept))))
         .select(project(col("__flag.rule"), col("__flag.reason"), col("__flag.column_name"),

@@ -3,6 +3,7 @@ package com.altaviz.etl.silver;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.List;
@@ -18,8 +19,10 @@ public final class ValueRejections {
       List<String> sensors) {
     Dataset<Row> out = df;
     for (String s : sensors) {
+      // size() first: almost every row has no flag, and the lambda is then never evaluated
       out = out.withColumn(s,
-          when(exists(col(flagsColumn), f -> f.getField("column_name").equalTo(lit(s))),
+          when(size(col(flagsColumn)).gt(0)
+                  .and(exists(col(flagsColumn), f -> f.getField("column_name").equalTo(lit(s)))),
               lit(null).cast("double"))
               .otherwise(col(s)));
     }

@@ -1,0 +1,70 @@
+package com.altaviz.etl.bronze;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.altaviz.etl.common.EtlException;
+import com.altaviz.etl.common.Schemas;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Dimension CSVs are mapped by header name and typed strictly (no Spark needed). */
+class DimensionCsvTest {
+  @TempDir Path dir;
+
+  List<Row> rows(String csv, org.apache.spark.sql.types.StructType schema) throws Exception {
+    Path f = dir.resolve("dim.csv");
+    Files.writeString(f, csv);
+    return DimensionCsv.rows(DimensionCsv.records(f.toString(), new Configuration()), schema,
+        "dim.csv");
+  }
+
+  @Test
+  void columnsAreFoundByHeaderNameInAnyOrderExtrasIgnored() throws Exception {
+    List<Row> r = rows(" Station_ID ,horsepower,install_date,compressor_id,firmware,model\r\n"
+        + "STN-009,1500,2019-03-01,COMP-007,v2,\"Ajax, DPC-360\"\r\n"
+        + "\r\n"
+        + "STN-001,,2020-01-31,COMP-001,v1,\n", Schemas.COMPRESSOR_METADATA);
+    assertThat(r).hasSize(2);
+    assertThat(r.get(0).toString()).isEqualTo("[COMP-007,Ajax, DPC-360,1500.0,2019-03-01,STN-009]");
+    assertThat(r.get(0).get(3)).isEqualTo(Date.valueOf("2019-03-01"));
+    assertThat(r.get(1).toString()).isEqualTo("[COMP-001,null,null,2020-01-31,STN-001]");
+  }
+
+  @Test
+  void quotedFieldsKeepCommasQuotesAndNewlinesAndTimestampsAreUtc() throws Exception {
+    List<Row> r = rows(RawFixtures.MAINTENANCE_CSV
+        + "MNT-0002,COMP-002,failure,\"Bearing\nfailure\",2024-02-05 13:30:00,,R. Roe,\n",
+        Schemas.MAINTENANCE_LOGS);
+    assertThat(r.get(0).getString(3)).isEqualTo("Oil change, filters");
+    assertThat(r.get(0).getString(7)).isEqualTo("said \"ok\"");
+    assertThat(((Timestamp) r.get(0).get(4)).toInstant())
+        .isEqualTo(Instant.parse("2024-01-20T08:00:00Z"));
+    assertThat(r.get(1).getString(3)).isEqualTo("Bearing\nfailure");
+    assertThat(((Timestamp) r.get(1).get(4)).toInstant())
+        .isEqualTo(Instant.parse("2024-02-05T13:30:00Z"));
+    assertThat(r.get(1).get(5)).isNull();
+  }
+
+  @Test
+  void aMissingColumnOrAnUnparsableValueNamesFileAndColumn() {
+    assertThatThrownBy(() -> rows("station_id,station_name,latitude,region,state\n",
+        Schemas.STATIONS)).isInstanceOf(EtlException.class)
+        .hasMessageStartingWith("dimension file dim.csv lacks column 'longitude'");
+    assertThatThrownBy(() -> rows("station_id,station_name,latitude,longitude,region,state\n"
+        + "STN-1,North,31.9,west,Permian,TX\n", Schemas.STATIONS))
+        .isInstanceOf(EtlException.class)
+        .hasMessage("dimension file dim.csv, data row 1: column 'longitude' value 'west' is not a"
+            + " double");
+    assertThatThrownBy(() -> rows("", Schemas.STATIONS)).isInstanceOf(EtlException.class)
+        .hasMessage("dimension file dim.csv is empty (no header row)");
+  }
+}
