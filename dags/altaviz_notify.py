@@ -25,20 +25,20 @@ log = logging.getLogger("altaviz.notify")
 POSTGRES_CONN_ID = "altaviz_postgres"
 WEBHOOK_ENV = "ALTAVIZ_ALERT_WEBHOOK"
 WEBHOOK_TIMEOUT_SECONDS = 10
-TASK_FAILED = "task_failed"
+TASK_FAILURE = "task_failure"
 DEADLINE_MISSED = "deadline_missed"
 
-# Same definition as the export stage's migration; created here too so that an alert about
-# a run that failed before any export still has somewhere to go.
+# The definition of sql/V1__baseline.sql (the export's migration), created here too when
+# missing so that an alert about a run that failed before any export has somewhere to go.
 CREATE_TABLE = """
 CREATE TABLE IF NOT EXISTS pipeline_notifications (
-    id         serial PRIMARY KEY,
-    dag_id     text        NOT NULL,
-    run_id     text,
-    task_id    text,
-    kind       text        NOT NULL,
-    message    text        NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now()
+  id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  dag_id     text        NOT NULL,
+  run_id     text,
+  task_id    text,
+  kind       text        NOT NULL,
+  message    text        NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
 )"""
 
 INSERT = """
@@ -124,7 +124,7 @@ def on_task_failure(context) -> None:
         dag_id=ti.dag_id,
         run_id=ti.run_id,
         task_id=ti.task_id,
-        kind=TASK_FAILED,
+        kind=TASK_FAILURE,
         message=failure_message(ti.task_id, ti.try_number, context.get("exception"),
                                 getattr(ti, "log_url", None)),
     ))

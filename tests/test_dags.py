@@ -378,13 +378,13 @@ def test_a_configured_webhook_receives_the_alert_instead_of_postgres(scratch_pg,
     _Hook.received.clear()
     monkeypatch.setenv("ALTAVIZ_ALERT_WEBHOOK", f"http://127.0.0.1:{server.server_port}/alerts")
     try:
-        channel = notify(Notification(MEDALLION, "r1", "gold", "task_failed", "gold failed"))
+        channel = notify(Notification(MEDALLION, "r1", "gold", "task_failure", "gold failed"))
     finally:
         server.shutdown()
 
     assert channel == "webhook"
     assert _Hook.received == [("application/json", {
-        "dag_id": MEDALLION, "run_id": "r1", "task_id": "gold", "kind": "task_failed",
+        "dag_id": MEDALLION, "run_id": "r1", "task_id": "gold", "kind": "task_failure",
         "message": "gold failed"})]
     assert h.query(scratch_pg["ALTAVIZ_PG_DB"],
                    "SELECT to_regclass('pipeline_notifications')") == [(None,)]
@@ -398,10 +398,10 @@ def test_an_unreachable_webhook_falls_back_to_postgres(scratch_pg, monkeypatch):
     server.server_close()  # nothing listens there any more
     monkeypatch.setenv("ALTAVIZ_ALERT_WEBHOOK", f"http://127.0.0.1:{port}/alerts")
 
-    channel = notify(Notification(MEDALLION, "r2", "export", "task_failed", "export failed"))
+    channel = notify(Notification(MEDALLION, "r2", "export", "task_failure", "export failed"))
 
     assert channel == "postgres"
-    assert _notifications(scratch_pg) == [(MEDALLION, "r2", "export", "task_failed",
+    assert _notifications(scratch_pg) == [(MEDALLION, "r2", "export", "task_failure",
                                            "export failed")]
 
 
@@ -447,7 +447,7 @@ def test_a_failing_stage_retries_as_configured_then_notifies(scratch_pg, monkeyp
     assert h.task_states(dr) == {"bronze": ("failed", 3), "silver": ("upstream_failed", 0),
                                  "gold": ("upstream_failed", 0), "export": ("upstream_failed", 0)}
     ((dag_id, run_id, task_id, kind, message),) = _notifications(scratch_pg)
-    assert (dag_id, run_id, task_id, kind) == (MEDALLION, dr.run_id, "bronze", "task_failed")
+    assert (dag_id, run_id, task_id, kind) == (MEDALLION, dr.run_id, "bronze", "task_failure")
     assert message.startswith("task bronze failed after 3 attempt(s): Cannot execute: spark-submit")
     assert f"{tmp_path}/no-jars/altaviz-bronze.jar" in message
     assert "| exit 1 = unexpected failure" in message
