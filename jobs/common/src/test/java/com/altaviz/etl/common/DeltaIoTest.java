@@ -43,8 +43,14 @@ class DeltaIoTest extends SparkTestBase {
     DeltaIo.append(rows("SELECT id FROM range(3)"), table(), "run-a");
     DeltaIo.append(rows("SELECT id FROM range(3)"), table(), "run-b");
     List<String> meta =
-        DeltaTable.forPath(spark, table()).history().orderBy("version")
-            .select("userMetadata").collectAsList().stream().map(r -> r.getString(0)).toList();
+        DeltaTable.forPath(spark, table())
+            .history()
+            .orderBy("version")
+            .select("userMetadata")
+            .collectAsList()
+            .stream()
+            .map(r -> r.getString(0))
+            .toList();
     assertThat(meta).containsExactly("run-a", "run-b");
     // A later commit by another run does not change which version "run-a" committed.
     assertThat(DeltaIo.committedVersion(spark, table(), "run-a")).isZero();
@@ -53,16 +59,27 @@ class DeltaIoTest extends SparkTestBase {
 
   @Test
   void replaceWhereCreatesThenReplacesExactlyTheMatchingRows() {
-    long v0 = DeltaIo.replaceWhere(
-        rows("SELECT id, id % 2 AS part FROM range(6)"), table(), "part = 0", "run-a", "part");
+    long v0 =
+        DeltaIo.replaceWhere(
+            rows("SELECT id, id % 2 AS part FROM range(6)"), table(), "part = 0", "run-a", "part");
     assertThat(v0).isZero();
-    long v1 = DeltaIo.replaceWhere(
-        rows("SELECT 100 + id AS id, 0L AS part FROM range(2)"), table(), "part = 0", "run-b", "part");
+    long v1 =
+        DeltaIo.replaceWhere(
+            rows("SELECT 100 + id AS id, 0L AS part FROM range(2)"),
+            table(),
+            "part = 0",
+            "run-b",
+            "part");
     assertThat(v1).isEqualTo(1);
     assertThat(ids(DeltaIo.read(spark, table(), OptionalLong.empty())))
         .containsExactly(1L, 3L, 5L, 100L, 101L);
-    assertThat(DeltaTable.forPath(spark, table()).detail().select("partitionColumns").first()
-        .getList(0)).containsExactly("part");
+    assertThat(
+            DeltaTable.forPath(spark, table())
+                .detail()
+                .select("partitionColumns")
+                .first()
+                .getList(0))
+        .containsExactly("part");
   }
 
   @Test

@@ -30,15 +30,22 @@ class IntervalTest extends SparkTestBase {
   @Test
   void extendBackMovesOnlyTheStart() {
     assertThat(DAY.extendBack(Duration.ofHours(24)))
-        .isEqualTo(new Interval(Instant.parse("2024-02-02T00:00:00Z"), Instant.parse("2024-02-04T00:00:00Z")));
+        .isEqualTo(
+            new Interval(
+                Instant.parse("2024-02-02T00:00:00Z"), Instant.parse("2024-02-04T00:00:00Z")));
     assertThat(Interval.ALL.extendBack(Duration.ofHours(24))).isSameAs(Interval.ALL);
   }
 
   @Test
   void sqlPredicateText() {
-    assertThat(new Interval(Instant.parse("2024-02-03T00:00:00Z"), Instant.parse("2024-02-03T06:30:15.000123Z"))
-            .sqlPredicate("timestamp"))
-        .isEqualTo("timestamp >= TIMESTAMP '2024-02-03 00:00' AND timestamp < TIMESTAMP '2024-02-03 06:30:15.000123'");
+    assertThat(
+            new Interval(
+                    Instant.parse("2024-02-03T00:00:00Z"),
+                    Instant.parse("2024-02-03T06:30:15.000123Z"))
+                .sqlPredicate("timestamp"))
+        .isEqualTo(
+            "timestamp >= TIMESTAMP '2024-02-03 00:00' AND timestamp < TIMESTAMP '2024-02-03"
+                + " 06:30:15.000123'");
     assertThat(Interval.ALL.sqlPredicate("timestamp")).isEqualTo("true");
   }
 
@@ -52,7 +59,10 @@ class IntervalTest extends SparkTestBase {
   }
 
   private static Dataset<Row> boundaries() {
-    StructType schema = new StructType().add("label", DataTypes.StringType).add("timestamp", DataTypes.TimestampType);
+    StructType schema =
+        new StructType()
+            .add("label", DataTypes.StringType)
+            .add("timestamp", DataTypes.TimestampType);
     return spark.createDataFrame(
         List.of(
             RowFactory.create("before", ts("2024-02-02T23:59:59.999999Z")),

@@ -18,11 +18,13 @@ class JobLauncherTest {
     public Integer call() {
       switch (outcome) {
         case "usage" -> throw EtlException.usage("--thing is wrong:\n  really wrong");
-        case "bad-input" -> throw EtlException.badInput(
-            "raw file x.parquet is not Parquet", new java.io.IOException("magic"));
+        case "bad-input" ->
+            throw EtlException.badInput(
+                "raw file x.parquet is not Parquet", new java.io.IOException("magic"));
         case "gate" -> throw EtlException.qualityGate("rejected share 0.12 > limit 0.10");
-        case "wrapped" -> throw new IllegalStateException(
-            "Job aborted", new RuntimeException(EtlException.qualityGate("gate inside Spark")));
+        case "wrapped" ->
+            throw new IllegalStateException(
+                "Job aborted", new RuntimeException(EtlException.qualityGate("gate inside Spark")));
         case "bug" -> throw new IllegalStateException("boom");
         default -> {
           return ExitCode.OK;
@@ -47,8 +49,11 @@ class JobLauncherTest {
   @Test
   void unknownOptionIsExit2WithAHint() {
     assertThat(CliRun.of(new Tiny(), "--nope"))
-        .isEqualTo(new CliRun(2, "",
-            "tiny: error: Unknown option: '--nope'\nTry 'tiny --help' for the options.\n"));
+        .isEqualTo(
+            new CliRun(
+                2,
+                "",
+                "tiny: error: Unknown option: '--nope'\nTry 'tiny --help' for the options.\n"));
   }
 
   @Test

@@ -18,7 +18,10 @@ import picocli.CommandLine.Option;
 class StageJobTest extends SparkTestBase {
   @TempDir Path lake;
 
-  @Command(name = "altaviz-tiny", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class)
+  @Command(
+      name = "altaviz-tiny",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class)
   static class TinyStage extends StageJob {
     @Option(names = "--outcome", defaultValue = "ok")
     String outcome;
@@ -64,8 +67,10 @@ class StageJobTest extends SparkTestBase {
   }
 
   private List<Row> ledger() {
-    return new RunLedger(spark, new LakePaths(lake.toString())).entries()
-        .orderBy("started_at").collectAsList();
+    return new RunLedger(spark, new LakePaths(lake.toString()))
+        .entries()
+        .orderBy("started_at")
+        .collectAsList();
   }
 
   @Test
@@ -74,9 +79,13 @@ class StageJobTest extends SparkTestBase {
     assertThat(run("--run-id", "r2").exitCode()).isZero();
     List<Row> rows = ledger();
     assertThat(rows).hasSize(2);
-    assertThat(List.of(rows.get(0).getAs("run_id"), rows.get(0).getAs("stage"),
-            rows.get(0).getAs("status"), rows.get(0).getAs("output_version"),
-            rows.get(0).getAs("rows_out")))
+    assertThat(
+            List.of(
+                rows.get(0).getAs("run_id"),
+                rows.get(0).getAs("stage"),
+                rows.get(0).getAs("status"),
+                rows.get(0).getAs("output_version"),
+                rows.get(0).getAs("rows_out")))
         .containsExactly("r1", "tiny", "success", 0L, 3L);
     assertThat(rows.get(0).<java.sql.Timestamp>getAs("interval_start").toInstant())
         .hasToString("2024-02-03T00:00:00Z");
@@ -94,13 +103,23 @@ class StageJobTest extends SparkTestBase {
         .isZero();
     assertThat(run("--run-id", "r9", "--outcome", "read").exitCode()).isZero();
     List<Row> reads = ledger().stream().filter(r -> r.getAs("input_version") != null).toList();
-    assertThat(reads.stream().map(r -> r.getAs("run_id") + "@" + r.getAs("input_version")
-            + ":" + r.getAs("rows_in")))
+    assertThat(
+            reads.stream()
+                .map(
+                    r ->
+                        r.getAs("run_id")
+                            + "@"
+                            + r.getAs("input_version")
+                            + ":"
+                            + r.getAs("rows_in")))
         .containsExactly("r2@1:6", "other@0:3", "r9@2:9");
     CliRun tooNew = run("--outcome", "read", "--input-version", "7");
     assertThat(tooNew.exitCode()).isEqualTo(2);
-    assertThat(tooNew.err()).isEqualTo("altaviz-tiny: error: --input-version 7 does not exist for "
-        + lake + "/tiny/out (latest is 2)\n");
+    assertThat(tooNew.err())
+        .isEqualTo(
+            "altaviz-tiny: error: --input-version 7 does not exist for "
+                + lake
+                + "/tiny/out (latest is 2)\n");
   }
 
   @Test
@@ -109,8 +128,12 @@ class StageJobTest extends SparkTestBase {
     assertThat(r.exitCode()).isEqualTo(3);
     assertThat(r.err()).isEqualTo("altaviz-tiny: error: rejected share 0.40 > limit 0.10\n");
     Row row = ledger().get(0);
-    assertThat(List.of(row.getAs("status"), row.getAs("message"), row.getAs("rows_in"),
-            row.getAs("rows_quarantined")))
+    assertThat(
+            List.of(
+                row.getAs("status"),
+                row.getAs("message"),
+                row.getAs("rows_in"),
+                row.getAs("rows_quarantined")))
         .containsExactly("quality_failed", "rejected share 0.40 > limit 0.10", 10L, 4L);
   }
 
@@ -129,11 +152,18 @@ class StageJobTest extends SparkTestBase {
     assertThat(run("--config", "no/such.yaml"))
         .isEqualTo(new CliRun(2, "", "altaviz-tiny: error: config file not found: no/such.yaml\n"));
     assertThat(run("--start", "2024-02-03T00:00:00Z", "--end", "2024-02-02T00:00:00Z"))
-        .isEqualTo(new CliRun(2, "", "altaviz-tiny: error: --start 2024-02-03T00:00:00Z must be "
-            + "before --end 2024-02-02T00:00:00Z\n"));
+        .isEqualTo(
+            new CliRun(
+                2,
+                "",
+                "altaviz-tiny: error: --start 2024-02-03T00:00:00Z must be "
+                    + "before --end 2024-02-02T00:00:00Z\n"));
     assertThat(run("--date", "2024-02-03", "--start", "2024-02-03T00:00:00Z"))
-        .isEqualTo(new CliRun(2, "", "altaviz-tiny: error: give either --date or --start/--end, "
-            + "not both\n"));
+        .isEqualTo(
+            new CliRun(
+                2,
+                "",
+                "altaviz-tiny: error: give either --date or --start/--end, " + "not both\n"));
     assertThat(lake).isEmptyDirectory();
   }
 }

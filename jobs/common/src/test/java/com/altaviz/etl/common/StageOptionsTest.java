@@ -31,7 +31,8 @@ class StageOptionsTest {
   void defaults() {
     StageOptions o = parse();
     assertThat(o.config)
-        .isEqualTo(Path.of(System.getenv().getOrDefault("ALTAVIZ_CONFIG", "config/etl_config.yaml")));
+        .isEqualTo(
+            Path.of(System.getenv().getOrDefault("ALTAVIZ_CONFIG", "config/etl_config.yaml")));
     assertThat(o.raw).isEqualTo(System.getenv().getOrDefault("ALTAVIZ_RAW", "data/raw"));
     assertThat(o.lake).isEqualTo(System.getenv().getOrDefault("ALTAVIZ_LAKE", "data/lake"));
     assertThat(o.inputVersion).isNull();
@@ -44,40 +45,65 @@ class StageOptionsTest {
     String id = o.runId();
     assertThat(id).matches("manual__[0-9a-f-]{36}");
     assertThat(o.runId()).isEqualTo(id);
-    assertThat(parse("--run-id", "scheduled__2024-02-03").runId()).isEqualTo("scheduled__2024-02-03");
+    assertThat(parse("--run-id", "scheduled__2024-02-03").runId())
+        .isEqualTo("scheduled__2024-02-03");
     assertThat(parse("--input-version", "4").inputVersion).isEqualTo(4L);
   }
 
   @Test
   void startAndEndAreInstantsWithOrWithoutOffset() {
     assertThat(interval("--start", "2024-02-03T00:00:00Z", "--end", "2024-02-04T00:00:00+00:00"))
-        .isEqualTo(new Interval(Instant.parse("2024-02-03T00:00:00Z"), Instant.parse("2024-02-04T00:00:00Z")));
-    assertThat(interval("--start", "2024-02-03T01:00:00+01:00", "--end", "2024-02-03T12:30:00.5Z").start())
+        .isEqualTo(
+            new Interval(
+                Instant.parse("2024-02-03T00:00:00Z"), Instant.parse("2024-02-04T00:00:00Z")));
+    assertThat(
+            interval("--start", "2024-02-03T01:00:00+01:00", "--end", "2024-02-03T12:30:00.5Z")
+                .start())
         .isEqualTo(Instant.parse("2024-02-03T00:00:00Z"));
   }
 
   @Test
   void bareDatesMeanMidnightUtc() {
     assertThat(interval("--start", "2024-02-03", "--end", "2024-02-05"))
-        .isEqualTo(new Interval(Instant.parse("2024-02-03T00:00:00Z"), Instant.parse("2024-02-05T00:00:00Z")));
+        .isEqualTo(
+            new Interval(
+                Instant.parse("2024-02-03T00:00:00Z"), Instant.parse("2024-02-05T00:00:00Z")));
     assertThat(interval("--date", "2024-02-29"))
-        .isEqualTo(new Interval(Instant.parse("2024-02-29T00:00:00Z"), Instant.parse("2024-03-01T00:00:00Z")));
+        .isEqualTo(
+            new Interval(
+                Instant.parse("2024-02-29T00:00:00Z"), Instant.parse("2024-03-01T00:00:00Z")));
   }
 
   @Test
   void startAfterEnd() {
-    assertUsage("--start 2024-02-03T00:00:00Z must be before --end 2024-02-02T00:00:00Z",
-        "--start", "2024-02-03T00:00:00Z", "--end", "2024-02-02T00:00:00Z");
-    assertUsage("--start 2024-02-03T00:00:00Z must be before --end 2024-02-03T00:00:00Z",
-        "--start", "2024-02-03", "--end", "2024-02-03T00:00:00Z");
+    assertUsage(
+        "--start 2024-02-03T00:00:00Z must be before --end 2024-02-02T00:00:00Z",
+        "--start",
+        "2024-02-03T00:00:00Z",
+        "--end",
+        "2024-02-02T00:00:00Z");
+    assertUsage(
+        "--start 2024-02-03T00:00:00Z must be before --end 2024-02-03T00:00:00Z",
+        "--start",
+        "2024-02-03",
+        "--end",
+        "2024-02-03T00:00:00Z");
   }
 
   @Test
   void dateAndStartConflict() {
-    assertUsage("give either --date or --start/--end, not both",
-        "--date", "2024-02-03", "--start", "2024-02-03T00:00:00Z");
-    assertUsage("give either --date or --start/--end, not both",
-        "--date", "2024-02-03", "--end", "2024-02-04T00:00:00Z");
+    assertUsage(
+        "give either --date or --start/--end, not both",
+        "--date",
+        "2024-02-03",
+        "--start",
+        "2024-02-03T00:00:00Z");
+    assertUsage(
+        "give either --date or --start/--end, not both",
+        "--date",
+        "2024-02-03",
+        "--end",
+        "2024-02-04T00:00:00Z");
   }
 
   @Test
@@ -88,12 +114,24 @@ class StageOptionsTest {
 
   @Test
   void badInstantsAndDates() {
-    assertUsage("--start 'yesterday' is not an ISO-8601 instant (e.g. 2024-02-03T00:00:00Z)",
-        "--start", "yesterday", "--end", "2024-02-03T00:00:00Z");
-    assertUsage("--end '2024-02-30' is not an ISO-8601 instant (e.g. 2024-02-03T00:00:00Z)",
-        "--start", "2024-02-03", "--end", "2024-02-30");
-    assertUsage("--start '2024-02-03 00:00:00' is not an ISO-8601 instant (e.g. 2024-02-03T00:00:00Z)",
-        "--start", "2024-02-03 00:00:00", "--end", "2024-02-04");
+    assertUsage(
+        "--start 'yesterday' is not an ISO-8601 instant (e.g. 2024-02-03T00:00:00Z)",
+        "--start",
+        "yesterday",
+        "--end",
+        "2024-02-03T00:00:00Z");
+    assertUsage(
+        "--end '2024-02-30' is not an ISO-8601 instant (e.g. 2024-02-03T00:00:00Z)",
+        "--start",
+        "2024-02-03",
+        "--end",
+        "2024-02-30");
+    assertUsage(
+        "--start '2024-02-03 00:00:00' is not an ISO-8601 instant (e.g. 2024-02-03T00:00:00Z)",
+        "--start",
+        "2024-02-03 00:00:00",
+        "--end",
+        "2024-02-04");
     assertUsage("--date '2024-02-30' is not a date (YYYY-MM-DD)", "--date", "2024-02-30");
   }
 

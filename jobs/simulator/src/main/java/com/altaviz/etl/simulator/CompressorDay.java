@@ -8,9 +8,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * Generates one compressor's readings of one day with their injected defects, as rows of
- * {@link FleetReadings#GENERATED}. Values and defects come from two separate seeded streams, so
- * the clean signal does not change when the defect rates do.
+ * Generates one compressor's readings of one day with their injected defects, as rows of {@link
+ * FleetReadings#GENERATED}. Values and defects come from two separate seeded streams, so the clean
+ * signal does not change when the defect rates do.
  */
 final class CompressorDay {
   static final String PART = "part";
@@ -19,6 +19,7 @@ final class CompressorDay {
   static final String NO_DEFECT = "none";
   static final String NULLS = "nulls";
   static final String ALL_NULL = "all_null";
+
   /** Followed by the spiked column, e.g. "spike:vibration_mms". */
   static final String SPIKE = "spike:";
 
@@ -30,10 +31,12 @@ final class CompressorDay {
 
   /** Share of partial-null readings that lose two sensors instead of one. */
   static final double TWO_NULLS_SHARE = 0.3;
+
   /** Spikes multiply one sensor by 1.5–3: far outside 4 scaled MADs of 3% noise. */
   static final double SPIKE_MIN = 1.5;
 
   static final double SPIKE_MAX = 3.0;
+
   /** Half of the retransmissions are re-reads whose values differ by up to ±1%. */
   static final double CHANGED_SHARE = 0.5;
 
@@ -42,8 +45,8 @@ final class CompressorDay {
   private CompressorDay() {}
 
   /**
-   * Appends the rows landing on {@code day} to {@code today} and the late ones (landing on the
-   * next day) to {@code nextDay}; counts what it injected into {@code counts}.
+   * Appends the rows landing on {@code day} to {@code today} and the late ones (landing on the next
+   * day) to {@code nextDay}; counts what it injected into {@code counts}.
    */
   static void generate(
       SimulationSpec spec,
@@ -61,7 +64,8 @@ final class CompressorDay {
     long startMillis = spec.periodStart().toEpochMilli();
     double[] v = new double[SensorModel.SENSORS];
     for (int i = 0; i < SimulationSpec.READINGS_PER_DAY; i++) {
-      long minute = (long) day * SimulationSpec.MINUTES_PER_DAY + (long) i * SimulationSpec.CADENCE_MINUTES;
+      long minute =
+          (long) day * SimulationSpec.MINUTES_PER_DAY + (long) i * SimulationSpec.CADENCE_MINUTES;
       SensorModel.expected(p, minute, v);
       SensorModel.addNoise(v, values);
       Double[] sensors = box(v);
@@ -77,7 +81,8 @@ final class CompressorDay {
           int k = defects.nextInt(SensorModel.SENSORS);
           sensors[k] = null;
           if (defects.nextDouble() < TWO_NULLS_SHARE) {
-            sensors[(k + 1 + defects.nextInt(SensorModel.SENSORS - 1)) % SensorModel.SENSORS] = null;
+            sensors[(k + 1 + defects.nextInt(SensorModel.SENSORS - 1)) % SensorModel.SENSORS] =
+                null;
           }
           valueDefect = NULLS;
         }
@@ -102,7 +107,8 @@ final class CompressorDay {
       if (late) {
         counts[SimulationCounts.LATE]++;
       }
-      landing.add(row(landed, PART, p.id(), ts, sensors, hours, valueDefect, late ? LATE : ON_TIME));
+      landing.add(
+          row(landed, PART, p.id(), ts, sensors, hours, valueDefect, late ? LATE : ON_TIME));
       if (duplicate) {
         // A retransmission is a separate delivery (its own file) on the same landing day.
         String kind = RETRANSMITTED;

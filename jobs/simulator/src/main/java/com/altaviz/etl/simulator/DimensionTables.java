@@ -11,8 +11,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The dimension CSVs of the landing zone (DESIGN §4.1): compressor metadata, stations and the
- * maintenance log, including the 'failure' event and the repair of each failing compressor.
- * Columns and their order come from {@link Schemas}; consumers read them by name.
+ * maintenance log, including the 'failure' event and the repair of each failing compressor. Columns
+ * and their order come from {@link Schemas}; consumers read them by name.
  */
 public final class DimensionTables {
   static final String SCHEDULED = "scheduled";
@@ -62,8 +62,8 @@ public final class DimensionTables {
 
   /**
    * One scheduled service before the period for every compressor (so days-since-maintenance is
-   * known from the first reading), inspections of some healthy units during the period, and
-   * failure + repair of the failing ones at the times of their {@link FailurePlan}.
+   * known from the first reading), inspections of some healthy units during the period, and failure
+   * + repair of the failing ones at the times of their {@link FailurePlan}.
    */
   public static CsvTable maintenanceLogs(SimulationSpec spec) {
     List<Event> events = new ArrayList<>();

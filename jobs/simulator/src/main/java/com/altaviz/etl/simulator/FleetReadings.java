@@ -18,10 +18,10 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The simulated readings as a Spark Dataset that scales out by compressor: {@code
  * spark.range(compressors)} in fixed slices, each slice generating its compressors' rows in an
- * iterator, day by day. Besides the nine raw columns each row carries its landing day and file
- * kind (where it is written) and two labels saying which defect it carries, for the tests; they
- * are not written. {@code value_defect}: none | nulls | all_null | spike:&lt;column&gt;; {@code
- * delivery}: on_time | late | retransmit | retransmit_changed | future.
+ * iterator, day by day. Besides the nine raw columns each row carries its landing day and file kind
+ * (where it is written) and two labels saying which defect it carries, for the tests; they are not
+ * written. {@code value_defect}: none | nulls | all_null | spike:&lt;column&gt;; {@code delivery}:
+ * on_time | late | retransmit | retransmit_changed | future.
  */
 public final class FleetReadings {
   public static final String LANDING_DATE = "date";
@@ -111,7 +111,8 @@ public final class FleetReadings {
       }
 
       private void fill(CompressorProfile p, List<Row> late) {
-        long[] batch = counts == null ? new long[SimulationCounts.LANDED + spec.days()] : counts.newBatch();
+        long[] batch =
+            counts == null ? new long[SimulationCounts.LANDED + spec.days()] : counts.newBatch();
         buffer.addAll(late); // yesterday's late readings land today
         late.clear();
         List<Row> today = new ArrayList<>(SimulationSpec.READINGS_PER_DAY + 8);

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A reading from a compressor whose clock runs ahead: it lands on {@code landingDay} but is
- * stamped hours or days after the END of the simulated period, so it is in the future for every
- * interval of the period (not a plausible reading of a later day).
+ * A reading from a compressor whose clock runs ahead: it lands on {@code landingDay} but is stamped
+ * hours or days after the END of the simulated period, so it is in the future for every interval of
+ * the period (not a plausible reading of a later day).
  */
 public record FutureReading(int compressor, int landingDay, long minute) implements Serializable {
 

@@ -26,12 +26,12 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.functions;
 
 /**
- * Writes the raw landing zone (DESIGN §4.1) with fixed file names, so the same spec gives the
- * same bytes: {@code sensor_readings/date=YYYY-MM-DD/part-NNNNN.parquet} (first deliveries, late
+ * Writes the raw landing zone (DESIGN §4.1) with fixed file names, so the same spec gives the same
+ * bytes: {@code sensor_readings/date=YYYY-MM-DD/part-NNNNN.parquet} (first deliveries, late
  * readings of the previous day, future-dated readings) and {@code retransmit-NNNNN.parquet}
  * (duplicate retransmissions), NNNNN being the generating slice; footers are canonicalised by
- * {@link ParquetFooters}. Each run replaces the previous
- * landing zone: it is written to a hidden staging folder first and swapped in at the end.
+ * {@link ParquetFooters}. Each run replaces the previous landing zone: it is written to a hidden
+ * staging folder first and swapped in at the end.
  */
 public final class LandingWriter {
   public static final String SENSOR_READINGS = "sensor_readings";
@@ -40,11 +40,12 @@ public final class LandingWriter {
   public static final String STATIONS = "stations.csv";
 
   /**
-   * Columns with (nearly) all-distinct values: a Parquet dictionary would overflow and fall back
-   * to plain encoding anyway, after costing the time to build it.
+   * Columns with (nearly) all-distinct values: a Parquet dictionary would overflow and fall back to
+   * plain encoding anyway, after costing the time to build it.
    */
   private static final List<String> NO_DICTIONARY =
-      List.of("discharge_pressure_psi", "horsepower_consumption", "gas_flow_mcf", "operating_hours");
+      List.of(
+          "discharge_pressure_psi", "horsepower_consumption", "gas_flow_mcf", "operating_hours");
 
   private static final String STAGING = "_" + SENSOR_READINGS + ".staging";
   private static final Pattern SPARK_PART = Pattern.compile("part-(\\d{5})-.*\\.parquet");
@@ -69,8 +70,8 @@ public final class LandingWriter {
   }
 
   /**
-   * Writes {@code generated} (rows of {@link FleetReadings#GENERATED}) and returns the file
-   * names written per day folder, in order.
+   * Writes {@code generated} (rows of {@link FleetReadings#GENERATED}) and returns the file names
+   * written per day folder, in order.
    */
   public Map<String, List<String>> writeReadings(Dataset<Row> generated) throws IOException {
     Path staging = new Path(root, STAGING);

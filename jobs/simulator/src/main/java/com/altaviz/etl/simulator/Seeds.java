@@ -33,8 +33,8 @@ final class Seeds {
   }
 
   /**
-   * A SplitMix64 generator written out here rather than taken from the JDK, so the numbers (and
-   * so the files) cannot change with the Java version; unsynchronised, one per compressor-day.
+   * A SplitMix64 generator written out here rather than taken from the JDK, so the numbers (and so
+   * the files) cannot change with the Java version; unsynchronised, one per compressor-day.
    */
   static final class Rng {
     static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;

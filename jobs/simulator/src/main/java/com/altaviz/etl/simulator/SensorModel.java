@@ -1,12 +1,11 @@
 package com.altaviz.etl.simulator;
 
-
 /**
  * The noise-free signal of a compressor at a given minute, and the sensor noise on top of it.
  * Healthy: per-compressor baseline, discharge temperature with a daily cycle. Failing: a smooth,
- * accelerating drift (progress²) from onset to failure that carries vibration past 6.0 and 8.0
- * mm/s and discharge temperature past 240 and 260 °F; then an idle, cooling unit until the repair;
- * then the baseline again.
+ * accelerating drift (progress²) from onset to failure that carries vibration past 6.0 and 8.0 mm/s
+ * and discharge temperature past 240 and 260 °F; then an idle, cooling unit until the repair; then
+ * the baseline again.
  */
 final class SensorModel {
   static final int VIBRATION = 0;
@@ -21,12 +20,13 @@ final class SensorModel {
   static final double NOISE = 0.03;
 
   /**
-   * Noise is truncated at ±2σ so a healthy unit provably stays below the warning limits:
-   * (220 °F + 5 °F cycle) × 1.06 = 238.5 °F < 240 °F and 4.5 mm/s × 1.06 = 4.77 mm/s < 6.0 mm/s.
+   * Noise is truncated at ±2σ so a healthy unit provably stays below the warning limits: (220 °F +
+   * 5 °F cycle) × 1.06 = 238.5 °F < 240 °F and 4.5 mm/s × 1.06 = 4.77 mm/s < 6.0 mm/s.
    */
   static final double NOISE_LIMIT_SIGMAS = 2.0;
 
   static final double TEMPERATURE_CYCLE_F = 5.0;
+
   /** Warmest hour (UTC) of the daily temperature cycle, mid-afternoon in the US central zone. */
   static final double TEMPERATURE_PEAK_HOUR = 21.0;
 
@@ -48,8 +48,7 @@ final class SensorModel {
         TEMPERATURE_CYCLE_F * Math.cos(2 * Math.PI * (hourOfDay - TEMPERATURE_PEAK_HOUR) / 24.0);
     FailurePlan f = p.failure();
     if (f != null && f.isDegrading(minute)) {
-      double progress =
-          (double) (minute - f.onsetMinute()) / (f.failureMinute() - f.onsetMinute());
+      double progress = (double) (minute - f.onsetMinute()) / (f.failureMinute() - f.onsetMinute());
       double wear = progress * progress;
       out[VIBRATION] = b[VIBRATION] + (VIBRATION_AT_FAILURE - b[VIBRATION]) * wear;
       out[TEMPERATURE] = b[TEMPERATURE] + cycle + (TEMPERATURE_AT_FAILURE - b[TEMPERATURE]) * wear;

@@ -4,26 +4,33 @@ import java.util.Arrays;
 import org.apache.spark.util.AccumulatorV2;
 
 /**
- * What the generator produced, summed over all Spark tasks: readings, each kind of injected
- * defect, and rows per landing day. Updated once per compressor-day batch; exact because the
- * write is the only action that runs the generator, and Spark merges the accumulator updates of
- * a result stage's tasks once per partition.
+ * What the generator produced, summed over all Spark tasks: readings, each kind of injected defect,
+ * and rows per landing day. Updated once per compressor-day batch; exact because the write is the
+ * only action that runs the generator, and Spark merges the accumulator updates of a result stage's
+ * tasks once per partition.
  */
 public final class SimulationCounts extends AccumulatorV2<long[], long[]> {
   /** Distinct readings: one per compressor and 10-minute slot of the period. */
   public static final int READINGS = 0;
+
   /** Readings with at least one null sensor (includes {@link #ALL_NULL}). */
   public static final int NULLS = 1;
+
   public static final int ALL_NULL = 2;
   public static final int SPIKES = 3;
+
   /** Retransmitted copies (extra rows with an existing compressor_id + timestamp). */
   public static final int DUPLICATES = 4;
+
   /** Retransmissions whose sensor values differ slightly from the first delivery. */
   public static final int CHANGED_DUPLICATES = 5;
+
   public static final int LATE = 6;
   public static final int FUTURE = 7;
+
   /** Readings that were eligible to arrive late (their day has a next day in the period). */
   public static final int LATE_ELIGIBLE = 8;
+
   /** Rows landed on day d are at {@code LANDED + d}. */
   public static final int LANDED = 9;
 

@@ -8,8 +8,8 @@ import java.time.ZoneOffset;
 import java.util.Locale;
 
 /**
- * What to simulate. The same spec always produces the same bytes: nothing here or downstream
- * reads the wall clock or draws unseeded random numbers.
+ * What to simulate. The same spec always produces the same bytes: nothing here or downstream reads
+ * the wall clock or draws unseeded random numbers.
  */
 public record SimulationSpec(
     int compressors, int days, LocalDate startDate, long seed, DefectRates rates)
@@ -18,6 +18,7 @@ public record SimulationSpec(
   public static final int CADENCE_MINUTES = 10;
   public static final int MINUTES_PER_DAY = 1440;
   public static final int READINGS_PER_DAY = MINUTES_PER_DAY / CADENCE_MINUTES;
+
   /**
    * Compressors per Spark partition, hence per Parquet file of a day folder. Fixed (not derived
    * from the cluster's cores) so that the file layout depends only on the spec; 4,500 compressors

@@ -38,8 +38,9 @@ public class SimulatorJob implements Callable<Integer> {
   @Option(
       names = "--config",
       defaultValue = "${env:ALTAVIZ_CONFIG:-config/etl_config.yaml}",
-      description = "Configuration YAML; its simulator: section sets the defect rates "
-          + "(default: ${DEFAULT-VALUE}).")
+      description =
+          "Configuration YAML; its simulator: section sets the defect rates "
+              + "(default: ${DEFAULT-VALUE}).")
   Path config;
 
   @Option(
@@ -48,7 +49,10 @@ public class SimulatorJob implements Callable<Integer> {
       description = "Fleet size (default: ${DEFAULT-VALUE}).")
   int compressors;
 
-  @Option(names = "--days", defaultValue = "7", description = "Days of readings (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--days",
+      defaultValue = "7",
+      description = "Days of readings (default: ${DEFAULT-VALUE}).")
   int days;
 
   @Option(
@@ -57,7 +61,10 @@ public class SimulatorJob implements Callable<Integer> {
       description = "First UTC day, YYYY-MM-DD (default: ${DEFAULT-VALUE}).")
   String startDate;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   public static void main(String[] args) {
@@ -68,7 +75,8 @@ public class SimulatorJob implements Callable<Integer> {
   public Integer call() throws Exception {
     EtlConfig cfg = ConfigLoader.load(config);
     SimulationSpec spec =
-        new SimulationSpec(compressors, days, parseDate(startDate), seed, DefectRates.from(cfg.simulator));
+        new SimulationSpec(
+            compressors, days, parseDate(startDate), seed, DefectRates.from(cfg.simulator));
     StageLog log = new StageLog("simulator");
     long t0 = System.nanoTime();
     log.banner("SIMULATOR: synthetic compressor fleet");
@@ -89,7 +97,8 @@ public class SimulatorJob implements Callable<Integer> {
             "Creating Spark session",
             () -> SparkSessions.create("altaviz-simulator", cfg.spark.shufflePartitions));
     SimulationReport r =
-        log.step("Generating and writing the landing zone", () -> FleetSimulation.run(spark, spec, raw));
+        log.step(
+            "Generating and writing the landing zone", () -> FleetSimulation.run(spark, spec, raw));
     describe(log, r);
     log.info(
         "SUMMARY stage=simulator status=success readings={} rows={} files={} duration={}",
@@ -142,9 +151,21 @@ public class SimulatorJob implements Callable<Integer> {
           StageLog.count(r.counts().landed(day)),
           String.join(", ", e.getValue()));
     }
-    log.info("Saved metadata to: {}/{} ({} compressors)", r.root(), LandingWriter.COMPRESSOR_METADATA, r.metadataRows());
-    log.info("Saved maintenance logs to: {}/{} ({} events)", r.root(), LandingWriter.MAINTENANCE_LOGS, r.maintenanceRows());
-    log.info("Saved stations to: {}/{} ({} stations)", r.root(), LandingWriter.STATIONS, r.stationRows());
+    log.info(
+        "Saved metadata to: {}/{} ({} compressors)",
+        r.root(),
+        LandingWriter.COMPRESSOR_METADATA,
+        r.metadataRows());
+    log.info(
+        "Saved maintenance logs to: {}/{} ({} events)",
+        r.root(),
+        LandingWriter.MAINTENANCE_LOGS,
+        r.maintenanceRows());
+    log.info(
+        "Saved stations to: {}/{} ({} stations)",
+        r.root(),
+        LandingWriter.STATIONS,
+        r.stationRows());
   }
 
   static LocalDate parseDate(String text) {

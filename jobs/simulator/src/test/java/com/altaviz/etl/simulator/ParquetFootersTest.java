@@ -29,11 +29,19 @@ import org.junit.jupiter.api.io.TempDir;
 class ParquetFootersTest extends SparkTestBase {
   @Test
   void encodingOrderNoLongerMatters(@TempDir Path dir) throws Exception {
-    spark.range(100).selectExpr("id", "cast(id % 3 as string) as s")
-        .coalesce(1).write().parquet(dir.resolve("t").toString());
+    spark
+        .range(100)
+        .selectExpr("id", "cast(id % 3 as string) as s")
+        .coalesce(1)
+        .write()
+        .parquet(dir.resolve("t").toString());
     Path file;
     try (var files = Files.list(dir.resolve("t"))) {
-      file = files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+      file =
+          files
+              .filter(p -> p.getFileName().toString().endsWith(".parquet"))
+              .findFirst()
+              .orElseThrow();
     }
     byte[] original = Files.readAllBytes(file);
     Path ascending = dir.resolve("ascending.parquet");
@@ -42,7 +50,8 @@ class ParquetFootersTest extends SparkTestBase {
     Files.write(descending, withEncodingsOrdered(original, true));
     assertThat(Files.readAllBytes(descending)).isNotEqualTo(Files.readAllBytes(ascending));
 
-    FileSystem fs = FileSystem.getLocal(spark.sparkContext().hadoopConfiguration()).getRawFileSystem();
+    FileSystem fs =
+        FileSystem.getLocal(spark.sparkContext().hadoopConfiguration()).getRawFileSystem();
     for (Path p : List.of(file, ascending, descending)) {
       ParquetFooters.canonicalize(fs, new org.apache.hadoop.fs.Path(p.toUri()));
     }

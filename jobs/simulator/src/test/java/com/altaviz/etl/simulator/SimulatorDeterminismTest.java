@@ -29,13 +29,16 @@ class SimulatorDeterminismTest extends SparkTestBase {
 
     TreeMap<String, byte[]> fa = Landing.files(a);
     TreeMap<String, byte[]> fb = Landing.files(b);
-    TreeSet<String> expected = new TreeSet<>(List.of(
-        "compressor_metadata.csv", "maintenance_logs.csv", "stations.csv"));
-    report.readingFiles().forEach((day, names) ->
-        names.forEach(n -> expected.add("sensor_readings/" + day + "/" + n)));
+    TreeSet<String> expected =
+        new TreeSet<>(List.of("compressor_metadata.csv", "maintenance_logs.csv", "stations.csv"));
+    report
+        .readingFiles()
+        .forEach(
+            (day, names) -> names.forEach(n -> expected.add("sensor_readings/" + day + "/" + n)));
     assertThat(fa.keySet()).containsExactlyElementsOf(expected);
     assertThat(expected)
-        .contains("sensor_readings/date=2024-02-01/part-00000.parquet",
+        .contains(
+            "sensor_readings/date=2024-02-01/part-00000.parquet",
             "sensor_readings/date=2024-02-02/part-00000.parquet")
         .anyMatch(f -> f.endsWith("/retransmit-00000.parquet"));
     assertThat(fb.keySet()).isEqualTo(fa.keySet());
@@ -51,14 +54,20 @@ class SimulatorDeterminismTest extends SparkTestBase {
 
     TreeMap<String, byte[]> fa = Landing.files(a);
     TreeMap<String, byte[]> fb = Landing.files(b);
-    for (String f : new String[] {"sensor_readings/date=2024-02-01/part-00000.parquet",
-        "sensor_readings/date=2024-02-02/part-00000.parquet", "compressor_metadata.csv",
-        "maintenance_logs.csv", "stations.csv"}) {
+    for (String f :
+        new String[] {
+          "sensor_readings/date=2024-02-01/part-00000.parquet",
+          "sensor_readings/date=2024-02-02/part-00000.parquet",
+          "compressor_metadata.csv",
+          "maintenance_logs.csv",
+          "stations.csv"
+        }) {
       assertThat(Arrays.equals(fa.get(f), fb.get(f))).as("%s differs between seeds", f).isFalse();
     }
     // Not just the bytes: the readings themselves differ (no shared rows at all).
     long shared =
-        Landing.readings(spark, a).drop("folder", "kind")
+        Landing.readings(spark, a)
+            .drop("folder", "kind")
             .intersect(Landing.readings(spark, b).drop("folder", "kind"))
             .count();
     assertThat(shared).isZero();
@@ -81,7 +90,9 @@ class SimulatorDeterminismTest extends SparkTestBase {
     assertThat(Landing.files(raw).keySet())
         .allMatch(
             f ->
-                f.matches("sensor_readings/date=\\d{4}-\\d{2}-\\d{2}/(part|retransmit)-\\d{5}\\.parquet")
+                f.matches(
+                        "sensor_readings/date=\\d{4}-\\d{2}-\\d{2}/"
+                            + "(part|retransmit)-\\d{5}\\.parquet")
                     || f.matches("(compressor_metadata|maintenance_logs|stations)\\.csv"),
             "only data files");
   }
@@ -91,7 +102,8 @@ class SimulatorDeterminismTest extends SparkTestBase {
       throws Exception {
     // Values and defects come from separate streams: with defects off, the clean signal is
     // exactly what the defective run has in its untouched readings.
-    SimulationSpec clean = new SimulationSpec(3, 2, LocalDate.parse("2024-02-01"), 42, DefectRates.NONE);
+    SimulationSpec clean =
+        new SimulationSpec(3, 2, LocalDate.parse("2024-02-01"), 42, DefectRates.NONE);
     FleetSimulation.run(spark, clean, a.toString());
     FleetSimulation.run(spark, spec(42), b.toString());
     var cleanRows = Landing.readings(spark, a).drop("folder", "kind");

@@ -66,7 +66,11 @@ public final class ConfigLoader {
           source(file, overrides, path(e)) + ": unknown key '" + path(e) + "'");
     } catch (JsonMappingException e) {
       throw new ConfigException(
-          source(file, overrides, path(e)) + ": bad value for '" + path(e) + "': " + rootMessage(e));
+          source(file, overrides, path(e))
+              + ": bad value for '"
+              + path(e)
+              + "': "
+              + rootMessage(e));
     } catch (JsonProcessingException e) {
       throw new ConfigException("config file " + file + ": " + e.getOriginalMessage());
     }
@@ -81,7 +85,8 @@ public final class ConfigLoader {
       if (!e.getKey().startsWith(ENV_PREFIX)) {
         continue;
       }
-      String[] keys = e.getKey().substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).split("__");
+      String[] keys =
+          e.getKey().substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).split("__");
       ObjectNode node = root;
       for (int i = 0; i < keys.length - 1; i++) {
         JsonNode child = node.get(keys[i]);
@@ -103,8 +108,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * Who supplied the value at {@code keyPath}: the environment variable that overrode it (or
-   * one of its sub-keys), else the file — so the message sends the operator to the right place.
+   * Who supplied the value at {@code keyPath}: the environment variable that overrode it (or one of
+   * its sub-keys), else the file — so the message sends the operator to the right place.
    */
   private static String source(Path file, Map<String, String> overrides, String keyPath) {
     for (var o : overrides.entrySet()) {
@@ -120,10 +125,13 @@ public final class ConfigLoader {
     if (e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null) {
       Mark mark = m.getProblemMark();
       return m.getProblem()
-          + (mark == null ? "" : " (line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ")");
+          + (mark == null
+              ? ""
+              : " (line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ")");
     }
     String m = e.getOriginalMessage();
-    return (m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m)) + location(e);
+    return (m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m))
+        + location(e);
   }
 
   private static String path(JsonMappingException e) {

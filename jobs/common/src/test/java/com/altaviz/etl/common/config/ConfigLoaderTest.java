@@ -61,36 +61,52 @@ class ConfigLoaderTest {
 
   @Test
   void unknownKeysAreErrorsWithTheirFullPath() throws Exception {
-    assertProblem(write("sparks:\n  shuffle_partitions: 4\n"), Map.of(),
+    assertProblem(
+        write("sparks:\n  shuffle_partitions: 4\n"),
+        Map.of(),
         "config file %s: unknown key 'sparks'");
-    assertProblem(write("silver:\n  hampel:\n    windw: 7\n"), Map.of(),
+    assertProblem(
+        write("silver:\n  hampel:\n    windw: 7\n"),
+        Map.of(),
         "config file %s: unknown key 'silver.hampel.windw'");
   }
 
   @Test
   void badValuesNameTheKey() throws Exception {
-    assertProblem(write("silver:\n  rules:\n    spike: nuke\n"), Map.of(),
+    assertProblem(
+        write("silver:\n  rules:\n    spike: nuke\n"),
+        Map.of(),
         "config file %s: bad value for 'silver.rules.spike': "
             + "'nuke' is not one of warn, drop, quarantine, fail");
-    assertProblem(write("spark:\n  shuffle_partitions: many\n"), Map.of(),
-        "config file %s: bad value for 'spark.shuffle_partitions': "
-            + "Cannot deserialize value of type `int` from String \"many\": not a valid `int` value");
-    assertProblem(write("spark:\n  shuffle_partitions: 0\n"), Map.of(),
+    assertProblem(
+        write("spark:\n  shuffle_partitions: many\n"),
+        Map.of(),
+        "config file %s: bad value for 'spark.shuffle_partitions': Cannot deserialize value of type"
+            + " `int` from String \"many\": not a valid `int` value");
+    assertProblem(
+        write("spark:\n  shuffle_partitions: 0\n"),
+        Map.of(),
         "config key 'spark.shuffle_partitions' must be > 0");
-    assertProblem(write("quality:\n  missing_rate: {limit: 0.05, action: drop}\n"), Map.of(),
+    assertProblem(
+        write("quality:\n  missing_rate: {limit: 0.05, action: drop}\n"),
+        Map.of(),
         "config key 'quality.missing_rate.action' must be warn or fail");
-    assertProblem(write("silver:\n  hampel: {window: 6}\n"), Map.of(),
+    assertProblem(
+        write("silver:\n  hampel: {window: 6}\n"),
+        Map.of(),
         "config key 'silver.hampel.window' must be odd and >= 3");
   }
 
   @Test
   void environmentOverridesAKey() {
     EtlConfig c =
-        ConfigLoader.load(PROJECT_CONFIG, Map.of(
-            "ALTAVIZ_CONF__SILVER__LOOKBACK_HOURS", "12",
-            "ALTAVIZ_CONF__SILVER__RULES__SPIKE", "warn",
-            "ALTAVIZ_CONF__QUALITY__MISSING_RATE__LIMIT", "0.2",
-            "UNRELATED", "x"));
+        ConfigLoader.load(
+            PROJECT_CONFIG,
+            Map.of(
+                "ALTAVIZ_CONF__SILVER__LOOKBACK_HOURS", "12",
+                "ALTAVIZ_CONF__SILVER__RULES__SPIKE", "warn",
+                "ALTAVIZ_CONF__QUALITY__MISSING_RATE__LIMIT", "0.2",
+                "UNRELATED", "x"));
     assertThat(c.silver.lookbackHours).isEqualTo(12);
     assertThat(c.silver.action("spike")).isEqualTo(RuleAction.WARN);
     assertThat(c.silver.action("duplicates")).isEqualTo(RuleAction.DROP);
@@ -100,14 +116,23 @@ class ConfigLoaderTest {
 
   @Test
   void badEnvironmentOverridesNameTheVariableNotTheFile() {
-    assertProblem(PROJECT_CONFIG, Map.of("ALTAVIZ_CONF__SILVER__LOOKBAK_HOURS", "12"),
+    assertProblem(
+        PROJECT_CONFIG,
+        Map.of("ALTAVIZ_CONF__SILVER__LOOKBAK_HOURS", "12"),
         "environment ALTAVIZ_CONF__SILVER__LOOKBAK_HOURS: unknown key 'silver.lookbak_hours'");
-    assertProblem(PROJECT_CONFIG, Map.of("ALTAVIZ_CONF__SILVER__LOOKBACK_HOURS", "abc"),
-        "environment ALTAVIZ_CONF__SILVER__LOOKBACK_HOURS: bad value for 'silver.lookback_hours': "
-            + "Cannot deserialize value of type `int` from String \"abc\": not a valid `int` value");
-    assertProblem(PROJECT_CONFIG, Map.of("ALTAVIZ_CONF__SILVER__LOOKBACK_HOURS", ""),
+    assertProblem(
+        PROJECT_CONFIG,
+        Map.of("ALTAVIZ_CONF__SILVER__LOOKBACK_HOURS", "abc"),
+        "environment ALTAVIZ_CONF__SILVER__LOOKBACK_HOURS: bad value for 'silver.lookback_hours':"
+            + " Cannot deserialize value of type `int` from String \"abc\": not a valid `int`"
+            + " value");
+    assertProblem(
+        PROJECT_CONFIG,
+        Map.of("ALTAVIZ_CONF__SILVER__LOOKBACK_HOURS", ""),
         "environment ALTAVIZ_CONF__SILVER__LOOKBACK_HOURS is empty");
-    assertProblem(PROJECT_CONFIG, Map.of("ALTAVIZ_CONF__SILVER__LOOKBACK_HOURS", "[1, 2"),
+    assertProblem(
+        PROJECT_CONFIG,
+        Map.of("ALTAVIZ_CONF__SILVER__LOOKBACK_HOURS", "[1, 2"),
         "environment ALTAVIZ_CONF__SILVER__LOOKBACK_HOURS is not a YAML value");
   }
 
