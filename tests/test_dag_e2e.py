@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import airflow_harness as h  # first: configures Airflow before anything imports it
 
+import os
 import shutil
+import subprocess
 import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -17,7 +19,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from conftest import ROOT, delta_table, run_job
+from conftest import ROOT, delta_table
 
 MEDALLION = "altaviz_medallion"
 STAGES = ["bronze", "silver", "gold", "export"]
@@ -45,6 +47,15 @@ def airflow_db():
     return h.init_db()
 
 
+@pytest.fixture(scope="module")
+def jar_dir(jars, tmp_path_factory) -> Path:
+    """A snapshot of dist/: the runs of a test must not see a jar replaced half-way by a build."""
+    snapshot = tmp_path_factory.mktemp("jars")
+    for jar in jars.glob("altaviz-*.jar"):
+        shutil.copy2(jar, snapshot / jar.name)
+    return snapshot
+
+
 @pytest.fixture
 def pg(monkeypatch):
     with h.scratch_database() as settings:
@@ -54,11 +65,11 @@ def pg(monkeypatch):
         yield settings
 
 
-def deploy(monkeypatch, raw: Path, lake: Path):
+def deploy(monkeypatch, jar_dir: Path, raw: Path, lake: Path):
     """Points a local deployment (what airflow/standalone.sh sets up) at ``raw``/``lake`` and
     parses the DAG under it."""
     env = {**h.spark_env(),
-           "ALTAVIZ_JAR_DIR": str(ROOT / "dist"),
+           "ALTAVIZ_JAR_DIR": str(jar_dir),
            "ALTAVIZ_CONFIG": str(ROOT / "config" / "etl_config.yaml"),
            "ALTAVIZ_LOG4J": str(ROOT / "config" / "log4j2.properties"),
            "ALTAVIZ_RAW": str(raw),
@@ -66,6 +77,18 @@ def deploy(monkeypatch, raw: Path, lake: Path):
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     return h.parse_dags().get_dag(MEDALLION)
+
+
+def submit(jar_dir: Path, job: str, *args, env: dict) -> None:
+    """The spark-submit command the DAG's tasks run, outside Airflow."""
+    cmd = ["spark-submit", "--master", "local[2]", "--driver-memory", "2g",
+           "--conf", f"spark.driver.extraJavaOptions=-Dlog4j2.configurationFile="
+                     f"file:{ROOT / 'config' / 'log4j2.properties'}",
+           "--conf", "spark.ui.showConsoleProgress=false",
+           str(jar_dir / f"altaviz-{job}.jar"), *map(str, args)]
+    proc = subprocess.run(cmd, env={**os.environ, **h.spark_env(), **env}, cwd=ROOT,
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, f"{job} exited {proc.returncode}:\n{proc.stderr[-3000:]}"
 
 
 def ledger(lake: Path, run_id: str) -> dict[str, dict]:
@@ -100,9 +123,10 @@ def pg_frame(dbname: str, table: str) -> pd.DataFrame:
 
 # --- one day -----------------------------------------------------------------------------------
 
-def test_one_day_through_all_four_stages(demo_raw, pg, monkeypatch, tmp_path, record_property):
+def test_one_day_through_all_four_stages(demo_raw, jar_dir, pg, monkeypatch, tmp_path,
+                                         record_property):
     lake = tmp_path / "lake"
-    dag = deploy(monkeypatch, demo_raw, lake)
+    dag = deploy(monkeypatch, jar_dir, demo_raw, lake)
 
     t0 = time.perf_counter()
     dr = h.run_day(dag, DAY)
@@ -157,7 +181,7 @@ def test_one_day_through_all_four_stages(demo_raw, pg, monkeypatch, tmp_path, re
     # a manual re-run from gold without export (the guide's --skip-bronze --skip-silver
     # --skip-postgres): bronze/silver skipped, gold recomputed to the same rows, PG untouched
     agg_before = pg_frame(db, "sensor_readings_agg")
-    dag = deploy(monkeypatch, demo_raw, lake)
+    dag = deploy(monkeypatch, jar_dir, demo_raw, lake)
     rerun = h.run_day(dag, DAY, conf={"start_from": "gold", "skip_export": True})
 
     assert str(rerun.state) == "success"
@@ -169,10 +193,22 @@ def test_one_day_through_all_four_stages(demo_raw, pg, monkeypatch, tmp_path, re
     assert_frame_equal(gold_frame(lake), gold)
     assert_frame_equal(pg_frame(db, "sensor_readings_agg"), agg_before)
 
+    # the weekly maintenance DAG on this lake: one file per gold partition, every row kept
+    maintenance = h.parse_dags().get_dag("altaviz_maintenance")
+    mr = maintenance.test(logical_date=datetime(2024, 2, 4, 6, tzinfo=UTC))
+
+    assert h.task_states(mr) == {"maintain": ("success", 1)}
+    row = ledger(lake, mr.run_id)["maintenance"]
+    assert row["status"] == "success"
+    assert row["rows_in"] == row["rows_out"] > len(gold)
+    assert len(delta_table(lake / "gold" / "sensor_features").files()) == gold.date.nunique()
+    assert_frame_equal(gold_frame(lake), gold)
+
 
 # --- backfill equivalence ----------------------------------------------------------------------
 
-def test_three_daily_runs_equal_one_run_over_the_three_days(demo_raw, monkeypatch, tmp_path):
+def test_three_daily_runs_equal_one_run_over_the_three_days(demo_raw, jar_dir, monkeypatch,
+                                                             tmp_path):
     days = [date(2024, 2, 2), date(2024, 2, 3), date(2024, 2, 4)]
     with h.scratch_database() as daily_pg, h.scratch_database() as batch_pg:
         # three consecutive daily runs, one after another (what a backfill with
@@ -181,7 +217,7 @@ def test_three_daily_runs_equal_one_run_over_the_three_days(demo_raw, monkeypatc
                            daily_pg["AIRFLOW_CONN_ALTAVIZ_POSTGRES"])
         daily_lake = tmp_path / "daily" / "lake"
         for day in days:
-            dag = deploy(monkeypatch, demo_raw, daily_lake)
+            dag = deploy(monkeypatch, jar_dir, demo_raw, daily_lake)
             dr = h.run_day(dag, day)
             assert h.task_states(dr) == {s: ("success", 1) for s in STAGES}, day
 
@@ -189,10 +225,10 @@ def test_three_daily_runs_equal_one_run_over_the_three_days(demo_raw, monkeypatc
         batch_lake = tmp_path / "batch" / "lake"
         batch_env = {k: v for k, v in batch_pg.items() if k.startswith("ALTAVIZ_PG_")}
         for stage in STAGES:
-            run_job(stage, "--start", "2024-02-02T00:00:00+00:00",
-                    "--end", "2024-02-05T00:00:00+00:00", "--run-id", "batch-2024-02-02-3d",
-                    "--config", ROOT / "config" / "etl_config.yaml",
-                    "--raw", demo_raw, "--lake", batch_lake, env=batch_env)
+            submit(jar_dir, stage, "--start", "2024-02-02T00:00:00+00:00",
+                   "--end", "2024-02-05T00:00:00+00:00", "--run-id", "batch-2024-02-02-3d",
+                   "--config", ROOT / "config" / "etl_config.yaml",
+                   "--raw", demo_raw, "--lake", batch_lake, env=batch_env)
 
         daily_gold, batch_gold = gold_frame(daily_lake), gold_frame(batch_lake)
         assert sorted(daily_gold.date.unique()) == [date(2024, 2, 1), *days]
@@ -208,14 +244,14 @@ def test_three_daily_runs_equal_one_run_over_the_three_days(demo_raw, monkeypatc
 # --- failure path ------------------------------------------------------------------------------
 
 def test_a_corrupt_raw_file_fails_bronze_after_its_retries_and_alerts(
-        demo_raw, pg, monkeypatch, tmp_path):
+        demo_raw, jar_dir, pg, monkeypatch, tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(demo_raw, raw)
     victim = next((raw / "sensor_readings" / f"date={DAY}").glob("*.parquet"))
     good = victim.read_bytes()
     victim.write_bytes(b"PAR1 this is not a parquet file")
     lake = tmp_path / "lake"
-    dag = deploy(monkeypatch, raw, lake)
+    dag = deploy(monkeypatch, jar_dir, raw, lake)
     for task in dag.tasks:  # production retries and backoff, minus the minutes of waiting
         task.retry_delay = timedelta(0)
 
@@ -242,7 +278,7 @@ def test_a_corrupt_raw_file_fails_bronze_after_its_retries_and_alerts(
     # the file is re-delivered intact: the next run of the day succeeds end to end, into the
     # database where the callback created pipeline_notifications first
     victim.write_bytes(good)
-    dag = deploy(monkeypatch, raw, lake)
+    dag = deploy(monkeypatch, jar_dir, raw, lake)
     retry = h.run_day(dag, DAY)
 
     assert h.task_states(retry) == {s: ("success", 1) for s in STAGES}
