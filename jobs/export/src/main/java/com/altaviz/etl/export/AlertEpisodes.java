@@ -1,9 +1,12 @@
 package com.altaviz.etl.export;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.last;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
@@ -11,12 +14,14 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.min_by;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.altaviz.etl.common.config.ThresholdsConfig;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,7 +29,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
- * Alert episodes from sensor levels ({@link SensorLevels}): per compressor and sensor, a run of
+ * Alert episodes from gold readings ({@link SensorLevels}): per compressor and sensor, a run of
  * non-normal readings that ends once {@code closeAfter} consecutive normal readings follow (fewer
  * normal readings in between do not split it). Severity is the worst level seen.
  *
@@ -38,22 +43,81 @@ public final class AlertEpisodes {
   private AlertEpisodes() {}
 
   /**
-   * Numbers each key's readings in time order ({@code rn}, 1-based, with {@code n} readings in
-   * all and the {@code next_ts} of the following reading) and keeps only the rows the episodes
-   * need: the non-normal readings, plus the {@code closeAfter}-th reading of each key (or its
-   * last, when it has fewer), which tells whether the window starts in a known-closed state.
+   * Numbers each key's valid readings in time order ({@code rn}, 1-based, {@code n} in all) and
+   * keeps only the rows the episodes need: the non-normal readings, the reading right after each
+   * of them (its timestamp ends an episode), and the {@code closeAfter}-th reading of each key
+   * (or its last, when it has fewer), which tells whether the window starts in a known-closed
+   * state. Columns: compressor_id, sensor, timestamp, value, signed_value, level, rn, next_ts
+   * (the following reading of a non-normal one), n.
+   *
+   * <p>One window over the gold rows per compressor numbers all four sensors at once (running
+   * counts of non-null values), so Spark sorts the readings once, not once per sensor; only the
+   * few surviving rows are unpivoted.
    */
-  public static Dataset<Row> boundaryReadings(Dataset<Row> levels, int closeAfter) {
-    WindowSpec ordered = Window.partitionBy(KEY[0], KEY[1]).orderBy("timestamp");
-    WindowSpec whole = Window.partitionBy(KEY[0], KEY[1]);
-    return levels
-        .withColumn("rn", row_number().over(ordered))
-        .withColumn("next_ts", lead("timestamp", 1).over(ordered))
-        .withColumn("n", count(lit(1)).over(whole))
+  public static Dataset<Row> boundaryReadings(
+      Dataset<Row> readings, ThresholdsConfig thresholds, int closeAfter) {
+    WindowSpec ordered = Window.partitionBy("compressor_id").orderBy("timestamp");
+    WindowSpec upTo = ordered.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    WindowSpec before = ordered.rowsBetween(Window.unboundedPreceding(), -1);
+    WindowSpec whole = Window.partitionBy("compressor_id");
+
+    List<Column> valid = new ArrayList<>(List.of(col("compressor_id"), col("timestamp")));
+    for (AlertSensor s : AlertSensor.values()) {
+      Column v = SensorLevels.valid(col(s.column));
+      valid.add(v.as(s.column));
+      valid.add(SensorLevels.level(v, s, thresholds).as(s.column + "_level"));
+    }
+    // Window columns first, flat: Spark cannot evaluate window functions inside a generator.
+    List<Column> numbered = new ArrayList<>(List.of(col("compressor_id"), col("timestamp")));
+    List<Column> perSensor = new ArrayList<>();
+    for (AlertSensor s : AlertSensor.values()) {
+      String c = s.column;
+      numbered.add(col(c));
+      numbered.add(col(c + "_level"));
+      numbered.add(count(col(c)).over(upTo).as(c + "_rn"));
+      numbered.add(count(col(c)).over(whole).as(c + "_n"));
+      numbered.add(last(col(c + "_level"), true).over(before).as(c + "_prev"));
+      perSensor.add(
+          struct(
+              lit(c).as("sensor"),
+              col(c).as("value"),
+              SensorLevels.signed(col(c), s).as("signed_value"),
+              col(c + "_level").as("level"),
+              col(c + "_rn").as("rn"),
+              col(c + "_n").as("n"),
+              col(c + "_prev").as("prev_level")));
+    }
+    WindowSpec byRn = Window.partitionBy(KEY[0], KEY[1]).orderBy("rn");
+    return readings
+        .select(valid.toArray(Column[]::new))
+        .select(numbered.toArray(Column[]::new))
+        .select(
+            col("compressor_id"),
+            col("timestamp"),
+            explode(array(perSensor.toArray(Column[]::new))).as("s"))
         .where(
-            col("level")
-                .gt(SensorLevels.NORMAL)
-                .or(col("rn").equalTo(least(col("n"), lit(closeAfter)))));
+            col("s.level")
+                .isNotNull()
+                .and(
+                    col("s.level")
+                        .gt(SensorLevels.NORMAL)
+                        .or(col("s.prev_level").gt(SensorLevels.NORMAL))
+                        .or(col("s.rn").equalTo(least(col("s.n"), lit((long) closeAfter))))))
+        .select(
+            col("compressor_id"),
+            col("s.sensor").as("sensor"),
+            col("timestamp"),
+            col("s.value").as("value"),
+            col("s.signed_value").as("signed_value"),
+            col("s.level").as("level"),
+            col("s.rn").as("rn"),
+            col("s.n").as("n"))
+        // the reading after a non-normal one is always kept, so it is the next kept row
+        .withColumn(
+            "next_ts",
+            when(
+                lead("rn", 1).over(byRn).equalTo(col("rn").plus(1)),
+                lead("timestamp", 1).over(byRn)));
   }
 
   /**

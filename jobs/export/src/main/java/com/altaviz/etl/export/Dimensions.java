@@ -1,6 +1,7 @@
 package com.altaviz.etl.export;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.struct;
@@ -20,6 +21,9 @@ import org.apache.spark.sql.types.StructType;
  * the greatest row, so the choice never depends on partition order).
  */
 public final class Dimensions {
+  /** Trailing column of {@link #latestPerKey}: bronze rows per key. */
+  public static final String ROWS = "_rows";
+
   private Dimensions() {}
 
   public static Dataset<Row> stations(Dataset<Row> bronze, String runId) {
@@ -34,11 +38,11 @@ public final class Dimensions {
     return latestPerKey(bronze, Schemas.MAINTENANCE_LOGS, "maintenance_id", runId);
   }
 
-  /** Rows of {@code bronze} whose key is null: they cannot be upserted (counted and logged). */
-  public static Dataset<Row> withoutKey(Dataset<Row> bronze, String key) {
-    return bronze.where(col(key).isNull());
-  }
-
+  /**
+   * One row per key in the table's columns plus run_id, and a last column {@code _rows}: how many
+   * bronze rows had that key. Rows without a key come out as one row with a null key (and their
+   * count) so the caller can report them without a second pass; they cannot be upserted.
+   */
   static Dataset<Row> latestPerKey(
       Dataset<Row> bronze, StructType schema, String key, String runId) {
     List<String> cols = Arrays.asList(schema.fieldNames());
@@ -55,10 +59,10 @@ public final class Dimensions {
       out.add(col("r." + c).cast(schema.apply(c).dataType()).as(c));
     }
     out.add(lit(runId).as(ExportTables.RUN_ID));
+    out.add(col(ROWS));
     return bronze
-        .where(col(key).isNotNull())
         .groupBy(col(key))
-        .agg(max(struct(order.toArray(Column[]::new))).as("r"))
+        .agg(max(struct(order.toArray(Column[]::new))).as("r"), count(lit(1)).as(ROWS))
         .select(out.toArray(Column[]::new));
   }
 }

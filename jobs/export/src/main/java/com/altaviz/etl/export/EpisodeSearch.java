@@ -145,9 +145,9 @@ public final class EpisodeSearch {
 
   /** One computation over {@code readings}, restricted to {@code keys} when not null. */
   private Pass pass(Dataset<Row> readings, Instant rangeStart, Set<Key> keys) {
-    Dataset<Row> levels;
+    Dataset<Row> boundary;
     if (keys == null) {
-      levels = SensorLevels.of(readings, thresholds);
+      boundary = AlertEpisodes.boundaryReadings(readings, thresholds, closeAfter);
     } else {
       List<Row> keyRows = new ArrayList<>();
       Set<String> compressors = new LinkedHashSet<>();
@@ -157,9 +157,11 @@ public final class EpisodeSearch {
       }
       Dataset<Row> keyDf =
           readings.sparkSession().createDataFrame(keyRows, KEY_SCHEMA).toDF("k_id", "k_sensor");
-      levels =
-          SensorLevels.of(
-                  readings.where(col("compressor_id").isin(compressors.toArray())), thresholds)
+      boundary =
+          AlertEpisodes.boundaryReadings(
+                  readings.where(col("compressor_id").isin(compressors.toArray())),
+                  thresholds,
+                  closeAfter)
               .join(
                   broadcast(keyDf),
                   col("compressor_id").equalTo(col("k_id")).and(col("sensor").equalTo(col("k_sensor"))),
@@ -167,7 +169,7 @@ public final class EpisodeSearch {
     }
     // Only the non-normal readings and one row per key survive: small enough to keep in memory
     // for the two questions asked of it.
-    Dataset<Row> boundary = AlertEpisodes.boundaryReadings(levels, closeAfter).persist();
+    boundary = boundary.persist();
     try {
       Set<Key> unknownStart = new LinkedHashSet<>();
       Set<Key> openAtEnd = new LinkedHashSet<>();

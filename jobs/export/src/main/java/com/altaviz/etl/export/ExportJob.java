@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.BiFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -90,7 +91,8 @@ public class ExportJob extends StageJob {
 
     Dataset<Row> aggregates =
         SensorAggregates.compute(
-                GoldInput.slice(gold, range.aggregationFrom(), range.aggregationTo()))
+                GoldInput.slice(gold, range.aggregationFrom(), range.aggregationTo()),
+                ctx.config.silver.readingIntervalMinutes)
             .withColumn(ExportTables.RUN_ID, lit(ctx.runId));
 
     ThresholdsConfig thresholds = ctx.config.thresholds;
@@ -106,14 +108,20 @@ public class ExportJob extends StageJob {
         open,
         episodes.passes());
 
-    Dataset<Row> stations =
-        Dimensions.stations(dimension(ctx, ctx.lake.bronzeStations(), "station_id"), ctx.runId);
-    Dataset<Row> compressors =
-        Dimensions.compressorMetadata(
-            dimension(ctx, ctx.lake.bronzeMetadata(), "compressor_id"), ctx.runId);
-    Dataset<Row> maintenance =
-        Dimensions.maintenanceEvents(
-            dimension(ctx, ctx.lake.bronzeMaintenance(), "maintenance_id"), ctx.runId);
+    List<Object[]> stations =
+        dimension(ctx, ctx.lake.bronzeStations(), ExportTables.STATIONS, Dimensions::stations);
+    List<Object[]> compressors =
+        dimension(
+            ctx,
+            ctx.lake.bronzeMetadata(),
+            ExportTables.COMPRESSOR_METADATA,
+            Dimensions::compressorMetadata);
+    List<Object[]> maintenance =
+        dimension(
+            ctx,
+            ctx.lake.bronzeMaintenance(),
+            ExportTables.MAINTENANCE_EVENTS,
+            Dimensions::maintenanceEvents);
 
     Dataset<Row> metrics = null;
     if (DeltaIo.exists(spark, ctx.lake.qualityMetrics())) {
@@ -156,14 +164,30 @@ public class ExportJob extends StageJob {
         0);
   }
 
-  /** A bronze dimension table at its latest version; rows without a key are reported. */
-  private static Dataset<Row> dimension(StageContext ctx, String path, String key) {
-    Dataset<Row> df = DeltaIo.read(ctx.spark, path, OptionalLong.empty());
-    long keyless = Dimensions.withoutKey(df, key).count();
-    if (keyless > 0) {
-      ctx.log.warn("  {}: {} rows without {} cannot be exported", path, keyless, key);
+  /**
+   * A bronze dimension table (latest version; bronze replaces it whole) as upsert rows, collected
+   * in one job: dimensions are small (thousands of rows at 4,500 compressors). Rows without a
+   * key cannot be upserted; they are counted and reported.
+   */
+  private static List<Object[]> dimension(
+      StageContext ctx, String path, PgTable table, BiFunction<Dataset<Row>, String, Dataset<Row>> f) {
+    Dataset<Row> latest = f.apply(DeltaIo.read(ctx.spark, path, OptionalLong.empty()), ctx.runId);
+    String key = table.key().get(0);
+    int width = table.columns().size();
+    List<Object[]> rows = new ArrayList<>();
+    for (Row r : latest.collectAsList()) {
+      if (r.isNullAt(r.fieldIndex(key))) {
+        ctx.log.warn("  {}: {} rows without {} cannot be exported", path,
+            r.getLong(r.fieldIndex(Dimensions.ROWS)), key);
+        continue;
+      }
+      Object[] v = new Object[width];
+      for (int i = 0; i < width; i++) {
+        v[i] = r.get(i);
+      }
+      rows.add(v);
     }
-    return df;
+    return rows;
   }
 
   /** {@code alert_history} rows in {@link ExportTables#ALERT_HISTORY} order. */

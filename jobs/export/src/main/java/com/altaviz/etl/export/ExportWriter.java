@@ -7,14 +7,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.sql.Types;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -65,37 +62,18 @@ public final class ExportWriter {
         s.execute(LOCK);
       }
       List<TableCounts> counts = new ArrayList<>();
-      counts.add(load(conn, ExportTables.STATIONS, rows(b.stations(), ExportTables.STATIONS)));
+      counts.add(load(conn, ExportTables.STATIONS, b.stations().iterator()));
       counts.add(
-          load(
-              conn,
-              ExportTables.COMPRESSOR_METADATA,
-              rows(b.compressorMetadata(), ExportTables.COMPRESSOR_METADATA)));
-      counts.add(
-          load(
-              conn,
-              ExportTables.MAINTENANCE_EVENTS,
-              rows(b.maintenanceEvents(), ExportTables.MAINTENANCE_EVENTS)));
-      AggregateRows agg = new AggregateRows(rows(b.aggregates(), ExportTables.SENSOR_READINGS_AGG));
-      counts.add(loadAggregates(conn, b, agg));
+          load(conn, ExportTables.COMPRESSOR_METADATA, b.compressorMetadata().iterator()));
+      counts.add(load(conn, ExportTables.MAINTENANCE_EVENTS, b.maintenanceEvents().iterator()));
+      counts.add(loadAggregates(conn, b));
+      long readings = readingsBehindAggregates(conn);
       counts.add(loadAlerts(conn, b));
-      counts.add(
-          load(
-              conn,
-              ExportTables.DATA_QUALITY_METRICS,
-              b.qualityMetrics() == null
-                  ? Collections.emptyIterator()
-                  : rows(b.qualityMetrics(), ExportTables.DATA_QUALITY_METRICS)));
-      counts.add(
-          load(
-              conn,
-              ExportTables.PIPELINE_RUNS,
-              b.pipelineRuns() == null
-                  ? Collections.emptyIterator()
-                  : rows(b.pipelineRuns(), ExportTables.PIPELINE_RUNS)));
+      counts.add(load(conn, ExportTables.DATA_QUALITY_METRICS, b.qualityMetrics()));
+      counts.add(load(conn, ExportTables.PIPELINE_RUNS, b.pipelineRuns()));
       conn.commit();
       committed = true;
-      return new Summary(List.copyOf(counts), agg.readings);
+      return new Summary(List.copyOf(counts), readings);
     } catch (SQLException e) {
       EtlException lost = PgConnections.connectionFailure(pg, e, "write to");
       if (lost != null) {
@@ -113,6 +91,17 @@ public final class ExportWriter {
 
   private TableCounts load(Connection conn, PgTable t, Iterator<Object[]> rows)
       throws SQLException {
+    long t0 = System.nanoTime();
+    TableLoader loader = new TableLoader(conn, t);
+    long staged = loader.stage(rows);
+    TableLoader.Upserted u = loader.upsert();
+    return done(conn, t, new TableCounts(t.name(), staged, u.inserted(), u.updated(), 0), t0);
+  }
+
+  private TableCounts load(Connection conn, PgTable t, Dataset<Row> rows) throws SQLException {
+    if (rows == null) {
+      return load(conn, t, Collections.emptyIterator());
+    }
     long t0 = System.nanoTime();
     TableLoader loader = new TableLoader(conn, t);
     long staged = loader.stage(rows);
@@ -139,12 +128,11 @@ public final class ExportWriter {
    * Upserts the buckets, then deletes buckets of the recomputed range that gold no longer has
    * (the same replace-the-range contract as silver's and gold's replaceWhere).
    */
-  private TableCounts loadAggregates(Connection conn, ExportBatch b, AggregateRows agg)
-      throws SQLException {
+  private TableCounts loadAggregates(Connection conn, ExportBatch b) throws SQLException {
     long t0 = System.nanoTime();
     PgTable t = ExportTables.SENSOR_READINGS_AGG;
     TableLoader loader = new TableLoader(conn, t);
-    long staged = loader.stage(agg);
+    long staged = loader.stage(b.aggregates());
     if (staged == 0) {
       throw EtlException.badInput(
           "gold has no readings to export in "
@@ -155,19 +143,36 @@ public final class ExportWriter {
           null);
     }
     TableLoader.Upserted u = loader.upsert();
-    Instant from = b.aggregationFrom() != null ? b.aggregationFrom() : agg.firstDay;
-    Instant to = b.aggregationTo() != null ? b.aggregationTo() : agg.lastDay.plus(Duration.ofDays(1));
+    // Single-batch mode recomputed every day gold has: that is the range to replace.
+    String from = b.aggregationFrom() != null ? "?" : "(SELECT min(agg_timestamp) FROM "
+        + t.staging() + " WHERE window_type = '24hr')";
+    String to = b.aggregationTo() != null ? "?" : "(SELECT max(agg_timestamp) + interval '1 day'"
+        + " FROM " + t.staging() + " WHERE window_type = '24hr')";
     long removed;
     try (PreparedStatement ps =
         conn.prepareStatement(
-            "DELETE FROM " + t.name() + " t WHERE t.agg_timestamp >= ? AND t.agg_timestamp < ?"
-                + " AND NOT EXISTS (SELECT 1 FROM " + t.staging() + " s WHERE "
-                + t.keyMatch("s", "t") + ")")) {
-      ps.setObject(1, utc(from), Types.TIMESTAMP_WITH_TIMEZONE);
-      ps.setObject(2, utc(to), Types.TIMESTAMP_WITH_TIMEZONE);
+            "DELETE FROM " + t.name() + " t WHERE t.agg_timestamp >= " + from
+                + " AND t.agg_timestamp < " + to + " AND NOT EXISTS (SELECT 1 FROM "
+                + t.staging() + " s WHERE " + t.keyMatch("s", "t") + ")")) {
+      int p = 1;
+      if (b.aggregationFrom() != null) {
+        ps.setObject(p++, utc(b.aggregationFrom()), Types.TIMESTAMP_WITH_TIMEZONE);
+        ps.setObject(p, utc(b.aggregationTo()), Types.TIMESTAMP_WITH_TIMEZONE);
+      }
       removed = ps.executeUpdate();
     }
     return done(conn, t, new TableCounts(t.name(), staged, u.inserted(), u.updated(), removed), t0);
+  }
+
+  /** Gold readings behind this run's aggregates: the daily buckets' reading counts. */
+  private static long readingsBehindAggregates(Connection conn) throws SQLException {
+    try (Statement s = conn.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT coalesce(sum(reading_count), 0) FROM "
+                + ExportTables.SENSOR_READINGS_AGG.staging() + " WHERE window_type = '24hr'")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   /**
@@ -233,70 +238,6 @@ public final class ExportWriter {
       }
     }
     return done(conn, t, new TableCounts(t.name(), staged, u.inserted(), u.updated(), removed), t0);
-  }
-
-  /** Streams a Spark plan's rows (driver-side, partition by partition) in the table's order. */
-  static Iterator<Object[]> rows(Dataset<Row> df, PgTable t) {
-    if (!Arrays.asList(df.columns()).equals(t.columns())) {
-      throw new IllegalStateException(
-          t.name() + ": columns " + Arrays.toString(df.columns()) + " != " + t.columns());
-    }
-    // toLocalIterator holds one partition at a time on the driver: a day of aggregates at 4,500
-    // compressors (~140k rows) or a week (~1M) streams through in bounded memory.
-    Iterator<Row> it = df.toLocalIterator();
-    int width = t.columns().size();
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public Object[] next() {
-        Row r = it.next();
-        Object[] v = new Object[width];
-        for (int i = 0; i < width; i++) {
-          v[i] = r.get(i);
-        }
-        return v;
-      }
-    };
-  }
-
-  /** Aggregate rows on their way to COPY, noting the readings and days they cover. */
-  private static final class AggregateRows implements Iterator<Object[]> {
-    private static final int WINDOW_TYPE =
-        ExportTables.SENSOR_READINGS_AGG.columns().indexOf("window_type");
-    private static final int BUCKET =
-        ExportTables.SENSOR_READINGS_AGG.columns().indexOf("agg_timestamp");
-    private static final int COUNT =
-        ExportTables.SENSOR_READINGS_AGG.columns().indexOf("reading_count");
-
-    private final Iterator<Object[]> rows;
-    long readings;
-    Instant firstDay;
-    Instant lastDay;
-
-    AggregateRows(Iterator<Object[]> rows) {
-      this.rows = rows;
-    }
-
-    @Override
-    public boolean hasNext() {
-      return rows.hasNext();
-    }
-
-    @Override
-    public Object[] next() {
-      Object[] r = rows.next();
-      if ("24hr".equals(r[WINDOW_TYPE])) {
-        readings += ((Number) r[COUNT]).longValue();
-        Instant day = ((Timestamp) r[BUCKET]).toInstant();
-        firstDay = firstDay == null || day.isBefore(firstDay) ? day : firstDay;
-        lastDay = lastDay == null || day.isAfter(lastDay) ? day : lastDay;
-      }
-      return r;
-    }
   }
 
   private static OffsetDateTime utc(Instant i) {

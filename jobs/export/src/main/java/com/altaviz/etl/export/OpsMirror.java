@@ -5,10 +5,13 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 
+import com.altaviz.etl.common.RunLedger;
+import com.altaviz.etl.common.Schemas;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Rows of the lake's ops tables that an export run mirrors into PostgreSQL: those of its own run
@@ -22,12 +25,17 @@ public final class OpsMirror {
   public static Dataset<Row> qualityMetrics(Dataset<Row> metrics, String runId, ExportRange range) {
     InputColumns.require(
         metrics.columns(), ExportTables.DATA_QUALITY_METRICS.columns(), "ops/quality_metrics");
-    return latest(relevant(metrics, runId, range), ExportTables.DATA_QUALITY_METRICS, "computed_at");
+    return latest(
+        relevant(metrics, runId, range),
+        ExportTables.DATA_QUALITY_METRICS,
+        Schemas.QUALITY_METRICS,
+        "computed_at");
   }
 
   public static Dataset<Row> pipelineRuns(Dataset<Row> ledger, String runId, ExportRange range) {
     InputColumns.require(ledger.columns(), ExportTables.PIPELINE_RUNS.columns(), "ops/pipeline_runs");
-    return latest(relevant(ledger, runId, range), ExportTables.PIPELINE_RUNS, "finished_at");
+    return latest(
+        relevant(ledger, runId, range), ExportTables.PIPELINE_RUNS, RunLedger.SCHEMA, "finished_at");
   }
 
   static Dataset<Row> relevant(Dataset<Row> df, String runId, ExportRange range) {
@@ -40,9 +48,14 @@ public final class OpsMirror {
     return df.where(col("run_id").equalTo(runId).or(overlaps));
   }
 
-  private static Dataset<Row> latest(Dataset<Row> df, PgTable table, String newest) {
+  /** Newest row per key, in the table's columns, typed as the lake contract says. */
+  private static Dataset<Row> latest(
+      Dataset<Row> df, PgTable table, StructType contract, String newest) {
     Column[] key = table.key().stream().map(c -> col(c)).toArray(Column[]::new);
-    Column[] out = table.columns().stream().map(c -> col(c)).toArray(Column[]::new);
+    Column[] out =
+        table.columns().stream()
+            .map(c -> col(c).cast(contract.apply(c).dataType()).as(c))
+            .toArray(Column[]::new);
     return df.withColumn(
             "_rank", row_number().over(Window.partitionBy(key).orderBy(col(newest).desc())))
         .where(col("_rank").equalTo(1))

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -47,6 +48,13 @@ public final class SchemaMigrator {
       MigrationInfo current = flyway.info().current();
       String version = current == null ? "none" : current.getVersion().getVersion();
       return new Result(version, r.migrationsExecuted);
+    } catch (FlywayValidateException e) {
+      // e.g. an applied migration was edited: the operator must reconcile, a retry cannot
+      throw EtlException.badInput(
+          "the schema history of " + pg + " does not match the migrations in this jar: "
+              + e.getMessage().lines().map(String::strip).filter(l -> !l.isEmpty())
+                  .reduce((a, b) -> a + " " + b).orElse(""),
+          e);
     } catch (FlywayException e) {
       EtlException conn = PgConnections.connectionFailure(pg, e, "migrate");
       if (conn != null) {

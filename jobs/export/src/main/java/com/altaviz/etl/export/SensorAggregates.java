@@ -24,12 +24,10 @@ import org.apache.spark.sql.Row;
 /**
  * Gold readings → {@code sensor_readings_agg} rows: per compressor and UTC-aligned bucket of 1
  * hour, 4 hours (00:00, 04:00, …) and 1 day, the mean, sample std, min and max of each sensor
- * (nulls ignored), the readings received and the readings missing against the 10-minute cadence.
+ * (nulls ignored), the readings received and the readings missing against the sensor cadence
+ * ({@code silver.reading_interval_minutes}, 10 minutes: a bucket of W minutes expects W / 10).
  */
 public final class SensorAggregates {
-  /** Readings arrive every 10 minutes (DESIGN §1); a bucket of W seconds expects W / 600. */
-  static final long CADENCE_SECONDS = 600;
-
   /** Window types and their bucket lengths in seconds. */
   enum Bucket {
     HOUR("1hr", 3_600),
@@ -66,7 +64,7 @@ public final class SensorAggregates {
    * One pass over the readings: each reading is exploded into its three buckets and a single
    * aggregation computes all window types (one scan, one shuffle).
    */
-  public static Dataset<Row> compute(Dataset<Row> readings) {
+  public static Dataset<Row> compute(Dataset<Row> readings, int readingIntervalMinutes) {
     List<Column> buckets = new ArrayList<>();
     for (Bucket b : Bucket.values()) {
       buckets.add(struct(lit(b.windowType).as("window_type"), lit(b.seconds).as("seconds")));
@@ -98,7 +96,8 @@ public final class SensorAggregates {
             .groupBy("compressor_id", "window_type", "agg_timestamp", "bucket_seconds")
             .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
 
-    Column expected = col("bucket_seconds").divide(CADENCE_SECONDS).cast("int");
+    Column expected =
+        floor(col("bucket_seconds").divide(readingIntervalMinutes * 60L)).cast("int");
     return grouped
         .withColumn("reading_count", col("reading_count").cast("int"))
         .withColumn("missing_readings", greatest(expected.minus(col("reading_count")), lit(0)))

@@ -1,25 +1,18 @@
 package com.altaviz.etl.export;
 
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import com.altaviz.etl.common.config.ThresholdsConfig;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /**
- * Gold readings → one row per reading and alert sensor with its level: 0 normal, 1 warning, 2
- * critical. Null values (rejected or missing) are left out: a missing value is no evidence that
- * a condition ended, so it neither extends nor closes an episode.
+ * The level of a sensor value — 0 normal, 1 warning, 2 critical — by the {@code thresholds:}
+ * rule gold's status flags follow: a value equal to a limit is at that level (for the low-side
+ * suction pressure: equal or below). A null value (rejected or missing) has no level: it is no
+ * evidence that a condition ended, so it neither extends nor closes an episode.
  */
 public final class SensorLevels {
   public static final int NORMAL = 0;
@@ -28,36 +21,24 @@ public final class SensorLevels {
 
   private SensorLevels() {}
 
-  /** Columns: compressor_id, sensor, timestamp, value, signed_value, level. */
-  public static Dataset<Row> of(Dataset<Row> readings, ThresholdsConfig thresholds) {
-    List<Column> perSensor = new ArrayList<>();
-    for (AlertSensor s : AlertSensor.values()) {
-      ThresholdsConfig.Level l = s.limits(thresholds);
-      perSensor.add(
-          struct(
-              lit(s.column).as("sensor"),
-              col(s.column).cast("double").as("value"),
-              lit((double) s.sign()).as("sign"),
-              lit(l.warning * s.sign()).as("signed_warning"),
-              lit(l.critical * s.sign()).as("signed_critical")));
-    }
-    Column signed = col("l.value").multiply(col("l.sign"));
-    return readings
-        .select(
-            col("compressor_id"),
-            col("timestamp"),
-            explode(array(perSensor.toArray(Column[]::new))).as("l"))
-        .select(
-            col("compressor_id"),
-            col("l.sensor").as("sensor"),
-            col("timestamp"),
-            col("l.value").as("value"),
-            signed.as("signed_value"),
-            when(signed.geq(col("l.signed_critical")), lit(CRITICAL))
-                .when(signed.geq(col("l.signed_warning")), lit(WARNING))
-                .otherwise(lit(NORMAL))
-                .as("level"))
-        // silver nulls NaN (out of range); should one slip through, it is not a reading either
-        .where(col("value").isNotNull().and(not(isnan(col("value")))));
+  /** {@code value}, or null when it is null or NaN (silver nulls NaN; never a reading). */
+  public static Column valid(Column value) {
+    Column v = value.cast("double");
+    return when(v.isNotNull().and(not(isnan(v))), v);
+  }
+
+  /** The value with the sensor's sign: "worse" is always "larger" (see {@link AlertSensor}). */
+  public static Column signed(Column validValue, AlertSensor s) {
+    return validValue.multiply(lit((double) s.sign()));
+  }
+
+  /** The level of a {@link #valid} value, null when it is null. */
+  public static Column level(Column validValue, AlertSensor s, ThresholdsConfig t) {
+    ThresholdsConfig.Level l = s.limits(t);
+    Column signed = signed(validValue, s);
+    return when(validValue.isNull(), lit(null).cast("int"))
+        .when(signed.geq(lit(l.critical * s.sign())), lit(CRITICAL))
+        .when(signed.geq(lit(l.warning * s.sign())), lit(WARNING))
+        .otherwise(lit(NORMAL));
   }
 }

@@ -8,11 +8,20 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.Iterator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.PGCopyOutputStream;
 
-/** Bulk-loads one table's rows: COPY into a temporary staging table, then upsert from it. */
+/**
+ * Bulk-loads one table's rows: COPY into a temporary staging table (text CSV for the few rows
+ * built on the driver, binary for Spark plans), then upsert from it.
+ */
 final class TableLoader {
   /** Rows written to the target: inserted (new key) and updated (changed values). */
   record Upserted(long inserted, long updated) {}
@@ -33,10 +42,64 @@ final class TableLoader {
       s.execute(table.createStaging());
     }
     long n = copyInto(rows);
+    analyze();
+    return n;
+  }
+
+  private void analyze() throws SQLException {
     try (Statement s = conn.createStatement()) {
       // temp tables are never auto-analyzed; the upsert and the anti-joins need row estimates
       s.execute("ANALYZE " + table.staging());
     }
+  }
+
+  /**
+   * Creates the staging table and streams a Spark plan into it in binary COPY format (encoded on
+   * the executors by {@link BinaryCopy}); returns the row count.
+   */
+  long stage(Dataset<Row> df) throws SQLException {
+    if (!Arrays.asList(df.columns()).equals(table.columns())) {
+      throw new IllegalStateException(
+          table.name() + ": columns " + Arrays.toString(df.columns()) + " != " + table.columns());
+    }
+    try (Statement s = conn.createStatement()) {
+      s.execute(table.createStaging());
+    }
+    // Encode on all executor cores first (kept in Spark's block store, spilling to disk), then
+    // fetch one partition at a time: toLocalIterator alone would compute the last stage one
+    // partition after the other, on one core.
+    JavaRDD<byte[]> chunks =
+        BinaryCopy.encode(df).toJavaRDD().persist(StorageLevel.MEMORY_AND_DISK());
+    long n;
+    try {
+      chunks.count();
+      CopyIn copy =
+          conn.unwrap(PGConnection.class)
+              .getCopyAPI()
+              .copyIn("COPY " + table.staging() + " (" + String.join(", ", table.columns())
+                  + ") FROM STDIN (FORMAT binary)");
+      try {
+        copy.writeToCopy(BinaryCopy.HEADER, 0, BinaryCopy.HEADER.length);
+        Iterator<byte[]> it = chunks.toLocalIterator();
+        while (it.hasNext()) {
+          byte[] c = it.next();
+          copy.writeToCopy(c, 0, c.length);
+        }
+        copy.writeToCopy(BinaryCopy.TRAILER, 0, BinaryCopy.TRAILER.length);
+        n = copy.endCopy();
+      } finally {
+        if (copy.isActive()) {
+          try {
+            copy.cancelCopy();
+          } catch (SQLException ignored) {
+            // the transaction fails anyway; the original error is the one to report
+          }
+        }
+      }
+    } finally {
+      chunks.unpersist();
+    }
+    analyze();
     return n;
   }
 

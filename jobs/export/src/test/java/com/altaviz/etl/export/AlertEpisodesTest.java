@@ -33,8 +33,7 @@ class AlertEpisodesTest extends SparkTestBase {
     List<GoldFixtures.Reading> shuffled = new ArrayList<>(readings);
     Collections.reverse(shuffled); // input order must not matter, only timestamps
     Dataset<Row> boundary =
-        AlertEpisodes.boundaryReadings(
-            SensorLevels.of(GoldFixtures.gold(spark, shuffled), THRESHOLDS), 3);
+        AlertEpisodes.boundaryReadings(GoldFixtures.gold(spark, shuffled), THRESHOLDS, 3);
     Map<String, Episode> out = new TreeMap<>();
     for (Row r : AlertEpisodes.episodes(boundary, 3).collectAsList()) {
       Episode e = Episode.fromRow(r);
@@ -138,7 +137,7 @@ class AlertEpisodesTest extends SparkTestBase {
     // only two readings: not enough to know
     r.addAll(vibration("COMP-I", 3.0, 3.0));
     Dataset<Row> boundary =
-        AlertEpisodes.boundaryReadings(SensorLevels.of(GoldFixtures.gold(spark, r), THRESHOLDS), 3);
+        AlertEpisodes.boundaryReadings(GoldFixtures.gold(spark, r), THRESHOLDS, 3);
 
     assertThat(states(boundary, at(30)))
         .containsExactly(

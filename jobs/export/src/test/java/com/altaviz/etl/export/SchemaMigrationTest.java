@@ -3,6 +3,7 @@ package com.altaviz.etl.export;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.altaviz.etl.common.EtlException;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +38,23 @@ class SchemaMigrationTest {
     assertThat(second).isEqualTo(new SchemaMigrator.Result("2", 0));
     assertThat(db.count("flyway_schema_history")).isEqualTo(2);
     assertThat(objects()).isEqualTo(objectsBefore);
+  }
+
+  @Test
+  void anEditedAppliedMigrationIsAConfigurationErrorInOneLine() {
+    SchemaMigrator.migrate(db.settings());
+    db.execute("UPDATE flyway_schema_history SET checksum = 42 WHERE version = '1'");
+    assertThatThrownBy(() -> SchemaMigrator.migrate(db.settings()))
+        .isInstanceOfSatisfying(
+            EtlException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(2);
+              assertThat(e.getMessage())
+                  .startsWith("the schema history of " + db.settings()
+                      + " does not match the migrations in this jar: ")
+                  .contains("checksum mismatch for migration version 1")
+                  .doesNotContain("\n");
+            });
   }
 
   @Test

@@ -31,7 +31,7 @@ class SensorAggregatesTest extends SparkTestBase {
             reading("COMP-002", "2024-02-01T03:59:59.999999Z", 7.0, 250.0, 40.0, 1200.0, 1300.0,
                 9000.0));
     agg = new TreeMap<>();
-    for (Row r : SensorAggregates.compute(GoldFixtures.gold(spark, readings)).collectAsList()) {
+    for (Row r : SensorAggregates.compute(GoldFixtures.gold(spark, readings), 10).collectAsList()) {
       Timestamp bucket = r.getAs("agg_timestamp");
       agg.put(r.getAs("compressor_id") + " " + r.getAs("window_type") + " " + bucket.toInstant(),
           r);
