@@ -53,41 +53,45 @@ else
 fi
 
 LAST_DAY="$(date -u -d "$START_DATE + $((D - 1)) days" +%F)"
-run_gold() {  # name, args...: sets WALL, PROC, ROWS
+run_gold() {  # name, args...: sets WALL, PROC, CPU, ROWS
   local name="$1"; shift
   local log="$WORK/gold-$name.log" t0 t1
   t0=$(date +%s.%N)
   scripts/spark-submit.sh gold --lake "$LAKE" "$@" 2>"$log" || { tail -20 "$log" >&2; exit 1; }
   t1=$(date +%s.%N)
   WALL=$(echo "$t1 - $t0" | bc -l | xargs printf '%.1f')
-  PROC=$(grep -o 'Gold processing (session ready -> Delta commit): [0-9.]* s' "$log" | awk '{print $(NF-1)}')
+  local line
+  line=$(grep -o 'Gold processing (session ready -> Delta commit): .*' "$log")
+  PROC=$(echo "$line" | awk '{print $8}')
+  CPU=$(echo "$line" | awk '{print $10}' | tr -d "(")
   ROWS=$(grep -o 'rows_out=[0-9]*' "$log" | cut -d= -f2)
 }
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== gold: everything in one run (fresh table)" >&2
 rm -rf "$LAKE/gold" "$LAKE/ops"
 run_gold all --run-id "bench-all-$(date +%s)"
-ALL_WALL=$WALL ALL_PROC=$PROC ALL_ROWS=$ROWS
+ALL_WALL=$WALL ALL_PROC=$PROC ALL_CPU=$CPU ALL_ROWS=$ROWS
 echo "== gold: one incremental day ($LAST_DAY)" >&2
 run_gold day --date "$LAST_DAY" --run-id "bench-day-$(date +%s)"
-DAY_WALL=$WALL DAY_PROC=$PROC DAY_ROWS=$ROWS
+DAY_WALL=$WALL DAY_PROC=$PROC DAY_CPU=$CPU DAY_ROWS=$ROWS
 echo "== DuckDB: the twelve rolling features on the Parquet copy" >&2
 DUCK="$(bench_java com.altaviz.etl.gold.GoldDuckDbBench "$PARQUET" "$WORK/duckdb" | grep '^duckdb ')"
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 field() { echo "$DUCK" | grep -o "$1=[^ ]*" | cut -d= -f2; }
 DUCK_ROWS=$(field rows) DUCK_CTAS=$(field ctas_s) DUCK_COPY=$(field copy_s)
+DUCK_CTAS_CPU=$(field ctas_cpu_s) DUCK_COPY_CPU=$(field copy_cpu_s)
 DUCK_VERSION=$(field version) DUCK_THREADS=$(field threads)
 ratio() { echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
 
 TABLE="$(cat <<TXT
-| measurement | rows | seconds | ratio to DuckDB (table / Parquet) |
-|---|---:|---:|---:|
-| gold, $D days in one run: processing (session ready → Delta commit) | $ALL_ROWS | $ALL_PROC | $(ratio "$ALL_PROC" "$DUCK_CTAS") / $(ratio "$ALL_PROC" "$DUCK_COPY") |
-| gold, $D days in one run: wall (whole spark-submit) | $ALL_ROWS | $ALL_WALL | $(ratio "$ALL_WALL" "$DUCK_CTAS") / $(ratio "$ALL_WALL" "$DUCK_COPY") |
-| gold, one incremental day ($LAST_DAY, writes 2 days): processing | $DAY_ROWS | $DAY_PROC | |
-| gold, one incremental day: wall | $DAY_ROWS | $DAY_WALL | |
-| DuckDB $DUCK_VERSION ($DUCK_THREADS threads), twelve features into an in-memory table | $DUCK_ROWS | $DUCK_CTAS | 1 |
-| DuckDB, twelve features written to one Parquet file | $DUCK_ROWS | $DUCK_COPY | |
+| measurement | rows | wall s | CPU s | ratio to DuckDB in-memory: wall / CPU |
+|---|---:|---:|---:|---:|
+| gold, $D days in one run: processing (session ready → Delta commit) | $ALL_ROWS | $ALL_PROC | $ALL_CPU | $(ratio "$ALL_PROC" "$DUCK_CTAS") / $(ratio "$ALL_CPU" "$DUCK_CTAS_CPU") |
+| gold, $D days in one run: whole spark-submit process | $ALL_ROWS | $ALL_WALL | | $(ratio "$ALL_WALL" "$DUCK_CTAS") / |
+| gold, one incremental day ($LAST_DAY; writes 2 days): processing | $DAY_ROWS | $DAY_PROC | $DAY_CPU | |
+| gold, one incremental day: whole spark-submit process | $DAY_ROWS | $DAY_WALL | | |
+| DuckDB $DUCK_VERSION ($DUCK_THREADS threads): twelve features into an in-memory table | $DUCK_ROWS | $DUCK_CTAS | $DUCK_CTAS_CPU | 1 / 1 |
+| DuckDB: twelve features written to one Parquet file | $DUCK_ROWS | $DUCK_COPY | $DUCK_COPY_CPU | $(ratio "$DUCK_COPY" "$DUCK_CTAS") / $(ratio "$DUCK_COPY_CPU" "$DUCK_CTAS_CPU") |
 TXT
 )"
 echo
@@ -111,6 +115,8 @@ fi
   echo
   echo "Load average (1/5/15 min) before: $LOAD_BEFORE; after: $LOAD_AFTER."
   echo "Gold output has 39 columns; DuckDB computes the twelve rolling features only."
+  echo "CPU = process CPU time (user + system) of the same interval: on a shared machine the"
+  echo "CPU ratio is the load-independent comparison, the wall ratio the one the target names."
   echo
   echo "$TABLE"
   echo

@@ -20,7 +20,7 @@ final class GoldSettings {
       List.of(
           "timestamp", "vibration_mms", "discharge_temp_f", "suction_pressure_psi",
           "discharge_pressure_psi", "horsepower_consumption", "gas_flow_mcf", "operating_hours",
-          "vibration_1hr_mean", "vibration_1hr_std", "temp_1hr_mean", "temp_1hr_std",
+          "vibration_1hr_mean", "vibration_1hr_std", "vibration_1hr_max", "temp_1hr_mean", "temp_1hr_std",
           "pressure_1hr_mean", "vibration_4hr_mean", "temp_4hr_mean", "pressure_4hr_mean",
           "vibration_24hr_mean", "temp_24hr_mean", "pressure_24hr_mean", "temp_1hr_delta",
           "pressure_differential", "hp_utilization", "days_since_maintenance");
