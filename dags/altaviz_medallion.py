@@ -93,10 +93,11 @@ STAGE_ARGS = [
 
 
 def lake_asset(table: str) -> Asset:
-    """A lake table as an Asset: a stable name for consumers, the storage location as URI."""
-    location = f"{LAKE.rstrip('/')}/{table}"
-    uri = location if "://" in location else f"file://{location}"
-    return Asset(name=f"altaviz.{table.replace('/', '.')}", uri=uri, group="altaviz-lake")
+    """A lake table as an Asset, identified by name only (its URI is the name): the identity
+    must not follow the deployment's lake location, because Airflow refuses to run a task whose
+    outlet clashes by name with an asset registered under another URI."""
+    return Asset(name=f"altaviz.{table.replace('/', '.')}", group="altaviz-lake",
+                 extra={"format": "delta", "table": table})
 
 
 BRONZE_READINGS = lake_asset("bronze/sensor_readings")

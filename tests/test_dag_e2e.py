@@ -201,7 +201,7 @@ def test_one_day_through_all_four_stages(demo_raw, jar_dir, pg, monkeypatch, tmp
     row = ledger(lake, mr.run_id)["maintenance"]
     assert row["status"] == "success"
     assert row["rows_in"] == row["rows_out"] > len(gold)
-    assert len(delta_table(lake / "gold" / "sensor_features").files()) == gold.date.nunique()
+    assert len(delta_table(lake / "gold" / "sensor_features").file_uris()) == gold.date.nunique()
     assert_frame_equal(gold_frame(lake), gold)
 
 

@@ -187,14 +187,25 @@ def test_task_ids_equal_their_variable_names(deployment):
 
 
 def test_lake_tables_are_asset_outlets(medallion):
-    outlets = {t.task_id: [(a.name, a.uri) for a in t.outlets] for t in medallion.tasks}
+    outlets = {t.task_id: [(a.name, a.uri, a.extra["table"]) for a in t.outlets]
+               for t in medallion.tasks}
     assert outlets == {
-        "bronze": [("altaviz.bronze.sensor_readings", "file:///srv/altaviz/lake/bronze/sensor_readings")],
-        "silver": [("altaviz.silver.sensor_readings", "file:///srv/altaviz/lake/silver/sensor_readings"),
-                   ("altaviz.silver.quarantine", "file:///srv/altaviz/lake/silver/quarantine")],
-        "gold": [("altaviz.gold.sensor_features", "file:///srv/altaviz/lake/gold/sensor_features")],
+        "bronze": [("altaviz.bronze.sensor_readings", "altaviz.bronze.sensor_readings",
+                    "bronze/sensor_readings")],
+        "silver": [("altaviz.silver.sensor_readings", "altaviz.silver.sensor_readings",
+                    "silver/sensor_readings"),
+                   ("altaviz.silver.quarantine", "altaviz.silver.quarantine", "silver/quarantine")],
+        "gold": [("altaviz.gold.sensor_features", "altaviz.gold.sensor_features",
+                  "gold/sensor_features")],
         "export": [],
     }
+
+
+def test_asset_identity_does_not_depend_on_the_lake_location(medallion, monkeypatch):
+    monkeypatch.setenv("ALTAVIZ_LAKE", "s3a://elsewhere/lake")
+    moved = h.parse_dags().get_dag(MEDALLION)
+    assert [a for t in moved.tasks for a in t.outlets] == [
+        a for t in medallion.tasks for a in t.outlets]
 
 
 def test_manual_trigger_params(medallion):
