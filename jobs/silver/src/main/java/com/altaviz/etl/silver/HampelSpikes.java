@@ -184,15 +184,17 @@ public final class HampelSpikes {
           int n = Math.min(m - 1, i + half) - lo + 1;
           double scale = Math.max(mad[i], typical);
           double limit = thresholdMads * MAD_SCALE * scale;
-          String how = "1.4826 x max(window MAD " + num(mad[i]) + ", typical MAD "
-              + num(typical) + ")";
+          double meanAd = 0;
           if (scale == 0) {
-            double meanAd = meanAbsoluteDeviation(values, lo, n, med[i]);
+            meanAd = meanAbsoluteDeviation(values, lo, n, med[i]);
             limit = thresholdMads * MEAN_AD_SCALE * meanAd;
-            how = "1.2533 x mean absolute deviation " + num(meanAd) + " (MAD is 0)";
           }
           double deviation = Math.abs(values[i] - med[i]);
           if (deviation > limit) {
+            // the reason text is built for flagged values only: formatting is not cheap
+            String how = scale == 0
+                ? "1.2533 x mean absolute deviation " + num(meanAd) + " (MAD is 0)"
+                : "1.4826 x max(window MAD " + num(mad[i]) + ", typical MAD " + num(typical) + ")";
             String reason =
                 String.format(
                     Locale.ROOT,

@@ -70,9 +70,6 @@ public final class SilverRules {
 
     df = df.withColumn(SilverColumns.VALUE_FLAGS,
         concat(col(PhysicalRanges.FLAGS), col(HampelSpikes.FLAGS)));
-    for (String rule : RuleNames.ROW_RULES) {
-      df = df.drop(SilverColumns.flag(rule), SilverColumns.reason(rule));
-    }
     return df.drop(PhysicalRanges.FLAGS, HampelSpikes.FLAGS);
   }
 
@@ -85,7 +82,7 @@ public final class SilverRules {
     Column hit = inPlay.and(stillIn).and(col(SilverColumns.flag(rule)));
     df = df.withColumn(SilverColumns.hit(rule), hit);
     if (!actions.removes(rule)) {
-      return df;
+      return df.drop(SilverColumns.flag(rule), SilverColumns.reason(rule));
     }
     Column fired = col(SilverColumns.hit(rule));
     return df
@@ -95,6 +92,8 @@ public final class SilverRules {
             when(fired, col(SilverColumns.reason(rule))).otherwise(col(SilverColumns.ROW_REASON)))
         .withColumn(SilverColumns.ROW_ACTION,
             when(fired, lit(RuleActions.name(actions.get(rule))))
-                .otherwise(col(SilverColumns.ROW_ACTION)));
+                .otherwise(col(SilverColumns.ROW_ACTION)))
+        // consumed: keep the rows narrow for the spike filter and the cache
+        .drop(SilverColumns.flag(rule), SilverColumns.reason(rule));
   }
 }

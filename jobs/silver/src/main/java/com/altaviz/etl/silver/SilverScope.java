@@ -75,8 +75,16 @@ public final class SilverScope {
     }
   }
 
+  /** The bronze columns silver uses; the rest (bronze run id, file identity) is not carried. */
+  public static final List<String> COLUMNS = List.of("compressor_id", "timestamp",
+      "vibration_mms", "discharge_temp_f", "suction_pressure_psi", "discharge_pressure_psi",
+      "horsepower_consumption", "gas_flow_mcf", "operating_hours", "_ingested_at",
+      "_source_file", "_landing_date");
+
   /** Filters bronze to the run's rows and adds {@link SilverColumns#SCOPE}. */
-  public static Dataset<Row> select(Dataset<Row> bronze, Spec spec) {
+  public static Dataset<Row> select(Dataset<Row> bronzeTable, Spec spec) {
+    Dataset<Row> bronze = bronzeTable.select(COLUMNS.stream().map(c -> col(c))
+        .toArray(Column[]::new));
     Column ts = col("timestamp");
     if (spec.processed().isAll()) {
       return bronze.withColumn(SilverColumns.SCOPE,
