@@ -89,7 +89,10 @@ BEFORE = {"bronze": "day1", "silver": "bronze", "gold": "silver", "export": "gol
 WRITE_STEP = {"bronze": "Appending sensor readings", "silver": "Writing silver",
               "gold": "Computing features and writing",
               "export": "Writing PostgreSQL in one transaction"}
-FRACTIONS = (0.15, 0.35, 0.55, 0.75)  # of the uninterrupted wall time; plus mid-write-step
+FRACTIONS = (0.15, 0.35, 0.55, 0.75)  # of the uninterrupted wall time
+# Besides the fractions: in the middle of the step that commits, and right after it (the
+# output committed, the ledger row not yet written).
+PLANS = (*[("fraction", f) for f in FRACTIONS], ("mid-write", None), ("after-write", None))
 
 
 @dataclass
@@ -101,22 +104,33 @@ class KillPoint:
 
 
 def _kill(stage: str, chain: Chain, lake: Path, db: dict | None, log_dir: Path,
-          fraction: float | None) -> Run:
+          plan: tuple[str, float | None]) -> Run:
     args = stage_args(stage, chain.raw, lake, DAY2, RUN2)
     reference = chain.day2[stage]
-    if fraction is None:
-        # in the middle of the step that commits, as long as it took the reference
-        step = reference.step_seconds(WRITE_STEP[stage]) or 0.0
+    kind, fraction = plan
+
+    def attempt(scale: float) -> Run:
+        if kind == "fraction":
+            return run_and_kill(stage, *args, env=db, log_dir=log_dir,
+                                after=fraction * scale)
+        if kind == "mid-write":
+            # half the step as long as it took the reference; on the second try, at its start
+            step = reference.step_seconds(WRITE_STEP[stage]) or 0.0
+            return run_and_kill(stage, *args, env=db, log_dir=log_dir,
+                                marker=f": {WRITE_STEP[stage]}",
+                                marker_delay=step / 2 if scale == reference.seconds else 0.0)
         return run_and_kill(stage, *args, env=db, log_dir=log_dir,
-                            marker=f": {WRITE_STEP[stage]}", marker_delay=step / 2)
-    r = run_and_kill(stage, *args, env=db, log_dir=log_dir, after=fraction * reference.seconds)
-    if r.killed_at is None:  # this run was faster than the reference: aim at its own duration
+                            marker=f": {WRITE_STEP[stage]}", marker_regex=r" done \[")
+
+    r = attempt(reference.seconds)
+    if r.killed_at is None and kind != "after-write":
+        # this run was faster than the reference: aim at its own pace
         shutil.rmtree(lake)
         copy_lake(chain.snaps[BEFORE[stage]], lake)
         if db:
             drop_db(db)
             db.update(create_db(chain.pg, template=chain.db_day1["ALTAVIZ_PG_DB"]))
-        r = run_and_kill(stage, *args, env=db, log_dir=log_dir, after=fraction * r.seconds * 0.9)
+        r = attempt(r.seconds * 0.8)
     return r
 
 
@@ -139,13 +153,13 @@ def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
     pg_after = pg_dump_tables(chain.db_day2) if stage == "export" else None
     points: list[KillPoint] = []
     try:
-        for i, fraction in enumerate((*FRACTIONS, None)):
+        for i, plan in enumerate(PLANS):
             lake = copy_lake(before_lake, tmp_path / f"kill{i}" / "lake")
             db = (create_db(chain.pg, template=chain.db_day1["ALTAVIZ_PG_DB"])
                   if stage == "export" else None)
-            r = _kill(stage, chain, lake, db, tmp_path / "logs", fraction)
-            label = (f"{fraction:.0%} of {chain.day2[stage].seconds:.1f} s" if fraction
-                     else f"mid '{WRITE_STEP[stage]}'")
+            r = _kill(stage, chain, lake, db, tmp_path / "logs", plan)
+            label = (f"{plan[1]:.0%} of {chain.day2[stage].seconds:.1f} s"
+                     if plan[0] == "fraction" else f"{plan[0]} '{WRITE_STEP[stage]}'")
             points.append(KillPoint(label, lake, r, db))
 
             # 1. delta-rs: each table at a version of the uninterrupted run, with its rows

@@ -139,10 +139,11 @@ def run_ok(job: str, *args, **kwargs) -> Run:
 
 def run_and_kill(job: str, *args, env: dict | None = None, log_dir: Path,
                  after: float | None = None, marker: str | None = None,
-                 marker_delay: float = 0.0, timeout: float = 900) -> Run:
+                 marker_delay: float = 0.0, marker_regex: str | None = None,
+                 timeout: float = 900) -> Run:
     """Starts a stage and SIGKILLs its process group `after` seconds from the start, or
-    `marker_delay` seconds after `marker` first appears in its log. If the stage finished first,
-    Run.killed_at is None (no kill happened)."""
+    `marker_delay` seconds after a log line containing `marker` (and matching `marker_regex`,
+    if given) appears. If the stage finished first, Run.killed_at is None (no kill happened)."""
     log_path = log_path_for(log_dir, job)
     t0 = time.monotonic()
     proc = start(job, *args, env=env, log_path=log_path)
@@ -151,7 +152,7 @@ def run_and_kill(job: str, *args, env: dict | None = None, log_dir: Path,
         now = time.monotonic()
         if now - t0 > timeout:
             break
-        if kill_at is None and marker and marker in log_path.read_text(errors="replace"):
+        if kill_at is None and marker and _has_line(log_path, marker, marker_regex):
             kill_at = now + marker_delay
         if kill_at is not None and now >= kill_at:
             break
@@ -162,6 +163,14 @@ def run_and_kill(job: str, *args, env: dict | None = None, log_dir: Path,
         kill_group(proc)
     return Run(job, args, proc.returncode, time.monotonic() - t0,
                log_path.read_text(errors="replace"), killed_at)
+
+
+def _has_line(log_path: Path, marker: str, regex: str | None) -> bool:
+    text = log_path.read_text(errors="replace")
+    if marker not in text:
+        return False
+    return regex is None or any(marker in line and re.search(regex, line)
+                                for line in text.splitlines())
 
 
 _counter = iter(range(1_000_000))
