@@ -194,7 +194,9 @@ CREATE TABLE pipeline_runs (
 CREATE INDEX pipeline_runs_started_idx ON pipeline_runs (started_at DESC);
 
 -- Written by the Airflow DAG's failure and deadline callbacks (DESIGN §7), not by the export.
-CREATE TABLE pipeline_notifications (
+-- IF NOT EXISTS: a callback creates this same table when a run fails before any export has
+-- migrated the database (dags/altaviz_notify.py), so it may already be there.
+CREATE TABLE IF NOT EXISTS pipeline_notifications (
   id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   dag_id     text        NOT NULL,
   run_id     text,
@@ -203,7 +205,8 @@ CREATE TABLE pipeline_notifications (
   message    text        NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX pipeline_notifications_created_idx ON pipeline_notifications (created_at DESC);
+CREATE INDEX IF NOT EXISTS pipeline_notifications_created_idx
+  ON pipeline_notifications (created_at DESC);
 
 -- The writer role owns (and so may write) every table; the read-only role is what dashboards
 -- use.

@@ -44,15 +44,15 @@ public final class AlertEpisodes {
 
   /**
    * Numbers each key's valid readings in time order ({@code rn}, 1-based, {@code n} in all) and
-   * keeps only the rows the episodes need: the non-normal readings, the reading right after each
-   * of them (its timestamp ends an episode), and the {@code closeAfter}-th reading of each key
-   * (or its last, when it has fewer), which tells whether the window starts in a known-closed
-   * state. Columns: compressor_id, sensor, timestamp, value, signed_value, level, rn, next_ts
-   * (the following reading of a non-normal one), n.
+   * keeps only the rows the episodes need: the non-normal readings, the reading right after each of
+   * them (its timestamp ends an episode), and the {@code closeAfter}-th reading of each key (or its
+   * last, when it has fewer), which tells whether the window starts in a known-closed state.
+   * Columns: compressor_id, sensor, timestamp, value, signed_value, level, rn, next_ts (the
+   * following reading of a non-normal one), n.
    *
    * <p>One window over the gold rows per compressor numbers all four sensors at once (running
-   * counts of non-null values), so Spark sorts the readings once, not once per sensor; only the
-   * few surviving rows are unpivoted.
+   * counts of non-null values), so Spark sorts the readings once, not once per sensor; only the few
+   * surviving rows are unpivoted.
    */
   public static Dataset<Row> boundaryReadings(
       Dataset<Row> readings, ThresholdsConfig thresholds, int closeAfter) {
@@ -122,9 +122,9 @@ public final class AlertEpisodes {
 
   /**
    * Episodes of the boundary readings. Two non-normal readings belong to the same episode when
-   * fewer than {@code closeAfter} readings lie between them (those are all normal: every
-   * non-normal reading is in the input). An episode is closed when at least {@code closeAfter}
-   * readings follow its last non-normal one; {@code ended_at} is then the first of them.
+   * fewer than {@code closeAfter} readings lie between them (those are all normal: every non-normal
+   * reading is in the input). An episode is closed when at least {@code closeAfter} readings follow
+   * its last non-normal one; {@code ended_at} is then the first of them.
    *
    * <p>Columns: compressor_id, sensor, started_at, ended_at (null while open), last_abnormal_at,
    * severity_level, peak_value, peak_at, abnormal_readings, warning_from, critical_from.
@@ -176,10 +176,10 @@ public final class AlertEpisodes {
 
   /**
    * Per key: {@code known_start} — whether the state before the first reading cannot matter to
-   * episodes touching {@code [rangeStart, …)}: the first {@code closeAfter} readings are normal
-   * and lie before {@code rangeStart}, so any earlier episode was closed by them before the range
-   * (always true when {@code rangeStart} is null: the caller read everything); {@code
-   * open_at_end} — whether the last episode is still open at the last reading.
+   * episodes touching {@code [rangeStart, …)}: the first {@code closeAfter} readings are normal and
+   * lie before {@code rangeStart}, so any earlier episode was closed by them before the range
+   * (always true when {@code rangeStart} is null: the caller read everything); {@code open_at_end}
+   * — whether the last episode is still open at the last reading.
    */
   public static Dataset<Row> keyStates(Dataset<Row> boundary, int closeAfter, Instant rangeStart) {
     Column abnormalRn = when(col("level").gt(SensorLevels.NORMAL), col("rn"));
@@ -196,8 +196,8 @@ public final class AlertEpisodes {
             ? lit(true)
             : coalesce(col("first_abnormal_rn").gt(closeAfter), lit(true))
                 .and(coalesce(col("sync_at").lt(lit(rangeStart)), lit(false)));
-    Column openAtEnd =
-        coalesce(col("n").minus(col("last_abnormal_rn")).lt(closeAfter), lit(false));
-    return s.select(col(KEY[0]), col(KEY[1]), knownStart.as("known_start"), openAtEnd.as("open_at_end"));
+    Column openAtEnd = coalesce(col("n").minus(col("last_abnormal_rn")).lt(closeAfter), lit(false));
+    return s.select(
+        col(KEY[0]), col(KEY[1]), knownStart.as("known_start"), openAtEnd.as("open_at_end"));
   }
 }

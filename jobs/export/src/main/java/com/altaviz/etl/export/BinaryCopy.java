@@ -20,23 +20,26 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * Spark rows → PostgreSQL's binary COPY format, encoded on the executors in chunks of about 1
- * MiB. The driver only forwards bytes, one partition at a time: a week of aggregates at 4,500
+ * Spark rows → PostgreSQL's binary COPY format, encoded on the executors in chunks of about 1 MiB.
+ * The driver only forwards bytes, one partition at a time: a week of aggregates at 4,500
  * compressors (~1M rows) streams through in bounded memory, and PostgreSQL does not parse 30M
- * numbers from text. Column types map to the staging table's: string → text, double → float8,
- * int → integer, long → bigint, boolean → boolean, timestamp → timestamptz, date → date.
+ * numbers from text. Column types map to the staging table's: string → text, double → float8, int →
+ * integer, long → bigint, boolean → boolean, timestamp → timestamptz, date → date.
  */
 public final class BinaryCopy {
   /** Signature, flags, header-extension length (PostgreSQL docs, "COPY … Binary Format"). */
   static final byte[] HEADER = {
     'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0
   };
+
   /** A field count of -1 ends the data. */
   static final byte[] TRAILER = {(byte) 0xFF, (byte) 0xFF};
 
   private static final int CHUNK_BYTES = 1 << 20;
+
   /** PostgreSQL timestamps and dates count from 2000-01-01. */
   private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
+
   private static final long PG_EPOCH_DAYS = LocalDate.of(2000, 1, 1).toEpochDay();
 
   private BinaryCopy() {}

@@ -16,9 +16,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Bronze dimension tables → one row per natural key, ready for the dimension upserts. Bronze
- * keeps what the CSVs delivered, so a key may repeat; the most recently ingested row wins (then
- * the greatest row, so the choice never depends on partition order).
+ * Bronze dimension tables → one row per natural key, ready for the dimension upserts. Bronze keeps
+ * what the CSVs delivered, so a key may repeat; the most recently ingested row wins (then the
+ * greatest row, so the choice never depends on partition order).
  */
 public final class Dimensions {
   /** Trailing column of {@link #latestPerKey}: bronze rows per key. */

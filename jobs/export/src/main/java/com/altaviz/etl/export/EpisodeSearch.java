@@ -26,12 +26,12 @@ import org.apache.spark.sql.types.StructType;
  * Finds the exact alert episodes touching an export range, whatever order runs happen in.
  *
  * <p>Every episode written is the one the whole of gold (at the pinned version) defines, so daily
- * runs, re-runs and backfills in any order write the same rows, and an episode that spans two
- * daily runs is one row. Gold is read for the range plus {@link #CONTEXT} before it. A key
- * (compressor, sensor) whose window starts inside a possible episode (its first readings are not
- * {@code closeAfter} normal ones before the range), or whose last episode is still open while
- * gold has later readings, is recomputed from a window twice as wide, and so on, until it is
- * exact or the window covers all of gold. Usually that is no key or a handful.
+ * runs, re-runs and backfills in any order write the same rows, and an episode that spans two daily
+ * runs is one row. Gold is read for the range plus {@link #CONTEXT} before it. A key (compressor,
+ * sensor) whose window starts inside a possible episode (its first readings are not {@code
+ * closeAfter} normal ones before the range), or whose last episode is still open while gold has
+ * later readings, is recomputed from a window twice as wide, and so on, until it is exact or the
+ * window covers all of gold. Usually that is no key or a handful.
  *
  * <p>The result also says which {@code started_at} span each key was computed for: an {@code
  * alert_history} row of that key in that span that is no longer among the episodes has been
@@ -51,7 +51,11 @@ public final class EpisodeSearch {
 
   /** Episodes, the span every key was computed for unless listed in {@code spans}. */
   public record Result(
-      List<Episode> episodes, Instant defaultFrom, Instant defaultTo, List<Span> spans, int passes) {}
+      List<Episode> episodes,
+      Instant defaultFrom,
+      Instant defaultTo,
+      List<Span> spans,
+      int passes) {}
 
   private record Key(String compressorId, String sensor) {}
 
@@ -164,7 +168,9 @@ public final class EpisodeSearch {
                   closeAfter)
               .join(
                   broadcast(keyDf),
-                  col("compressor_id").equalTo(col("k_id")).and(col("sensor").equalTo(col("k_sensor"))),
+                  col("compressor_id")
+                      .equalTo(col("k_id"))
+                      .and(col("sensor").equalTo(col("k_sensor"))),
                   "left_semi");
     }
     // Only the non-normal readings and one row per key survive: small enough to keep in memory

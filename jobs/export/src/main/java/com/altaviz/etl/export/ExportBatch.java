@@ -9,10 +9,10 @@ import org.apache.spark.sql.Row;
  * Everything one export run writes, still lazy where it is a Spark plan: the writer streams each
  * plan into its staging table inside the transaction.
  *
- * @param stations dimension rows in {@link ExportTables#STATIONS} column order (likewise the
- *     other two dimensions)
- * @param aggregationFrom start of the aggregate buckets this run recomputed (null: derive from
- *     the rows, single-batch mode)
+ * @param stations dimension rows in {@link ExportTables#STATIONS} column order (likewise the other
+ *     two dimensions)
+ * @param aggregationFrom start of the aggregate buckets this run recomputed (null: derive from the
+ *     rows, single-batch mode)
  * @param alertRows {@code alert_history} rows in {@link ExportTables#ALERT_HISTORY} column order
  * @param qualityMetrics null when {@code ops/quality_metrics} does not exist yet
  */

@@ -8,9 +8,9 @@ import java.sql.Statement;
 
 /**
  * Test hook for the atomicity tests: {@code ALTAVIZ_EXPORT_FAIL_AFTER=<table>} makes the export
- * fail right after it wrote {@code <table>} inside its transaction; {@code <table>:kill} makes
- * the server terminate the export's own connection at that point instead (a real connection
- * loss). Unset in production: {@link #NONE}.
+ * fail right after it wrote {@code <table>} inside its transaction; {@code <table>:kill} makes the
+ * server terminate the export's own connection at that point instead (a real connection loss).
+ * Unset in production: {@link #NONE}.
  */
 public record ExportFailpoint(String table, boolean killConnection) {
   public static final String ENV = "ALTAVIZ_EXPORT_FAIL_AFTER";

@@ -72,7 +72,9 @@ public class ExportJob extends StageJob {
     PgSettings pg = PgSettings.fromEnvironment(env);
     ExportFailpoint failpoint = ExportFailpoint.parse(env.get(ExportFailpoint.ENV));
     if (failpoint.isSet()) {
-      log.warn("test hook {} is set: this run will fail after writing {}", ExportFailpoint.ENV,
+      log.warn(
+          "test hook {} is set: this run will fail after writing {}",
+          ExportFailpoint.ENV,
           failpoint.table());
     }
     log.info("PostgreSQL {}", pg);
@@ -166,19 +168,25 @@ public class ExportJob extends StageJob {
 
   /**
    * A bronze dimension table (latest version; bronze replaces it whole) as upsert rows, collected
-   * in one job: dimensions are small (thousands of rows at 4,500 compressors). Rows without a
-   * key cannot be upserted; they are counted and reported.
+   * in one job: dimensions are small (thousands of rows at 4,500 compressors). Rows without a key
+   * cannot be upserted; they are counted and reported.
    */
   private static List<Object[]> dimension(
-      StageContext ctx, String path, PgTable table, BiFunction<Dataset<Row>, String, Dataset<Row>> f) {
+      StageContext ctx,
+      String path,
+      PgTable table,
+      BiFunction<Dataset<Row>, String, Dataset<Row>> f) {
     Dataset<Row> latest = f.apply(DeltaIo.read(ctx.spark, path, OptionalLong.empty()), ctx.runId);
     String key = table.key().get(0);
     int width = table.columns().size();
     List<Object[]> rows = new ArrayList<>();
     for (Row r : latest.collectAsList()) {
       if (r.isNullAt(r.fieldIndex(key))) {
-        ctx.log.warn("  {}: {} rows without {} cannot be exported", path,
-            r.getLong(r.fieldIndex(Dimensions.ROWS)), key);
+        ctx.log.warn(
+            "  {}: {} rows without {} cannot be exported",
+            path,
+            r.getLong(r.fieldIndex(Dimensions.ROWS)),
+            key);
         continue;
       }
       Object[] v = new Object[width];

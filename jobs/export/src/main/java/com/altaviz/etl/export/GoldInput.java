@@ -32,19 +32,21 @@ public final class GoldInput {
   }
 
   /**
-   * Rows with {@code from <= timestamp < to} (null = unbounded). The extra predicate on the
-   * {@code date} partition column lets Delta skip whole days; Spark does not derive it from the
-   * timestamp predicate by itself.
+   * Rows with {@code from <= timestamp < to} (null = unbounded). The extra predicate on the {@code
+   * date} partition column lets Delta skip whole days; Spark does not derive it from the timestamp
+   * predicate by itself.
    */
   public static Dataset<Row> slice(Dataset<Row> gold, Instant from, Instant to) {
     Column keep = functions.lit(true);
     if (from != null) {
-      keep = keep.and(functions.col("date").geq(functions.lit(day(from))))
-          .and(functions.col("timestamp").geq(functions.lit(from)));
+      keep =
+          keep.and(functions.col("date").geq(functions.lit(day(from))))
+              .and(functions.col("timestamp").geq(functions.lit(from)));
     }
     if (to != null) {
-      keep = keep.and(functions.col("date").leq(functions.lit(day(to))))
-          .and(functions.col("timestamp").lt(functions.lit(to)));
+      keep =
+          keep.and(functions.col("date").leq(functions.lit(day(to))))
+              .and(functions.col("timestamp").lt(functions.lit(to)));
     }
     return gold.where(keep);
   }

@@ -14,10 +14,10 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Rows of the lake's ops tables that an export run mirrors into PostgreSQL: those of its own run
- * id and those whose interval overlaps the export range (all of them in single-batch mode, and
- * always the rows of single-batch runs, whose interval is null). A retried stage run may have
- * written a key twice; the latest row wins.
+ * Rows of the lake's ops tables that an export run mirrors into PostgreSQL: those of its own run id
+ * and those whose interval overlaps the export range (all of them in single-batch mode, and always
+ * the rows of single-batch runs, whose interval is null). A retried stage run may have written a
+ * key twice; the latest row wins.
  */
 public final class OpsMirror {
   private OpsMirror() {}
@@ -33,9 +33,13 @@ public final class OpsMirror {
   }
 
   public static Dataset<Row> pipelineRuns(Dataset<Row> ledger, String runId, ExportRange range) {
-    InputColumns.require(ledger.columns(), ExportTables.PIPELINE_RUNS.columns(), "ops/pipeline_runs");
+    InputColumns.require(
+        ledger.columns(), ExportTables.PIPELINE_RUNS.columns(), "ops/pipeline_runs");
     return latest(
-        relevant(ledger, runId, range), ExportTables.PIPELINE_RUNS, RunLedger.SCHEMA, "finished_at");
+        relevant(ledger, runId, range),
+        ExportTables.PIPELINE_RUNS,
+        RunLedger.SCHEMA,
+        "finished_at");
   }
 
   static Dataset<Row> relevant(Dataset<Row> df, String runId, ExportRange range) {

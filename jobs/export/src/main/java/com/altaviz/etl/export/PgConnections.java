@@ -6,8 +6,8 @@ import java.sql.SQLException;
 
 /**
  * Opens connections and turns connection-level failures into one-line {@link EtlException}s that
- * name the server: unreachable or dropped → exit 1 (a retry may succeed); rejected credentials or
- * a missing database → exit 2 (configuration).
+ * name the server: unreachable or dropped → exit 1 (a retry may succeed); rejected credentials or a
+ * missing database → exit 2 (configuration).
  */
 public final class PgConnections {
   private PgConnections() {}
@@ -38,11 +38,21 @@ public final class PgConnections {
 
   static EtlException translate(PgSettings pg, SQLException e, String doing) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
-    String where = "PostgreSQL at " + pg.hostPort() + " (database " + pg.database() + ", user "
-        + pg.user() + ")";
+    String where =
+        "PostgreSQL at "
+            + pg.hostPort()
+            + " (database "
+            + pg.database()
+            + ", user "
+            + pg.user()
+            + ")";
     if (state.startsWith("28")) {
       return EtlException.badInput(
-          "cannot " + doing + " " + where + ": authentication failed; check ALTAVIZ_PG_USER and"
+          "cannot "
+              + doing
+              + " "
+              + where
+              + ": authentication failed; check ALTAVIZ_PG_USER and"
               + " ALTAVIZ_PG_PASSWORD",
           e);
     }

@@ -16,8 +16,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * Where the export connects: environment variables {@code ALTAVIZ_PG_HOST/PORT/DB/USER/PASSWORD},
  * optionally on top of a properties file named by {@code ALTAVIZ_PG_PROPERTIES} (keys host, port,
- * database, user, password; any other key is passed to the JDBC driver, e.g. sslmode). The
- * password never comes from the command line and is never part of {@link #toString}.
+ * database, user, password; any other key is passed to the JDBC driver, e.g. sslmode). The password
+ * never comes from the command line and is never part of {@link #toString}.
  */
 public final class PgSettings {
   public static final String PROPERTIES_ENV = "ALTAVIZ_PG_PROPERTIES";
@@ -63,7 +63,8 @@ public final class PgSettings {
     try {
       port = Integer.parseInt(portText.trim());
     } catch (NumberFormatException e) {
-      throw EtlException.usage("PostgreSQL port '" + portText + "' is not a number (ALTAVIZ_PG_PORT)");
+      throw EtlException.usage(
+          "PostgreSQL port '" + portText + "' is not a number (ALTAVIZ_PG_PORT)");
     }
     if (port < 1 || port > 65535) {
       throw EtlException.usage("PostgreSQL port " + port + " is out of range (ALTAVIZ_PG_PORT)");

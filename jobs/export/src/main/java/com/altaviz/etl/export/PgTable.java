@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A table the export upserts into: the columns it writes (in COPY order), the natural key, and
- * the lineage column (the export's run id, or null for mirrored tables whose run_id is data).
- * Columns not listed — operator columns, identities — are never touched by the export.
+ * A table the export upserts into: the columns it writes (in COPY order), the natural key, and the
+ * lineage column (the export's run id, or null for mirrored tables whose run_id is data). Columns
+ * not listed — operator columns, identities — are never touched by the export.
  */
 public record PgTable(String name, List<String> columns, List<String> key, String lineage) {
   public PgTable {
@@ -23,8 +23,13 @@ public record PgTable(String name, List<String> columns, List<String> key, Strin
 
   /** Staging table with the target's column types and no constraints, gone at commit. */
   String createStaging() {
-    return "CREATE TEMP TABLE " + staging() + " ON COMMIT DROP AS SELECT " + list(columns)
-        + " FROM " + name + " WITH NO DATA";
+    return "CREATE TEMP TABLE "
+        + staging()
+        + " ON COMMIT DROP AS SELECT "
+        + list(columns)
+        + " FROM "
+        + name
+        + " WITH NO DATA";
   }
 
   String copy() {
@@ -32,33 +37,48 @@ public record PgTable(String name, List<String> columns, List<String> key, Strin
   }
 
   /**
-   * INSERT … ON CONFLICT on the natural key. A row whose values did not change is not rewritten
-   * (no dead tuple, and its lineage keeps naming the run that last changed it); rows go in key
-   * order so concurrent writers would take row locks in the same order. Returns one boolean per
-   * written row: true = inserted, false = updated.
+   * INSERT … ON CONFLICT on the natural key. A row whose values did not change is not rewritten (no
+   * dead tuple, and its lineage keeps naming the run that last changed it); rows go in key order so
+   * concurrent writers would take row locks in the same order. Returns one boolean per written row:
+   * true = inserted, false = updated.
    */
   String upsert() {
     List<String> data = columns.stream().filter(c -> !key.contains(c)).toList();
     List<String> compared = data.stream().filter(c -> !c.equals(lineage)).toList();
-    String set =
-        data.stream().map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
+    String set = data.stream().map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
     String sql =
-        "INSERT INTO " + name + " AS t (" + list(columns) + ") SELECT " + list(columns) + " FROM "
-            + staging() + " ORDER BY " + list(key) + " ON CONFLICT (" + list(key) + ") ";
+        "INSERT INTO "
+            + name
+            + " AS t ("
+            + list(columns)
+            + ") SELECT "
+            + list(columns)
+            + " FROM "
+            + staging()
+            + " ORDER BY "
+            + list(key)
+            + " ON CONFLICT ("
+            + list(key)
+            + ") ";
     if (data.isEmpty()) {
       return sql + "DO NOTHING RETURNING (xmax = 0)";
     }
     sql += "DO UPDATE SET " + set;
     if (!compared.isEmpty()) {
-      sql += " WHERE (" + prefixed("t.", compared) + ") IS DISTINCT FROM ("
-          + prefixed("EXCLUDED.", compared) + ")";
+      sql +=
+          " WHERE ("
+              + prefixed("t.", compared)
+              + ") IS DISTINCT FROM ("
+              + prefixed("EXCLUDED.", compared)
+              + ")";
     }
     return sql + " RETURNING (xmax = 0)";
   }
 
   /** Join condition on the natural key between aliases {@code a} and {@code b}. */
   String keyMatch(String a, String b) {
-    return key.stream().map(k -> a + "." + k + " = " + b + "." + k)
+    return key.stream()
+        .map(k -> a + "." + k + " = " + b + "." + k)
         .collect(Collectors.joining(" AND "));
   }
 

@@ -18,8 +18,13 @@ public final class SchemaMigrator {
   public record Result(String version, int applied) {
     @Override
     public String toString() {
-      return "schema at version " + version + " (" + applied + " migration"
-          + (applied == 1 ? "" : "s") + " applied)";
+      return "schema at version "
+          + version
+          + " ("
+          + applied
+          + " migration"
+          + (applied == 1 ? "" : "s")
+          + " applied)";
     }
   }
 
@@ -42,6 +47,11 @@ public final class SchemaMigrator {
             .validateMigrationNaming(true)
             // our SQL has no ${...} placeholders; never rewrite it
             .placeholderReplacement(false)
+            // The DAG's failure callback may have created pipeline_notifications before the
+            // first export (V1 adopts it): a schema that is not empty yet has no history then
+            // starts from version 0, and V1, V2, … still apply.
+            .baselineOnMigrate(true)
+            .baselineVersion("0")
             .load();
     try {
       MigrateResult r = flyway.migrate();
@@ -51,9 +61,15 @@ public final class SchemaMigrator {
     } catch (FlywayValidateException e) {
       // e.g. an applied migration was edited: the operator must reconcile, a retry cannot
       throw EtlException.badInput(
-          "the schema history of " + pg + " does not match the migrations in this jar: "
-              + e.getMessage().lines().map(String::strip).filter(l -> !l.isEmpty())
-                  .reduce((a, b) -> a + " " + b).orElse(""),
+          "the schema history of "
+              + pg
+              + " does not match the migrations in this jar: "
+              + e.getMessage()
+                  .lines()
+                  .map(String::strip)
+                  .filter(l -> !l.isEmpty())
+                  .reduce((a, b) -> a + " " + b)
+                  .orElse(""),
           e);
     } catch (FlywayException e) {
       EtlException conn = PgConnections.connectionFailure(pg, e, "migrate");

@@ -76,7 +76,8 @@ public final class SensorAggregates {
     // Epoch arithmetic, not date_trunc: bucket edges are UTC whatever the session time zone.
     Column bucketStart =
         timestamp_seconds(
-            floor(col("timestamp").cast("long").divide(col("b.seconds"))).multiply(col("b.seconds")));
+            floor(col("timestamp").cast("long").divide(col("b.seconds")))
+                .multiply(col("b.seconds")));
 
     List<Column> aggs = new ArrayList<>();
     for (String s : Schemas.SENSOR_COLUMNS) {
@@ -96,8 +97,7 @@ public final class SensorAggregates {
             .groupBy("compressor_id", "window_type", "agg_timestamp", "bucket_seconds")
             .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
 
-    Column expected =
-        floor(col("bucket_seconds").divide(readingIntervalMinutes * 60L)).cast("int");
+    Column expected = floor(col("bucket_seconds").divide(readingIntervalMinutes * 60L)).cast("int");
     return grouped
         .withColumn("reading_count", col("reading_count").cast("int"))
         .withColumn("missing_readings", greatest(expected.minus(col("reading_count")), lit(0)))

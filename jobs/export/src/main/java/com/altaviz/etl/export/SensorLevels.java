@@ -9,10 +9,10 @@ import com.altaviz.etl.common.config.ThresholdsConfig;
 import org.apache.spark.sql.Column;
 
 /**
- * The level of a sensor value — 0 normal, 1 warning, 2 critical — by the {@code thresholds:}
- * rule gold's status flags follow: a value equal to a limit is at that level (for the low-side
- * suction pressure: equal or below). A null value (rejected or missing) has no level: it is no
- * evidence that a condition ended, so it neither extends nor closes an episode.
+ * The level of a sensor value — 0 normal, 1 warning, 2 critical — by the {@code thresholds:} rule
+ * gold's status flags follow: a value equal to a limit is at that level (for the low-side suction
+ * pressure: equal or below). A null value (rejected or missing) has no level: it is no evidence
+ * that a condition ended, so it neither extends nor closes an episode.
  */
 public final class SensorLevels {
   public static final int NORMAL = 0;

@@ -19,8 +19,8 @@ import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.PGCopyOutputStream;
 
 /**
- * Bulk-loads one table's rows: COPY into a temporary staging table (text CSV for the few rows
- * built on the driver, binary for Spark plans), then upsert from it.
+ * Bulk-loads one table's rows: COPY into a temporary staging table (text CSV for the few rows built
+ * on the driver, binary for Spark plans), then upsert from it.
  */
 final class TableLoader {
   /** Rows written to the target: inserted (new key) and updated (changed values). */
@@ -54,10 +54,37 @@ final class TableLoader {
   }
 
   /**
-   * Creates the staging table and streams a Spark plan into it in binary COPY format (encoded on
-   * the executors by {@link BinaryCopy}); returns the row count.
+   * Creates the staging table and streams a small Spark plan into it in binary COPY format (encoded
+   * on the executors by {@link BinaryCopy}), partition by partition; returns the row count.
    */
   long stage(Dataset<Row> df) throws SQLException {
+    createStaging(df);
+    long n = copyChunks(BinaryCopy.encode(df).toLocalIterator());
+    analyze();
+    return n;
+  }
+
+  /**
+   * Like {@link #stage(Dataset)} for a large plan: the chunks are encoded on all executor cores
+   * first (kept in Spark's block store, spilling to disk), then fetched one partition at a time.
+   * toLocalIterator alone would compute the plan's last stage one partition after the other, on one
+   * core.
+   */
+  long stageInParallel(Dataset<Row> df) throws SQLException {
+    createStaging(df);
+    JavaRDD<byte[]> chunks =
+        BinaryCopy.encode(df).toJavaRDD().persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      chunks.count();
+      long n = copyChunks(chunks.toLocalIterator());
+      analyze();
+      return n;
+    } finally {
+      chunks.unpersist();
+    }
+  }
+
+  private void createStaging(Dataset<Row> df) throws SQLException {
     if (!Arrays.asList(df.columns()).equals(table.columns())) {
       throw new IllegalStateException(
           table.name() + ": columns " + Arrays.toString(df.columns()) + " != " + table.columns());
@@ -65,42 +92,35 @@ final class TableLoader {
     try (Statement s = conn.createStatement()) {
       s.execute(table.createStaging());
     }
-    // Encode on all executor cores first (kept in Spark's block store, spilling to disk), then
-    // fetch one partition at a time: toLocalIterator alone would compute the last stage one
-    // partition after the other, on one core.
-    JavaRDD<byte[]> chunks =
-        BinaryCopy.encode(df).toJavaRDD().persist(StorageLevel.MEMORY_AND_DISK());
-    long n;
+  }
+
+  private long copyChunks(Iterator<byte[]> chunks) throws SQLException {
+    CopyIn copy =
+        conn.unwrap(PGConnection.class)
+            .getCopyAPI()
+            .copyIn(
+                "COPY "
+                    + table.staging()
+                    + " ("
+                    + String.join(", ", table.columns())
+                    + ") FROM STDIN (FORMAT binary)");
     try {
-      chunks.count();
-      CopyIn copy =
-          conn.unwrap(PGConnection.class)
-              .getCopyAPI()
-              .copyIn("COPY " + table.staging() + " (" + String.join(", ", table.columns())
-                  + ") FROM STDIN (FORMAT binary)");
-      try {
-        copy.writeToCopy(BinaryCopy.HEADER, 0, BinaryCopy.HEADER.length);
-        Iterator<byte[]> it = chunks.toLocalIterator();
-        while (it.hasNext()) {
-          byte[] c = it.next();
-          copy.writeToCopy(c, 0, c.length);
-        }
-        copy.writeToCopy(BinaryCopy.TRAILER, 0, BinaryCopy.TRAILER.length);
-        n = copy.endCopy();
-      } finally {
-        if (copy.isActive()) {
-          try {
-            copy.cancelCopy();
-          } catch (SQLException ignored) {
-            // the transaction fails anyway; the original error is the one to report
-          }
+      copy.writeToCopy(BinaryCopy.HEADER, 0, BinaryCopy.HEADER.length);
+      while (chunks.hasNext()) {
+        byte[] c = chunks.next();
+        copy.writeToCopy(c, 0, c.length);
+      }
+      copy.writeToCopy(BinaryCopy.TRAILER, 0, BinaryCopy.TRAILER.length);
+      return copy.endCopy();
+    } finally {
+      if (copy.isActive()) {
+        try {
+          copy.cancelCopy();
+        } catch (SQLException ignored) {
+          // the transaction fails anyway; the original error is the one to report
         }
       }
-    } finally {
-      chunks.unpersist();
     }
-    analyze();
-    return n;
   }
 
   /** COPY {@code rows} into the (existing) staging table. */

@@ -54,14 +54,25 @@ class AlertEpisodesTest extends SparkTestBase {
     Episode ep = e.get("COMP-A/vibration_mms/" + at(10));
     assertThat(ep)
         .isEqualTo(
-            new Episode("COMP-A", AlertSensor.VIBRATION, at(10), at(50), at(40),
-                SensorLevels.CRITICAL, 9.1, at(30), 4, at(10), at(20)));
+            new Episode(
+                "COMP-A",
+                AlertSensor.VIBRATION,
+                at(10),
+                at(50),
+                at(40),
+                SensorLevels.CRITICAL,
+                9.1,
+                at(30),
+                4,
+                at(10),
+                at(20)));
     assertThat(ep.severity()).isEqualTo("critical");
     assertThat(ep.threshold(THRESHOLDS)).isEqualTo(8.0);
     assertThat(AlertMessages.describe(ep, THRESHOLDS))
-        .isEqualTo("COMP-A vibration critical: peak 9.10 mm/s ≥ 8.0 at 2024-02-01 00:30 UTC"
-            + " (warning from 2024-02-01 00:10, critical from 2024-02-01 00:20 UTC;"
-            + " cleared 2024-02-01 00:50 UTC)");
+        .isEqualTo(
+            "COMP-A vibration critical: peak 9.10 mm/s ≥ 8.0 at 2024-02-01 00:30 UTC"
+                + " (warning from 2024-02-01 00:10, critical from 2024-02-01 00:20 UTC;"
+                + " cleared 2024-02-01 00:50 UTC)");
   }
 
   @Test
@@ -69,8 +80,18 @@ class AlertEpisodesTest extends SparkTestBase {
     Map<String, Episode> e = episodes(vibration("COMP-B", 3.0, 6.5, 3.0, 3.0, 6.6, 3.0, 3.0, 3.0));
     assertThat(e.values())
         .containsExactly(
-            new Episode("COMP-B", AlertSensor.VIBRATION, at(10), at(50), at(40),
-                SensorLevels.WARNING, 6.6, at(40), 2, at(10), null));
+            new Episode(
+                "COMP-B",
+                AlertSensor.VIBRATION,
+                at(10),
+                at(50),
+                at(40),
+                SensorLevels.WARNING,
+                6.6,
+                at(40),
+                2,
+                at(10),
+                null));
   }
 
   @Test
@@ -78,14 +99,35 @@ class AlertEpisodesTest extends SparkTestBase {
     Map<String, Episode> e = episodes(vibration("COMP-C", 6.5, 3.0, 3.0, 3.0, 7.0, 3.0));
     assertThat(e.values())
         .containsExactly(
-            new Episode("COMP-C", AlertSensor.VIBRATION, at(0), at(10), at(0),
-                SensorLevels.WARNING, 6.5, at(0), 1, at(0), null),
+            new Episode(
+                "COMP-C",
+                AlertSensor.VIBRATION,
+                at(0),
+                at(10),
+                at(0),
+                SensorLevels.WARNING,
+                6.5,
+                at(0),
+                1,
+                at(0),
+                null),
             // one normal reading after it: still open
-            new Episode("COMP-C", AlertSensor.VIBRATION, at(40), null, at(40),
-                SensorLevels.WARNING, 7.0, at(40), 1, at(40), null));
+            new Episode(
+                "COMP-C",
+                AlertSensor.VIBRATION,
+                at(40),
+                null,
+                at(40),
+                SensorLevels.WARNING,
+                7.0,
+                at(40),
+                1,
+                at(40),
+                null));
     assertThat(AlertMessages.describe(e.get("COMP-C/vibration_mms/" + at(40)), THRESHOLDS))
-        .isEqualTo("COMP-C vibration warning: peak 7.00 mm/s ≥ 6.0 at 2024-02-01 00:40 UTC"
-            + " (warning from 2024-02-01 00:40 UTC; ongoing)");
+        .isEqualTo(
+            "COMP-C vibration warning: peak 7.00 mm/s ≥ 6.0 at 2024-02-01 00:40 UTC"
+                + " (warning from 2024-02-01 00:40 UTC; ongoing)");
   }
 
   @Test
@@ -95,8 +137,18 @@ class AlertEpisodesTest extends SparkTestBase {
         episodes(vibration("COMP-D", 6.5, 3.0, null, 3.0, 6.1, 3.0, 3.0, null, 3.0));
     assertThat(e.values())
         .containsExactly(
-            new Episode("COMP-D", AlertSensor.VIBRATION, at(0), at(50), at(40),
-                SensorLevels.WARNING, 6.5, at(0), 2, at(0), null));
+            new Episode(
+                "COMP-D",
+                AlertSensor.VIBRATION,
+                at(0),
+                at(50),
+                at(40),
+                SensorLevels.WARNING,
+                6.5,
+                at(0),
+                2,
+                at(0),
+                null));
   }
 
   @Test
@@ -104,19 +156,31 @@ class AlertEpisodesTest extends SparkTestBase {
     List<GoldFixtures.Reading> r = new ArrayList<>();
     double[] suction = {50, 28, 18, 25, 50, 50, 50};
     for (int i = 0; i < suction.length; i++) {
-      r.add(new GoldFixtures.Reading("COMP-E", at(10 * i), 3.0, 200.0, suction[i], 1000.0,
-          1400.0, 10000.0));
+      r.add(
+          new GoldFixtures.Reading(
+              "COMP-E", at(10 * i), 3.0, 200.0, suction[i], 1000.0, 1400.0, 10000.0));
     }
     Episode ep = episodes(r).get("COMP-E/suction_pressure_psi/" + at(10));
     assertThat(ep)
         .isEqualTo(
-            new Episode("COMP-E", AlertSensor.SUCTION_PRESSURE, at(10), at(40), at(30),
-                SensorLevels.CRITICAL, 18.0, at(20), 3, at(10), at(20)));
+            new Episode(
+                "COMP-E",
+                AlertSensor.SUCTION_PRESSURE,
+                at(10),
+                at(40),
+                at(30),
+                SensorLevels.CRITICAL,
+                18.0,
+                at(20),
+                3,
+                at(10),
+                at(20)));
     assertThat(ep.threshold(THRESHOLDS)).isEqualTo(20.0);
     assertThat(AlertMessages.describe(ep, THRESHOLDS))
-        .isEqualTo("COMP-E suction pressure critical: low 18.00 psi ≤ 20.0 at 2024-02-01 00:20"
-            + " UTC (warning from 2024-02-01 00:10, critical from 2024-02-01 00:20 UTC;"
-            + " cleared 2024-02-01 00:40 UTC)");
+        .isEqualTo(
+            "COMP-E suction pressure critical: low 18.00 psi ≤ 20.0 at 2024-02-01 00:20"
+                + " UTC (warning from 2024-02-01 00:10, critical from 2024-02-01 00:20 UTC;"
+                + " cleared 2024-02-01 00:40 UTC)");
   }
 
   @Test
@@ -145,10 +209,10 @@ class AlertEpisodesTest extends SparkTestBase {
             "COMP-H|known_start=false|open_at_end=false",
             "COMP-I|known_start=false|open_at_end=false");
     // the third normal reading of COMP-G (00:20) must lie before the range start
-    assertThat(states(boundary, at(20)).get(0)).isEqualTo("COMP-G|known_start=false|open_at_end=true");
+    assertThat(states(boundary, at(20)).get(0))
+        .isEqualTo("COMP-G|known_start=false|open_at_end=true");
     // no range start: the caller read all of gold, every start is known
-    assertThat(states(boundary, null))
-        .allMatch(s -> s.contains("known_start=true"));
+    assertThat(states(boundary, null)).allMatch(s -> s.contains("known_start=true"));
   }
 
   private static List<String> states(Dataset<Row> boundary, Instant rangeStart) {
@@ -158,8 +222,8 @@ class AlertEpisodesTest extends SparkTestBase {
             .where("sensor = 'vibration_mms'")
             .orderBy("compressor_id")
             .collectAsList()) {
-      out.add(s.getString(0) + "|known_start=" + s.getBoolean(2) + "|open_at_end="
-          + s.getBoolean(3));
+      out.add(
+          s.getString(0) + "|known_start=" + s.getBoolean(2) + "|open_at_end=" + s.getBoolean(3));
     }
     return out;
   }

@@ -50,7 +50,8 @@ class ExportJobTest extends SparkTestBase {
     lake.writeDimensions();
     db = PgTestDatabase.create();
     // daily runs that cover exactly their day: episodes then really cross run boundaries
-    noLookback = Files.writeString(tmp.resolve("no-lookback.yaml"), "silver:\n  lookback_hours: 0\n");
+    noLookback =
+        Files.writeString(tmp.resolve("no-lookback.yaml"), "silver:\n  lookback_hours: 0\n");
   }
 
   @AfterEach
@@ -77,14 +78,22 @@ class ExportJobTest extends SparkTestBase {
     assertThat(export("--date", "2024-02-02", "--run-id", "daily__2024-02-02")).isZero();
 
     // [2024-02-01, 2024-02-03): COMP-001 47 hours (05:00 on the 2nd never arrived), COMP-002 48
-    assertThat(db.rows("SELECT compressor_id, window_type, count(*) FROM sensor_readings_agg"
-            + " GROUP BY 1, 2 ORDER BY 1, 2"))
+    assertThat(
+            db.rows(
+                "SELECT compressor_id, window_type, count(*) FROM sensor_readings_agg"
+                    + " GROUP BY 1, 2 ORDER BY 1, 2"))
         .containsExactly(
-            "COMP-001|1hr|47", "COMP-001|24hr|2", "COMP-001|4hr|12",
-            "COMP-002|1hr|48", "COMP-002|24hr|2", "COMP-002|4hr|12");
-    assertThat(db.rows("SELECT reading_count, missing_readings FROM sensor_readings_agg"
-            + " WHERE compressor_id = 'COMP-001' AND window_type = '4hr'"
-            + " AND agg_timestamp = '2024-02-02 04:00Z'"))
+            "COMP-001|1hr|47",
+            "COMP-001|24hr|2",
+            "COMP-001|4hr|12",
+            "COMP-002|1hr|48",
+            "COMP-002|24hr|2",
+            "COMP-002|4hr|12");
+    assertThat(
+            db.rows(
+                "SELECT reading_count, missing_readings FROM sensor_readings_agg"
+                    + " WHERE compressor_id = 'COMP-001' AND window_type = '4hr'"
+                    + " AND agg_timestamp = '2024-02-02 04:00Z'"))
         .containsExactly("18|6");
     List<Double> day2 =
         LakeFixture.readings(1, 1).stream()
@@ -92,10 +101,12 @@ class ExportJobTest extends SparkTestBase {
             .map(GoldFixtures.Reading::vibration)
             .toList();
     double mean = day2.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    List<String> daily = db.rows("SELECT reading_count, missing_readings, vibration_mms_mean,"
-        + " vibration_mms_min, vibration_mms_max, discharge_temp_f_std, run_id"
-        + " FROM sensor_readings_agg WHERE compressor_id = 'COMP-001' AND window_type = '24hr'"
-        + " AND agg_timestamp = '2024-02-02 00:00Z'");
+    List<String> daily =
+        db.rows(
+            "SELECT reading_count, missing_readings, vibration_mms_mean, vibration_mms_min,"
+                + " vibration_mms_max, discharge_temp_f_std, run_id FROM sensor_readings_agg WHERE"
+                + " compressor_id = 'COMP-001' AND window_type = '24hr' AND agg_timestamp ="
+                + " '2024-02-02 00:00Z'");
     String[] d = daily.get(0).split("\\|");
     assertThat(d[0] + "|" + d[1]).isEqualTo("138|6");
     assertThat(Double.parseDouble(d[2])).isCloseTo(mean, within(1e-12));
@@ -124,27 +135,33 @@ class ExportJobTest extends SparkTestBase {
                 + "|daily__2024-02-02");
 
     // ops rows of this run and of intervals overlapping the range; not the January run's
-    assertThat(db.rows("SELECT run_id, stage, metric, column_name, interval_start, value,"
-            + " limit_value, status FROM data_quality_metrics ORDER BY 1, 2, 3, 4"))
+    assertThat(
+            db.rows(
+                "SELECT run_id, stage, metric, column_name, interval_start, value,"
+                    + " limit_value, status FROM data_quality_metrics ORDER BY 1, 2, 3, 4"))
         .containsExactly(
             "daily__2024-02-02|silver|completeness|*|2024-02-02 00:00:00+00|0.97|0.95|pass",
             "daily__2024-02-02|silver|completeness|COMP-001|2024-02-02 00:00:00+00|0.9|0.95|warn",
             "daily__2024-02-02|silver|missing_rate|vibration_mms|2024-02-02 00:00:00+00|0.01"
                 + "|0.05|pass");
-    assertThat(db.rows("SELECT run_id, stage, interval_start, input_version, output_version,"
-            + " rows_in, status, duration_ms FROM pipeline_runs"))
-        .containsExactly(
-            "daily__2024-02-02|gold|2024-02-02 00:00:00+00|3|0|288|success|15000");
+    assertThat(
+            db.rows(
+                "SELECT run_id, stage, interval_start, input_version, output_version,"
+                    + " rows_in, status, duration_ms FROM pipeline_runs"))
+        .containsExactly("daily__2024-02-02|gold|2024-02-02 00:00:00+00|3|0|288|success|15000");
 
-    assertThat(db.rows("SELECT compressor_id, health_status, active_alerts, open_alerts,"
-            + " data_until FROM v_fleet_health_summary"))
+    assertThat(
+            db.rows(
+                "SELECT compressor_id, health_status, active_alerts, open_alerts,"
+                    + " data_until FROM v_fleet_health_summary"))
         .containsExactly(
             "COMP-002|critical|1|0|2024-02-03 00:00:00+00",
             "COMP-001|healthy|0|0|2024-02-03 00:00:00+00");
-    assertThat(db.rows("SELECT compressor_id, hour_start, reading_count FROM v_latest_readings"
-            + " ORDER BY 1"))
-        .containsExactly(
-            "COMP-001|2024-02-02 23:00:00+00|6", "COMP-002|2024-02-02 23:00:00+00|6");
+    assertThat(
+            db.rows(
+                "SELECT compressor_id, hour_start, reading_count FROM v_latest_readings"
+                    + " ORDER BY 1"))
+        .containsExactly("COMP-001|2024-02-02 23:00:00+00|6", "COMP-002|2024-02-02 23:00:00+00|6");
   }
 
   @Test
@@ -153,21 +170,26 @@ class ExportJobTest extends SparkTestBase {
     lake.writeGold(0, 0);
     assertThat(export("--config", noLookback.toString(), "--date", "2024-02-01")).isZero();
     // at the end of the first day the episode is open and its peak so far is 8.5
-    assertThat(db.rows("SELECT alert_id, started_at, ended_at, severity, peak_value"
-            + " FROM alert_history"))
+    assertThat(
+            db.rows(
+                "SELECT alert_id, started_at, ended_at, severity, peak_value"
+                    + " FROM alert_history"))
         .containsExactly("1|2024-02-01 22:00:00+00|∅|critical|8.5");
     lake.writeGold(1, 1);
     assertThat(export("--config", noLookback.toString(), "--date", "2024-02-02")).isZero();
-    assertThat(db.rows("SELECT alert_id, started_at, ended_at, severity, peak_value"
-            + " FROM alert_history"))
+    assertThat(
+            db.rows(
+                "SELECT alert_id, started_at, ended_at, severity, peak_value"
+                    + " FROM alert_history"))
         .containsExactly("1|2024-02-01 22:00:00+00|2024-02-02 02:00:00+00|critical|9");
     lake.writeGold(2, 2);
     assertThat(export("--config", noLookback.toString(), "--date", "2024-02-03")).isZero();
     List<String> inOrder = db.rows(ALERTS);
     assertThat(inOrder).hasSize(2);
     assertThat(inOrder.get(1))
-        .startsWith("COMP-002|vibration_mms|2024-02-03 10:00:00+00|2024-02-03 10:40:00+00"
-            + "|2024-02-03 10:30:00+00|warning|6.2|2024-02-03 10:30:00+00|6|2|");
+        .startsWith(
+            "COMP-002|vibration_mms|2024-02-03 10:00:00+00|2024-02-03 10:40:00+00"
+                + "|2024-02-03 10:30:00+00|warning|6.2|2024-02-03 10:30:00+00|6|2|");
     List<String> aggregatesInOrder = withoutRunId(db.rows(AGGREGATES));
 
     // a backfill in reverse order over the complete gold, and the single-batch mode
@@ -190,9 +212,10 @@ class ExportJobTest extends SparkTestBase {
     lake.writeGold(0, 2);
     lake.writeOps();
     assertThat(export("--date", "2024-02-02", "--run-id", "daily__2024-02-02")).isZero();
-    db.execute("UPDATE alert_history SET acknowledged = true, acknowledged_by = 'j.doe',"
-        + " acknowledged_at = '2024-02-02 07:15Z', resolved = true,"
-        + " resolved_at = '2024-02-02 09:00Z', notes = 'bearing replaced, see MX-1'");
+    db.execute(
+        "UPDATE alert_history SET acknowledged = true, acknowledged_by = 'j.doe',"
+            + " acknowledged_at = '2024-02-02 07:15Z', resolved = true,"
+            + " resolved_at = '2024-02-02 09:00Z', notes = 'bearing replaced, see MX-1'");
     Map<String, List<String>> before = db.dump();
 
     // an Airflow retry (same run id), then a manual re-run (new run id)
@@ -208,8 +231,9 @@ class ExportJobTest extends SparkTestBase {
       }
     }
     assertThat(rerun.get("alert_history").get(0))
-        .contains("|t|j.doe|2024-02-02 07:15:00+00|t|2024-02-02 09:00:00+00"
-            + "|bearing replaced, see MX-1");
+        .contains(
+            "|t|j.doe|2024-02-02 07:15:00+00|t|2024-02-02 09:00:00+00"
+                + "|bearing replaced, see MX-1");
     // the ledger grew by the export runs themselves: that is new data, mirrored next time
     assertThat(db.rows("SELECT run_id, stage, status FROM pipeline_runs ORDER BY started_at"))
         .containsExactly(
@@ -228,21 +252,33 @@ class ExportJobTest extends SparkTestBase {
     lake.writeGold(1, 1);
 
     // forced error after the first table was written
-    assertThat(export(db, Map.of(ExportFailpoint.ENV, "stations"),
-            "--config", noLookback.toString(), "--date", "2024-02-02"))
+    assertThat(
+            export(
+                db,
+                Map.of(ExportFailpoint.ENV, "stations"),
+                "--config",
+                noLookback.toString(),
+                "--date",
+                "2024-02-02"))
         .isEqualTo(1);
     assertThat(db.dump()).isEqualTo(before);
     // the server kills the connection after the aggregates were written
-    assertThat(export(db, Map.of(ExportFailpoint.ENV, "sensor_readings_agg:kill"),
-            "--config", noLookback.toString(), "--date", "2024-02-02"))
+    assertThat(
+            export(
+                db,
+                Map.of(ExportFailpoint.ENV, "sensor_readings_agg:kill"),
+                "--config",
+                noLookback.toString(),
+                "--date",
+                "2024-02-02"))
         .isEqualTo(1);
     assertThat(db.dump()).isEqualTo(before);
 
     assertThat(export("--config", noLookback.toString(), "--date", "2024-02-02")).isZero();
     assertThat(db.rows("SELECT started_at, ended_at FROM alert_history"))
         .containsExactly("2024-02-01 22:00:00+00|2024-02-02 02:00:00+00");
-    assertThat(db.count("sensor_readings_agg")).isEqualTo(before.get("sensor_readings_agg").size()
-        + 23 + 6 + 1 + 24 + 6 + 1);
+    assertThat(db.count("sensor_readings_agg"))
+        .isEqualTo(before.get("sensor_readings_agg").size() + 23 + 6 + 1 + 24 + 6 + 1);
   }
 
   @Test
@@ -253,31 +289,42 @@ class ExportJobTest extends SparkTestBase {
         .containsExactly("2024-02-03 10:00:00+00");
 
     // silver re-ran: the 10:00 reading is gone, and so are COMP-001's readings of 12:00-12:50
-    lake.writeGold(2, 2, r -> !(r.compressor().equals("COMP-002")
-        && r.ts().equals(at("2024-02-03T10:00:00Z")))
-        && !(r.compressor().equals("COMP-001")
-        && r.ts().toString().startsWith("2024-02-03T12:")));
+    lake.writeGold(
+        2,
+        2,
+        r ->
+            !(r.compressor().equals("COMP-002") && r.ts().equals(at("2024-02-03T10:00:00Z")))
+                && !(r.compressor().equals("COMP-001")
+                    && r.ts().toString().startsWith("2024-02-03T12:")));
     assertThat(export("--config", noLookback.toString(), "--date", "2024-02-03")).isZero();
-    assertThat(db.rows("SELECT started_at, abnormal_readings FROM alert_history"
-            + " WHERE started_at > '2024-02-03'"))
+    assertThat(
+            db.rows(
+                "SELECT started_at, abnormal_readings FROM alert_history"
+                    + " WHERE started_at > '2024-02-03'"))
         .containsExactly("2024-02-03 10:30:00+00|1");
-    assertThat(db.rows("SELECT count(*) FROM sensor_readings_agg WHERE compressor_id = 'COMP-001'"
-            + " AND window_type = '1hr' AND agg_timestamp = '2024-02-03 12:00Z'"))
+    assertThat(
+            db.rows(
+                "SELECT count(*) FROM sensor_readings_agg WHERE compressor_id = 'COMP-001'"
+                    + " AND window_type = '1hr' AND agg_timestamp = '2024-02-03 12:00Z'"))
         .containsExactly("0");
 
     // the original gold comes back, an operator annotates the 10:00 episode, the reading goes
     // again: the annotated episode is kept, flagged superseded, and no longer active
     lake.writeGold(2, 2);
     assertThat(export("--config", noLookback.toString(), "--date", "2024-02-03")).isZero();
-    db.execute("UPDATE alert_history SET notes = 'checked on site'"
-        + " WHERE started_at = '2024-02-03 10:00Z'");
-    lake.writeGold(2, 2, r -> !(r.compressor().equals("COMP-002")
-        && r.ts().equals(at("2024-02-03T10:00:00Z"))));
+    db.execute(
+        "UPDATE alert_history SET notes = 'checked on site'"
+            + " WHERE started_at = '2024-02-03 10:00Z'");
+    lake.writeGold(
+        2,
+        2,
+        r -> !(r.compressor().equals("COMP-002") && r.ts().equals(at("2024-02-03T10:00:00Z"))));
     assertThat(export("--config", noLookback.toString(), "--date", "2024-02-03")).isZero();
-    assertThat(db.rows("SELECT started_at, superseded, notes FROM alert_history"
-            + " WHERE started_at > '2024-02-03' ORDER BY started_at"))
-        .containsExactly(
-            "2024-02-03 10:00:00+00|t|checked on site", "2024-02-03 10:30:00+00|f|∅");
+    assertThat(
+            db.rows(
+                "SELECT started_at, superseded, notes FROM alert_history"
+                    + " WHERE started_at > '2024-02-03' ORDER BY started_at"))
+        .containsExactly("2024-02-03 10:00:00+00|t|checked on site", "2024-02-03 10:30:00+00|f|∅");
     assertThat(db.rows("SELECT started_at FROM v_active_alerts WHERE started_at > '2024-02-03'"))
         .containsExactly("2024-02-03 10:30:00+00");
   }
@@ -292,14 +339,22 @@ class ExportJobTest extends SparkTestBase {
     Map<String, String> env = new HashMap<>(db.env());
     env.put("ALTAVIZ_PG_PORT", String.valueOf(port));
     env.put("ALTAVIZ_PG_PASSWORD", "s3cret-never-printed");
-    Captured c = capture(() -> JobLauncher.run(new ExportJob(env), "--lake",
-        lake.root.toString(), "--date", "2024-02-01"));
+    Captured c =
+        capture(
+            () ->
+                JobLauncher.run(
+                    new ExportJob(env), "--lake", lake.root.toString(), "--date", "2024-02-01"));
     assertThat(c.exit).isEqualTo(1);
     List<String> errors = c.err.lines().filter(l -> l.contains("error:")).toList();
     assertThat(errors)
-        .containsExactly("altaviz-export: error: cannot connect to PostgreSQL at 127.0.0.1:" + port
-            + " (database " + db.name() + ", user " + db.settings().user()
-            + "): Connection refused");
+        .containsExactly(
+            "altaviz-export: error: cannot connect to PostgreSQL at 127.0.0.1:"
+                + port
+                + " (database "
+                + db.name()
+                + ", user "
+                + db.settings().user()
+                + "): Connection refused");
     assertThat(c.err).doesNotContain("\tat ").doesNotContain("s3cret");
     assertThat(c.out).doesNotContain("s3cret");
   }
@@ -309,8 +364,10 @@ class ExportJobTest extends SparkTestBase {
     Captured first = capture(() -> JobLauncher.run(new ExportJob(db.env()), "migrate"));
     assertThat(first.exit).isZero();
     assertThat(first.out.strip())
-        .isEqualTo("altaviz-export migrate: " + db.settings()
-            + ": schema at version 2 (2 migrations applied)");
+        .isEqualTo(
+            "altaviz-export migrate: "
+                + db.settings()
+                + ": schema at version 2 (2 migrations applied)");
     Captured second = capture(() -> JobLauncher.run(new ExportJob(db.env()), "migrate"));
     assertThat(second.out.strip()).endsWith("schema at version 2 (0 migrations applied)");
   }
@@ -326,14 +383,16 @@ class ExportJobTest extends SparkTestBase {
             .map(r -> RowFactory.create(r.compressor(), Timestamp.from(r.ts())))
             .toList();
     spark.createDataFrame(rows, partial).write().format("delta").save(lake.lake.goldFeatures());
-    Captured c = capture(() -> JobLauncher.run(new ExportJob(db.env()), "--lake",
-        lake.root.toString()));
+    Captured c =
+        capture(() -> JobLauncher.run(new ExportJob(db.env()), "--lake", lake.root.toString()));
     assertThat(c.exit).isEqualTo(2);
     assertThat(c.err.lines().filter(l -> l.contains("error:")))
-        .containsExactly("altaviz-export: error: table " + lake.lake.goldFeatures()
-            + " lacks the columns [vibration_mms, discharge_temp_f, suction_pressure_psi,"
-            + " discharge_pressure_psi, horsepower_consumption, gas_flow_mcf, date]"
-            + " (see CONTRACTS.md)");
+        .containsExactly(
+            "altaviz-export: error: table "
+                + lake.lake.goldFeatures()
+                + " lacks the columns [vibration_mms, discharge_temp_f, suction_pressure_psi,"
+                + " discharge_pressure_psi, horsepower_consumption, gas_flow_mcf, date]"
+                + " (see CONTRACTS.md)");
   }
 
   private static List<String> withoutRunId(List<String> rows) {
@@ -356,6 +415,7 @@ class ExportJobTest extends SparkTestBase {
       System.setOut(out);
       System.setErr(err);
     }
-    return new Captured(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    return new Captured(
+        exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
   }
 }

@@ -19,8 +19,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Tiny hand-made lake tables with the exact contract schemas (CONTRACTS.md): gold rows, bronze
- * dimensions, quality metrics. The export reads only some gold columns, but the fixtures carry
- * them all so a contract change shows up here.
+ * dimensions, quality metrics. The export reads only some gold columns, but the fixtures carry them
+ * all so a contract change shows up here.
  */
 final class GoldFixtures {
   static final StructType GOLD =
@@ -80,8 +80,14 @@ final class GoldFixtures {
 
   static Reading reading(String compressor, String ts, Double... sensors) {
     return new Reading(
-        compressor, Instant.parse(ts), sensors[0], sensors[1], sensors[2], sensors[3],
-        sensors[4], sensors[5]);
+        compressor,
+        Instant.parse(ts),
+        sensors[0],
+        sensors[1],
+        sensors[2],
+        sensors[3],
+        sensors[4],
+        sensors[5]);
   }
 
   /** A healthy reading with the given vibration (other sensors at fixed normal values). */
@@ -112,7 +118,18 @@ final class GoldFixtures {
               "Ajax DPC-360",
               "STN-01",
               1500.0,
-              null, null, null, null, null, null, null, null, null, null, null, null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
               1L,
               1L,
               null,
@@ -155,19 +172,42 @@ final class GoldFixtures {
     StructType s = withLineage(Schemas.STATIONS);
     return spark.createDataFrame(
         List.of(
-            RowFactory.create("STN-01", "Permian North", 31.9, -102.1, "Permian", "TX",
-                Timestamp.from(Instant.parse("2024-02-01T00:00:00Z")), "raw/stations.csv", "b1"),
-            RowFactory.create("STN-02", "Eagle Ford \"South\"", 28.7, -98.5, "Eagle Ford", "TX",
-                Timestamp.from(Instant.parse("2024-02-01T00:00:00Z")), "raw/stations.csv", "b1")),
+            RowFactory.create(
+                "STN-01",
+                "Permian North",
+                31.9,
+                -102.1,
+                "Permian",
+                "TX",
+                Timestamp.from(Instant.parse("2024-02-01T00:00:00Z")),
+                "raw/stations.csv",
+                "b1"),
+            RowFactory.create(
+                "STN-02",
+                "Eagle Ford \"South\"",
+                28.7,
+                -98.5,
+                "Eagle Ford",
+                "TX",
+                Timestamp.from(Instant.parse("2024-02-01T00:00:00Z")),
+                "raw/stations.csv",
+                "b1")),
         s);
   }
 
   static Dataset<Row> compressorMetadata(SparkSession spark, List<String> ids) {
     List<Row> rows = new ArrayList<>();
     for (String id : ids) {
-      rows.add(RowFactory.create(id, "Ajax DPC-360", 1500.0, Date.valueOf(LocalDate.of(2020, 5, 1)),
-          "STN-01", Timestamp.from(Instant.parse("2024-02-01T00:00:00Z")),
-          "raw/compressor_metadata.csv", "b1"));
+      rows.add(
+          RowFactory.create(
+              id,
+              "Ajax DPC-360",
+              1500.0,
+              Date.valueOf(LocalDate.of(2020, 5, 1)),
+              "STN-01",
+              Timestamp.from(Instant.parse("2024-02-01T00:00:00Z")),
+              "raw/compressor_metadata.csv",
+              "b1"));
     }
     return spark.createDataFrame(rows, withLineage(Schemas.COMPRESSOR_METADATA));
   }
@@ -175,10 +215,18 @@ final class GoldFixtures {
   static Dataset<Row> maintenanceLogs(SparkSession spark) {
     return spark.createDataFrame(
         List.of(
-            RowFactory.create("MX-1", "COMP-002", "failure", "bearing replaced",
-                Timestamp.from(Instant.parse("2024-02-02T06:00:00Z")), 12500.0, "crew A", null,
+            RowFactory.create(
+                "MX-1",
+                "COMP-002",
+                "failure",
+                "bearing replaced",
+                Timestamp.from(Instant.parse("2024-02-02T06:00:00Z")),
+                12500.0,
+                "crew A",
+                null,
                 Timestamp.from(Instant.parse("2024-02-01T00:00:00Z")),
-                "raw/maintenance_logs.csv", "b1")),
+                "raw/maintenance_logs.csv",
+                "b1")),
         withLineage(Schemas.MAINTENANCE_LOGS));
   }
 
@@ -188,11 +236,11 @@ final class GoldFixtures {
     Timestamp at = Timestamp.from(end.plusSeconds(600));
     return spark.createDataFrame(
         List.of(
-            RowFactory.create(runId, "silver", s, e, "missing_rate", "vibration_mms", 0.01, 0.05,
-                "pass", at),
+            RowFactory.create(
+                runId, "silver", s, e, "missing_rate", "vibration_mms", 0.01, 0.05, "pass", at),
             RowFactory.create(runId, "silver", s, e, "completeness", "*", 0.97, 0.95, "pass", at),
-            RowFactory.create(runId, "silver", s, e, "completeness", "COMP-001", 0.9, 0.95,
-                "warn", at)),
+            RowFactory.create(
+                runId, "silver", s, e, "completeness", "COMP-001", 0.9, 0.95, "warn", at)),
         Schemas.QUALITY_METRICS);
   }
 
@@ -201,5 +249,4 @@ final class GoldFixtures {
         .add(Schemas.SOURCE_FILE, DataTypes.StringType)
         .add(Schemas.RUN_ID, DataTypes.StringType);
   }
-
 }

@@ -103,40 +103,67 @@ final class LakeFixture {
   void writeDimensions() {
     DeltaIo.overwrite(GoldFixtures.stations(spark), lake.bronzeStations(), "fixture-bronze");
     DeltaIo.overwrite(
-        GoldFixtures.compressorMetadata(spark, COMPRESSORS), lake.bronzeMetadata(),
+        GoldFixtures.compressorMetadata(spark, COMPRESSORS),
+        lake.bronzeMetadata(),
         "fixture-bronze");
     DeltaIo.overwrite(
         GoldFixtures.maintenanceLogs(spark), lake.bronzeMaintenance(), "fixture-bronze");
   }
 
   /**
-   * Silver's metrics and gold's ledger row for a daily run, plus an old run's that no export
-   * range overlaps. Call after the gold is written.
+   * Silver's metrics and gold's ledger row for a daily run, plus an old run's that no export range
+   * overlaps. Call after the gold is written.
    */
   void writeOps() {
     DeltaIo.append(
-        GoldFixtures.qualityMetrics(spark, "daily__2024-02-02", at("2024-02-02T00:00:00Z"),
-                at("2024-02-03T00:00:00Z"))
+        GoldFixtures.qualityMetrics(
+                spark, "daily__2024-02-02", at("2024-02-02T00:00:00Z"), at("2024-02-03T00:00:00Z"))
             .union(
-                GoldFixtures.qualityMetrics(spark, "daily__2024-01-10", at("2024-01-10T00:00:00Z"),
+                GoldFixtures.qualityMetrics(
+                    spark,
+                    "daily__2024-01-10",
+                    at("2024-01-10T00:00:00Z"),
                     at("2024-01-11T00:00:00Z"))),
         lake.qualityMetrics(),
         "fixture-silver");
     // the gold runs committed the gold version there is now: the export pins it through them
     long goldVersion = DeltaIo.latestVersion(spark, lake.goldFeatures()).orElseThrow();
     RunLedger ledger = new RunLedger(spark, lake);
-    ledger.record(ledgerEntry("daily__2024-02-02", "gold", "2024-02-02T00:00:00Z",
-        "2024-02-03T00:00:00Z", goldVersion));
-    ledger.record(ledgerEntry("daily__2024-01-10", "gold", "2024-01-10T00:00:00Z",
-        "2024-01-11T00:00:00Z", goldVersion));
+    ledger.record(
+        ledgerEntry(
+            "daily__2024-02-02",
+            "gold",
+            "2024-02-02T00:00:00Z",
+            "2024-02-03T00:00:00Z",
+            goldVersion));
+    ledger.record(
+        ledgerEntry(
+            "daily__2024-01-10",
+            "gold",
+            "2024-01-10T00:00:00Z",
+            "2024-01-11T00:00:00Z",
+            goldVersion));
   }
 
   private static LedgerEntry ledgerEntry(
       String runId, String stage, String start, String end, long outputVersion) {
     Instant s = at(start);
-    return new LedgerEntry(runId, stage, s, at(end), "silver/sensor_readings", 3L,
-        "gold/sensor_features", outputVersion, 288, 288, 0, LedgerEntry.SUCCESS, null,
-        s.plus(Duration.ofDays(1)).plusSeconds(60), s.plus(Duration.ofDays(1)).plusSeconds(75),
+    return new LedgerEntry(
+        runId,
+        stage,
+        s,
+        at(end),
+        "silver/sensor_readings",
+        3L,
+        "gold/sensor_features",
+        outputVersion,
+        288,
+        288,
+        0,
+        LedgerEntry.SUCCESS,
+        null,
+        s.plus(Duration.ofDays(1)).plusSeconds(60),
+        s.plus(Duration.ofDays(1)).plusSeconds(75),
         "local-1");
   }
 }

@@ -77,8 +77,7 @@ public final class PgTestDatabase implements AutoCloseable {
   }
 
   /**
-   * Rows of {@code sql} as "v1|v2|…" strings (PostgreSQL's text form, time zone UTC; null as
-   * "∅").
+   * Rows of {@code sql} as "v1|v2|…" strings (PostgreSQL's text form, time zone UTC; null as "∅").
    */
   public List<String> rows(String sql) {
     try (Connection c = PgConnections.open(settings());
@@ -114,16 +113,14 @@ public final class PgTestDatabase implements AutoCloseable {
   }
 
   /**
-   * Every row of every export table, in natural-key order, as text: what "identical table
-   * contents" compares.
+   * Every row of every export table, in natural-key order, as text: what "identical table contents"
+   * compares.
    */
   public Map<String, List<String>> dump() {
     Map<String, List<String>> d = new LinkedHashMap<>();
     for (PgTable t : ExportTables.ALL) {
       d.put(
-          t.name(),
-          rows("SELECT * FROM " + t.name() + " ORDER BY "
-              + String.join(", ", t.key())));
+          t.name(), rows("SELECT * FROM " + t.name() + " ORDER BY " + String.join(", ", t.key())));
     }
     d.put("pipeline_notifications", rows("SELECT * FROM pipeline_notifications ORDER BY id"));
     return d;

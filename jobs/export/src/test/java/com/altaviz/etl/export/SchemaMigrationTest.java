@@ -28,16 +28,35 @@ class SchemaMigrationTest {
     SchemaMigrator.Result first = SchemaMigrator.migrate(db.settings());
     assertThat(first).isEqualTo(new SchemaMigrator.Result("2", 2));
 
-    List<String> history = db.rows(
-        "SELECT version, script, success FROM flyway_schema_history ORDER BY installed_rank");
-    assertThat(history)
-        .containsExactly("1|V1__baseline.sql|t", "2|V2__dashboard_views.sql|t");
+    List<String> history =
+        db.rows(
+            "SELECT version, script, success FROM flyway_schema_history ORDER BY installed_rank");
+    assertThat(history).containsExactly("1|V1__baseline.sql|t", "2|V2__dashboard_views.sql|t");
     List<String> objectsBefore = objects();
 
     SchemaMigrator.Result second = SchemaMigrator.migrate(db.settings());
     assertThat(second).isEqualTo(new SchemaMigrator.Result("2", 0));
     assertThat(db.count("flyway_schema_history")).isEqualTo(2);
     assertThat(objects()).isEqualTo(objectsBefore);
+  }
+
+  @Test
+  void adoptsTheNotificationsTableAFailureCallbackCreatedBeforeTheFirstExport() {
+    // what dags/altaviz_notify.py does when a run fails before any export migrated the database
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS pipeline_notifications (id bigint GENERATED ALWAYS AS"
+            + " IDENTITY PRIMARY KEY, dag_id text NOT NULL, run_id text, task_id text, kind text"
+            + " NOT NULL, message text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())");
+    db.execute(
+        "INSERT INTO pipeline_notifications (dag_id, run_id, task_id, kind, message)"
+            + " VALUES ('altaviz_medallion', 'r1', 'bronze', 'task_failure', 'exit 2')");
+
+    assertThat(SchemaMigrator.migrate(db.settings())).isEqualTo(new SchemaMigrator.Result("2", 2));
+    assertThat(db.rows("SELECT id, dag_id, task_id, kind FROM pipeline_notifications"))
+        .containsExactly("1|altaviz_medallion|bronze|task_failure");
+    assertThat(db.rows("SELECT pg_get_userbyid(relowner) FROM pg_class"
+            + " WHERE relname = 'pipeline_notifications'"))
+        .containsExactly("altaviz_writer");
   }
 
   @Test
@@ -50,8 +69,10 @@ class SchemaMigrationTest {
             e -> {
               assertThat(e.exitCode()).isEqualTo(2);
               assertThat(e.getMessage())
-                  .startsWith("the schema history of " + db.settings()
-                      + " does not match the migrations in this jar: ")
+                  .startsWith(
+                      "the schema history of "
+                          + db.settings()
+                          + " does not match the migrations in this jar: ")
                   .contains("checksum mismatch for migration version 1")
                   .doesNotContain("\n");
             });
@@ -73,16 +94,31 @@ class SchemaMigrationTest {
             "v_active_alerts|v|altaviz_writer",
             "v_fleet_health_summary|v|altaviz_writer",
             "v_latest_readings|v|altaviz_writer");
-    assertThat(db.rows(
-            "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE 'altaviz_%'"
-                + " ORDER BY rolname"))
+    assertThat(
+            db.rows(
+                "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE 'altaviz_%'"
+                    + " ORDER BY rolname"))
         .containsExactly("altaviz_reader|f", "altaviz_writer|f");
     // the read-only role reads every table and view and writes nothing
-    for (String rel : List.of("alert_history", "sensor_readings_agg", "v_fleet_health_summary",
-        "v_active_alerts", "v_latest_readings", "pipeline_notifications")) {
-      assertThat(db.rows("SELECT has_table_privilege('altaviz_reader', '" + rel + "', 'SELECT'),"
-              + " has_table_privilege('altaviz_reader', '" + rel + "', 'INSERT'),"
-              + " has_table_privilege('altaviz_reader', '" + rel + "', 'UPDATE')"))
+    for (String rel :
+        List.of(
+            "alert_history",
+            "sensor_readings_agg",
+            "v_fleet_health_summary",
+            "v_active_alerts",
+            "v_latest_readings",
+            "pipeline_notifications")) {
+      assertThat(
+              db.rows(
+                  "SELECT has_table_privilege('altaviz_reader', '"
+                      + rel
+                      + "', 'SELECT'),"
+                      + " has_table_privilege('altaviz_reader', '"
+                      + rel
+                      + "', 'INSERT'),"
+                      + " has_table_privilege('altaviz_reader', '"
+                      + rel
+                      + "', 'UPDATE')"))
           .as(rel)
           .containsExactly("t|f|f");
     }
@@ -93,8 +129,10 @@ class SchemaMigrationTest {
   @Test
   void theDashboardIndexesExist() {
     SchemaMigrator.migrate(db.settings());
-    assertThat(db.rows("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'"
-            + " ORDER BY indexname"))
+    assertThat(
+            db.rows(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'"
+                    + " ORDER BY indexname"))
         .contains(
             "sensor_readings_agg_pkey",
             "sensor_readings_agg_window_time_idx",
@@ -108,16 +146,20 @@ class SchemaMigrationTest {
   @Test
   void fleetHealthRanksCriticalAboveWarningAboveHealthyNotAlphabetically() {
     SchemaMigrator.migrate(db.settings());
-    db.execute("INSERT INTO compressor_metadata (compressor_id, station_id, run_id) VALUES"
-        + " ('COMP-001', 'S1', 'r'), ('COMP-002', 'S1', 'r'), ('COMP-003', 'S1', 'r')");
-    db.execute("INSERT INTO alert_history (compressor_id, sensor, started_at, last_abnormal_at,"
-        + " severity, peak_value, peak_at, threshold_value, abnormal_readings, message, run_id)"
-        + " VALUES ('COMP-001', 'vibration_mms', '2024-02-01 00:00Z', '2024-02-01 00:00Z',"
-        + " 'warning', 6.5, '2024-02-01 00:00Z', 6.0, 1, 'w', 'r'),"
-        + " ('COMP-003', 'vibration_mms', '2024-02-01 00:00Z', '2024-02-01 00:00Z',"
-        + " 'critical', 8.5, '2024-02-01 00:00Z', 8.0, 1, 'c', 'r')");
-    assertThat(db.rows("SELECT compressor_id, health_status, health_rank, active_alerts"
-            + " FROM v_fleet_health_summary"))
+    db.execute(
+        "INSERT INTO compressor_metadata (compressor_id, station_id, run_id) VALUES"
+            + " ('COMP-001', 'S1', 'r'), ('COMP-002', 'S1', 'r'), ('COMP-003', 'S1', 'r')");
+    db.execute(
+        "INSERT INTO alert_history (compressor_id, sensor, started_at, last_abnormal_at,"
+            + " severity, peak_value, peak_at, threshold_value, abnormal_readings, message, run_id)"
+            + " VALUES ('COMP-001', 'vibration_mms', '2024-02-01 00:00Z', '2024-02-01 00:00Z',"
+            + " 'warning', 6.5, '2024-02-01 00:00Z', 6.0, 1, 'w', 'r'),"
+            + " ('COMP-003', 'vibration_mms', '2024-02-01 00:00Z', '2024-02-01 00:00Z',"
+            + " 'critical', 8.5, '2024-02-01 00:00Z', 8.0, 1, 'c', 'r')");
+    assertThat(
+            db.rows(
+                "SELECT compressor_id, health_status, health_rank, active_alerts"
+                    + " FROM v_fleet_health_summary"))
         .containsExactly("COMP-003|critical|2|1", "COMP-001|warning|1|1", "COMP-002|healthy|0|0");
     assertThat(db.rows("SELECT compressor_id, severity, severity_rank FROM v_active_alerts"))
         .containsExactly("COMP-003|critical|2", "COMP-001|warning|1");
@@ -131,10 +173,11 @@ class SchemaMigrationTest {
   @Test
   void alertHistoryRejectsANullOrEmptyMessage() {
     SchemaMigrator.migrate(db.settings());
-    String insert = "INSERT INTO alert_history (compressor_id, sensor, started_at,"
-        + " last_abnormal_at, severity, peak_value, peak_at, threshold_value, abnormal_readings,"
-        + " message, run_id) VALUES ('COMP-001', 'vibration_mms', '2024-02-01 00:00Z',"
-        + " '2024-02-01 00:00Z', 'warning', 6.5, '2024-02-01 00:00Z', 6.0, 1, %s, 'r')";
+    String insert =
+        "INSERT INTO alert_history (compressor_id, sensor, started_at, last_abnormal_at, severity,"
+            + " peak_value, peak_at, threshold_value, abnormal_readings, message, run_id) VALUES"
+            + " ('COMP-001', 'vibration_mms', '2024-02-01 00:00Z', '2024-02-01 00:00Z', 'warning',"
+            + " 6.5, '2024-02-01 00:00Z', 6.0, 1, %s, 'r')";
     assertThatThrownBy(() -> db.execute(String.format(insert, "NULL")))
         .rootCause()
         .hasMessageContaining("null value in column \"message\"");
@@ -146,9 +189,10 @@ class SchemaMigrationTest {
 
   /** Tables and views of the public schema: name|kind|owner. */
   private List<String> objects() {
-    return db.rows("SELECT c.relname, c.relkind, pg_get_userbyid(c.relowner) FROM pg_class c"
-        + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'"
-        + " AND c.relkind IN ('r', 'v') AND c.relname <> 'flyway_schema_history'"
-        + " ORDER BY c.relname");
+    return db.rows(
+        "SELECT c.relname, c.relkind, pg_get_userbyid(c.relowner) FROM pg_class c"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'"
+            + " AND c.relkind IN ('r', 'v') AND c.relname <> 'flyway_schema_history'"
+            + " ORDER BY c.relname");
   }
 }

@@ -28,13 +28,20 @@ class SensorAggregatesTest extends SparkTestBase {
             reading("COMP-001", "2024-02-01T01:00:00Z", 3.0, 230.0, 56.0, 1030.0, 1430.0, 10300.0),
             reading("COMP-001", "2024-02-01T04:30:00Z", 5.0, 190.0, 58.0, 1040.0, 1440.0, 10400.0),
             reading("COMP-001", "2024-02-02T00:00:00Z", 1.0, 180.0, 60.0, 1050.0, 1450.0, 10500.0),
-            reading("COMP-002", "2024-02-01T03:59:59.999999Z", 7.0, 250.0, 40.0, 1200.0, 1300.0,
+            reading(
+                "COMP-002",
+                "2024-02-01T03:59:59.999999Z",
+                7.0,
+                250.0,
+                40.0,
+                1200.0,
+                1300.0,
                 9000.0));
     agg = new TreeMap<>();
     for (Row r : SensorAggregates.compute(GoldFixtures.gold(spark, readings), 10).collectAsList()) {
       Timestamp bucket = r.getAs("agg_timestamp");
-      agg.put(r.getAs("compressor_id") + " " + r.getAs("window_type") + " " + bucket.toInstant(),
-          r);
+      agg.put(
+          r.getAs("compressor_id") + " " + r.getAs("window_type") + " " + bucket.toInstant(), r);
     }
   }
 
@@ -112,8 +119,14 @@ class SensorAggregatesTest extends SparkTestBase {
   }
 
   private static void stats(Row r, String sensor, double mean, Double std, double min, double max) {
-    String where = r.getAs("compressor_id") + " " + r.getAs("window_type") + " "
-        + r.getAs("agg_timestamp") + " " + sensor;
+    String where =
+        r.getAs("compressor_id")
+            + " "
+            + r.getAs("window_type")
+            + " "
+            + r.getAs("agg_timestamp")
+            + " "
+            + sensor;
     assertThat(r.<Double>getAs(sensor + "_mean")).as(where + " mean").isEqualTo(mean);
     assertThat(r.<Double>getAs(sensor + "_min")).as(where + " min").isEqualTo(min);
     assertThat(r.<Double>getAs(sensor + "_max")).as(where + " max").isEqualTo(max);
