@@ -6,7 +6,6 @@ import com.altaviz.etl.common.DeltaIo;
 import com.altaviz.etl.common.EtlException;
 import com.altaviz.etl.common.Interval;
 import com.altaviz.etl.common.JobLauncher;
-import com.altaviz.etl.common.Schemas;
 import com.altaviz.etl.common.StageContext;
 import com.altaviz.etl.common.StageJob;
 import com.altaviz.etl.common.StageLog;
@@ -234,8 +233,10 @@ public class SilverJob extends StageJob {
     String path = ctx.lake.quarantine();
     DeltaTable.createIfNotExists(ctx.spark).location(path).addColumns(SilverOutputs.QUARANTINE)
         .execute();
+    // repartition, not coalesce: the filter over the cached rows stays parallel, only the few
+    // quarantine rows are moved into one file
     Dataset<Row> rows = SilverOutputs.quarantineRows(classified, actions, ctx.runId,
-        Timestamp.from(Instant.now())).coalesce(1);
+        Timestamp.from(Instant.now())).repartition(1);
     return DeltaIo.replaceWhere(rows, path, SilverScope.quarantinePredicate(spec), ctx.runId);
   }
 

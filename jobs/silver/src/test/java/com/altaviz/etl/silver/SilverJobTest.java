@@ -119,11 +119,11 @@ class SilverJobTest extends SparkTestBase {
         .extracting(m -> m.<Double>getAs("value")).containsExactly(1.0);
     assertThat(metrics).filteredOn(m -> m.getAs("metric").equals("unaccounted_rows"))
         .extracting(m -> m.<Double>getAs("value")).containsExactly(0.0);
-    // Feb 2 at 30-minute cadence is half of the 10-minute expectation
+    // Feb 2 at a 30-minute cadence (+ the 10:15 reading): 97 of 2 x 144 expected readings
     assertThat(metrics).filteredOn(m -> m.getAs("metric").equals("completeness")
             && m.getAs("column_name").equals("*"))
         .extracting(m -> m.<Double>getAs("value") + "/" + m.getAs("status"))
-        .containsExactly("0.5/warn");
+        .containsExactly(97 / 288.0 + "/warn");
 
     List<String> silverBefore = sorted(table("silver/sensor_readings"), "_ingested_at");
     List<String> quarantineBefore = sorted(table("silver/quarantine"), "_ingested_at",
