@@ -43,11 +43,17 @@ export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 export AIRFLOW_CONN_SPARK_DEFAULT='{"conn_type": "spark", "host": "local[2]"}'
 
 # --- PostgreSQL (export, alerts) ---------------------------------------------------------------
-pg_auth="$ALTAVIZ_PG_USER"
-if [ -n "${ALTAVIZ_PG_PASSWORD:-}" ]; then
-  pg_auth="$ALTAVIZ_PG_USER:$(.venv/bin/python -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$ALTAVIZ_PG_PASSWORD")"
-fi
-export AIRFLOW_CONN_ALTAVIZ_POSTGRES="postgresql://$pg_auth@$ALTAVIZ_PG_HOST:$ALTAVIZ_PG_PORT/$ALTAVIZ_PG_DB"
+AIRFLOW_CONN_ALTAVIZ_POSTGRES="$(.venv/bin/python - <<'PY'
+import os
+from urllib.parse import quote
+
+user, password = os.environ["ALTAVIZ_PG_USER"], os.environ.get("ALTAVIZ_PG_PASSWORD", "")
+auth = quote(user, safe="") + (":" + quote(password, safe="") if password else "")
+print(f"postgresql://{auth}@{os.environ['ALTAVIZ_PG_HOST']}:{os.environ['ALTAVIZ_PG_PORT']}"
+      f"/{os.environ['ALTAVIZ_PG_DB']}")
+PY
+)"
+export AIRFLOW_CONN_ALTAVIZ_POSTGRES
 
 # --- the DAGs' settings (read by the DAG processor; dags/altaviz_jobs.py) ---------------------
 export ALTAVIZ_JAR_DIR="$ROOT/dist"

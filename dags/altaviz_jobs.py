@@ -4,12 +4,12 @@ Settings come from the environment of the DAG processor, read when a DAG file is
 only thing read then: no connection, variable or file). Defaults are the container layout of
 docker-compose.yml; airflow/standalone.sh points them at the working tree.
 
-    ALTAVIZ_JAR_DIR        directory of altaviz-<job>.jar            /opt/altaviz/jars
-    ALTAVIZ_CONFIG         etl_config.yaml                           /opt/altaviz/config/etl_config.yaml
-    ALTAVIZ_RAW            raw landing root                          /opt/altaviz/data/raw
-    ALTAVIZ_LAKE           Delta lake root (path or URI)             /opt/altaviz/data/lake
-    ALTAVIZ_LOG4J          driver log4j2 configuration               /opt/altaviz/config/log4j2.properties
-    ALTAVIZ_DRIVER_MEMORY  spark-submit --driver-memory              2g
+    ALTAVIZ_JAR_DIR        directory of altaviz-<job>.jar    /opt/altaviz/jars
+    ALTAVIZ_CONFIG         etl_config.yaml                   /opt/altaviz/config/etl_config.yaml
+    ALTAVIZ_RAW            raw landing root                  /opt/altaviz/data/raw
+    ALTAVIZ_LAKE           Delta lake root (path or URI)     /opt/altaviz/data/lake
+    ALTAVIZ_LOG4J          driver log4j2 configuration       /opt/altaviz/config/log4j2.properties
+    ALTAVIZ_DRIVER_MEMORY  spark-submit --driver-memory      2g
 
 The Spark master is not here: it is the ``spark_default`` connection's (``local[2]`` for the
 demo, ``spark://spark-master:7077`` in compose). Listed in .airflowignore: not a DAG file.

@@ -15,9 +15,10 @@ run (a cleared-and-rerun task gets the same run id and pins the same input).
 
 **Which day a run processes.** The schedule is a daily *data-interval* timetable: the run with
 logical date D processes day D and starts right after D ends, at 00:00 UTC of D+1 (which is why
-Airflow 3 names it `scheduled__<D+1>`). Backfill runs follow the same rule. A *manual* trigger whose data interval is left on "auto" processes the last
-complete day before its logical date (Airflow's rule for manual runs); to process one given day,
-set the data interval in the trigger form or, better, backfill that day.
+Airflow 3 names it `scheduled__<D+1>`). Backfill runs follow the same rule. A *manual* trigger
+whose data interval is left on "auto" processes the last complete day before its logical date
+(Airflow's rule for manual runs); to process one given day, set the data interval in the
+trigger form or, better, backfill that day.
 
 **Manual-trigger params** (the original guide's `--skip-*` options):
 * `start_from` = `bronze` (default) | `silver` | `gold` | `export`: earlier stages are skipped,
@@ -40,11 +41,12 @@ table consistent even then (a conflicting commit fails and the task retries), an
 days in order converges.
 
 **Failures.** Every task retries twice with exponential backoff (the first retry 2-4 min after
-the failure, the second 4-8 min) and times out after 1 h. Stage exit codes: 1 unexpected, 2 bad input/usage (message names the
-file/option), 3 data-quality gate (see `ops/quality_metrics`). A task that fails for good, and a
-run still unfinished 6 h after it was queued (Deadline Alert), notify the operator: a POST to
-`$ALTAVIZ_ALERT_WEBHOOK` if set, else an ERROR log line plus a row in PostgreSQL
-`pipeline_notifications` (connection `altaviz_postgres`).
+the failure, the second 4-8 min) and times out after 1 h. Stage exit codes: 1 unexpected, 2 bad
+input/usage (the message names the file/option), 3 data-quality gate (see
+`ops/quality_metrics`). A task that fails for good, and a run still unfinished 6 h after it was
+queued (Deadline Alert), notify the operator: a POST to `$ALTAVIZ_ALERT_WEBHOOK` if set, else an
+ERROR log line plus a row in PostgreSQL `pipeline_notifications` (connection
+`altaviz_postgres`).
 
 **Assets.** bronze, silver and gold declare their Delta tables as outlets
 (`altaviz.bronze.sensor_readings`, `altaviz.silver.sensor_readings`, `altaviz.silver.quarantine`,
@@ -148,7 +150,7 @@ def stage_task(stage: str, pre_execute=skip_unselected_stage, **kwargs):
 
 with DAG(
     dag_id=DAG_ID,
-    description="Raw sensor readings -> bronze -> silver -> gold -> PostgreSQL, one UTC day per run",
+    description="Raw readings -> bronze -> silver -> gold -> PostgreSQL, one UTC day per run",
     doc_md=__doc__,
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
     start_date=datetime(2024, 2, 1, tzinfo=timezone.utc),
@@ -161,7 +163,7 @@ with DAG(
             type="string",
             enum=list(STAGES),
             title="Start from stage",
-            description="Skip the stages before this one (the guide's --skip-bronze/--skip-silver).",
+            description="Skip the stages before it (the guide's --skip-bronze, --skip-silver).",
         ),
         "skip_export": Param(
             False,

@@ -142,7 +142,8 @@ def test_one_day_through_all_four_stages(demo_raw, jar_dir, pg, monkeypatch, tmp
     assert sorted(runs) == sorted(STAGES)
     for stage, row in runs.items():
         assert row["status"] == "success", (stage, row["message"])
-        assert (utc(row["interval_start"]), utc(row["interval_end"])) == (ts(DAY), ts(DAY + timedelta(1)))
+        interval = (utc(row["interval_start"]), utc(row["interval_end"]))
+        assert interval == (ts(DAY), ts(DAY + timedelta(1)))
     assert runs["silver"]["input_version"] == runs["bronze"]["output_version"]
     assert runs["gold"]["input_version"] == runs["silver"]["output_version"]
     assert runs["export"]["input_version"] == runs["gold"]["output_version"]

@@ -127,7 +127,8 @@ def test_medallion_schedule_and_run_policy(medallion):
     from airflow.sdk import CronDataIntervalTimetable
 
     assert isinstance(medallion.timetable, CronDataIntervalTimetable)
-    assert (medallion.timetable.expression, str(medallion.timetable.timezone)) == ("0 0 * * *", "UTC")
+    timetable = medallion.timetable
+    assert (timetable.expression, str(timetable.timezone)) == ("0 0 * * *", "UTC")
     assert medallion.start_date == datetime(2024, 2, 1, tzinfo=UTC)
     assert medallion.catchup is False
     assert medallion.max_active_runs == 1
@@ -310,8 +311,8 @@ def test_maintenance_dag_compacts_and_vacuums_weekly(maintenance, monkeypatch):
     from airflow.sdk import CronTriggerTimetable
 
     assert isinstance(maintenance.timetable, CronTriggerTimetable)
-    # Sundays 06:00 UTC
-    assert (maintenance.timetable.expression, str(maintenance.timetable.timezone)) == ("0 6 * * 0", "UTC")
+    timetable = maintenance.timetable
+    assert (timetable.expression, str(timetable.timezone)) == ("0 6 * * 0", "UTC")  # Sun 06:00
     assert maintenance.catchup is False and maintenance.max_active_runs == 1
     assert maintenance.tags == {"altaviz", "maintenance", "spark", "delta"}
     assert "VACUUM" in maintenance.doc_md and "Z-order" in maintenance.doc_md
