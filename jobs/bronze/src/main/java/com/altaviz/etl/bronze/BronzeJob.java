@@ -73,17 +73,18 @@ public class BronzeJob extends StageJob {
           return files;
         });
 
+    Map<String, String> hashes = new java.util.HashMap<>();
     List<RawFile> fresh =
         log.step("Skipping deliveries already in bronze", () -> {
           Set<LocalDate> dates = new TreeSet<>();
           listed.forEach(f -> dates.add(f.landingDate()));
-          Set<RawFile.Identity> done = IngestedFiles.of(ctx.spark, bronze, dates);
+          List<Delivery> done = IngestedFiles.of(ctx.spark, bronze, dates);
           List<RawFile> out = new ArrayList<>();
           for (RawFile f : listed) {
-            if (done.contains(f.identity())) {
-              log.info("  skip {} (same path, size and modification time already ingested)",
-                  f.shortName());
+            if (Delivery.alreadyIngested(f, done, () -> hash(f, conf, hashes))) {
+              log.info("  skip {} (this delivery is already in bronze)", f.shortName());
             } else {
+              hash(f, conf, hashes);
               out.add(f);
             }
           }
@@ -148,8 +149,8 @@ public class BronzeJob extends StageJob {
             log.info("  nothing new to append");
             return DeltaIo.latestVersion(ctx.spark, bronze).getAsLong();
           }
-          var rows = SensorIngest.withLineage(SensorIngest.read(ctx.spark, fresh), ingestedAt,
-              ctx.runId);
+          var rows = SensorIngest.withLineage(SensorIngest.read(ctx.spark, fresh), fresh, hashes,
+              ingestedAt, ctx.runId);
           long v = DeltaIo.append(rows, bronze, ctx.runId, BronzeTables.LANDING_DATE);
           long written = appendedRows(ctx, bronze, v);
           if (written != expectedRows) {
@@ -169,6 +170,11 @@ public class BronzeJob extends StageJob {
     log.info("Bronze layer complete");
     return new StageResult(zone.root() + "/" + LandingZone.SENSOR_DIR, null, bronze, version,
         expectedRows, expectedRows, 0);
+  }
+
+  /** The file's SHA-256, computed once per run. */
+  private static String hash(RawFile f, Configuration conf, Map<String, String> hashes) {
+    return hashes.computeIfAbsent(f.path(), p -> ContentHash.sha256(p, conf));
   }
 
   /** Rows of one commit, from Delta's own operation metrics (no re-scan of the table). */

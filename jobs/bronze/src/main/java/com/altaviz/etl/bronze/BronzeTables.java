@@ -15,8 +15,12 @@ public final class BronzeTables {
   public static final String SOURCE_SIZE = "_source_size";
 
   public static final String SOURCE_MODIFIED_AT = "_source_modified_at";
+  public static final String SOURCE_SHA256 = "_source_sha256";
 
-  /** bronze/sensor_readings: the nine raw columns, lineage, and the source file's identity. */
+  /**
+   * bronze/sensor_readings: the nine raw columns, lineage ({@code _source_file} is the Hadoop
+   * path of the raw file), and the source file's delivery identity (see {@link Delivery}).
+   */
   public static final StructType SENSOR_READINGS =
       Schemas.RAW_SENSOR_READINGS
           .add(Schemas.INGESTED_AT, DataTypes.TimestampType)
@@ -24,7 +28,8 @@ public final class BronzeTables {
           .add(Schemas.RUN_ID, DataTypes.StringType)
           .add(LANDING_DATE, DataTypes.DateType)
           .add(SOURCE_SIZE, DataTypes.LongType)
-          .add(SOURCE_MODIFIED_AT, DataTypes.TimestampType);
+          .add(SOURCE_MODIFIED_AT, DataTypes.TimestampType)
+          .add(SOURCE_SHA256, DataTypes.StringType);
 
   /** A dimension CSV schema plus the lineage columns bronze adds. */
   public static StructType dimension(StructType csv) {

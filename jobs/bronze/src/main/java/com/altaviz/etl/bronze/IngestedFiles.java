@@ -7,11 +7,10 @@ import com.altaviz.etl.common.Schemas;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -22,10 +21,10 @@ import org.apache.spark.sql.SparkSession;
 public final class IngestedFiles {
   private IngestedFiles() {}
 
-  /** Identities of files already in bronze for the given landing dates (partition-pruned). */
-  public static Set<RawFile.Identity> of(
+  /** Deliveries already in bronze for the given landing dates (partition-pruned). */
+  public static List<Delivery> of(
       SparkSession spark, String bronzePath, Collection<LocalDate> landingDates) {
-    Set<RawFile.Identity> out = new HashSet<>();
+    List<Delivery> out = new ArrayList<>();
     if (landingDates.isEmpty() || !DeltaIo.exists(spark, bronzePath)) {
       return out;
     }
@@ -36,15 +35,13 @@ public final class IngestedFiles {
             .select(
                 col(Schemas.SOURCE_FILE),
                 col(BronzeTables.SOURCE_SIZE),
-                col(BronzeTables.SOURCE_MODIFIED_AT))
+                col(BronzeTables.SOURCE_MODIFIED_AT),
+                col(BronzeTables.SOURCE_SHA256))
             .distinct()
             .collectAsList();
     for (Row r : rows) {
-      out.add(
-          new RawFile.Identity(
-              LandingZone.fromSparkUri(r.getString(0)),
-              r.getLong(1),
-              ((Timestamp) r.get(2)).getTime()));
+      out.add(new Delivery(r.getString(0), r.getLong(1), ((Timestamp) r.get(2)).getTime(),
+          r.getString(3)));
     }
     return out;
   }

@@ -3,8 +3,6 @@ package com.altaviz.etl.bronze;
 import com.altaviz.etl.common.EtlException;
 import com.altaviz.etl.common.Interval;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -114,17 +112,5 @@ public final class LandingZone {
   /** Hadoop/Spark side files (_SUCCESS, .crc, .tmp) are not data. */
   private static boolean hidden(String name) {
     return name.startsWith("_") || name.startsWith(".");
-  }
-
-  /**
-   * The Hadoop spelling of a path Spark reports as a URL-encoded URI ({@code file:/a%20b} or
-   * {@code file:///a%20b} → {@code file:/a b}), so it compares equal to a listed path.
-   */
-  public static String fromSparkUri(String uri) {
-    try {
-      return new Path(new URI(uri)).toString();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException("Spark reported a file path that is not a URI: " + uri, e);
-    }
   }
 }

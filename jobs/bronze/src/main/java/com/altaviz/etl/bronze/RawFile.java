@@ -3,10 +3,9 @@ package com.altaviz.etl.bronze;
 import java.time.LocalDate;
 
 /**
- * One raw landing file and its delivery identity: a file with the same path, size and
- * modification time is the same delivery; any of them changing makes it a new delivery.
+ * One raw landing file as listed.
  *
- * @param path qualified Hadoop path, as listed
+ * @param path qualified Hadoop path, as listed (decoded spelling, e.g. {@code file:/a b/c})
  * @param size bytes
  * @param modifiedMillis modification time, epoch milliseconds
  * @param landingDate the {@code date=} folder the file arrived in
@@ -19,11 +18,9 @@ public record RawFile(String path, long size, long modifiedMillis, LocalDate lan
     return i < 0 ? path : path.substring(i + 1);
   }
 
-  /** The identity compared against what bronze already holds. */
-  public Identity identity() {
-    return new Identity(path, size, modifiedMillis);
+  /** The file name as it appears, URL-encoded, at the end of the paths Spark reports. */
+  public String encodedName() {
+    String raw = new org.apache.hadoop.fs.Path(path).toUri().getRawPath();
+    return raw.substring(raw.lastIndexOf('/') + 1);
   }
-
-  /** (path, size, mtime) of one delivery; the path in Hadoop's decoded spelling. */
-  public record Identity(String path, long size, long modifiedMillis) {}
 }

@@ -78,7 +78,7 @@ class BronzeJobTest extends SparkTestBase {
   }
 
   @Test
-  void ingestsTheLandingFolderOfTheDateWithLineage() {
+  void ingestsTheLandingFolderOfTheDateWithLineage() throws Exception {
     assertThat(bronze("--date", "2024-02-01", "--run-id", "r1")).isZero();
 
     List<Row> got = DeltaIo.read(spark, table(), OptionalLong.empty())
@@ -92,8 +92,8 @@ class BronzeJobTest extends SparkTestBase {
     assertThat(first.<String>getAs("_run_id")).isEqualTo("r1");
     assertThat(first.<Date>getAs("_landing_date")).isEqualTo(Date.valueOf("2024-02-01"));
     Path file = raw.resolve("sensor_readings/date=2024-02-01/part-00000.parquet");
-    assertThat(LandingZone.fromSparkUri(first.getAs("_source_file")))
-        .isEqualTo("file:" + file);
+    assertThat(first.<String>getAs("_source_file")).isEqualTo("file:" + file);
+    assertThat(first.<String>getAs("_source_sha256")).isEqualTo(sha256(file));
     assertThat(first.<Long>getAs("_source_size")).isEqualTo(file.toFile().length());
     assertThat(first.<Timestamp>getAs("_source_modified_at").getTime())
         .isEqualTo(file.toFile().lastModified());
@@ -167,6 +167,32 @@ class BronzeJobTest extends SparkTestBase {
         .groupBy("_run_id").count().orderBy("_run_id").collectAsList();
     assertThat(byRun).extracting(r -> r.getString(0) + "=" + r.getLong(1))
         .containsExactly("first=3", "second=2");
+  }
+
+  @Test
+  void aByteIdenticalReDeliveryIsNotIngestedAgainButAFileNameWithASpaceIs() throws Exception {
+    assertThat(bronze("--date", "2024-02-01", "--run-id", "first")).isZero();
+    long v = version();
+    Path file = raw.resolve("sensor_readings/date=2024-02-01/part-00000.parquet");
+    Files.write(file, Files.readAllBytes(file)); // written again: same bytes, new mtime
+    RawFixtures.setModified(file, Instant.now().plusSeconds(60));
+
+    assertThat(bronze("--date", "2024-02-01", "--run-id", "again")).isZero();
+    assertThat(version()).isEqualTo(v);
+
+    Path spaced = RawFixtures.parquet(spark, raw, "2024-02-01", "re transmit #1.parquet",
+        List.of(reading("COMP-002", "2024-02-01T00:10:00Z", 3.3)));
+    assertThat(bronze("--date", "2024-02-01", "--run-id", "spaced")).isZero();
+    Row r = DeltaIo.read(spark, table(), OptionalLong.empty())
+        .where(col("_run_id").equalTo("spaced")).first();
+    assertThat(r.<String>getAs("_source_file")).isEqualTo("file:" + spaced);
+    assertThat(r.<Long>getAs("_source_size")).isEqualTo(Files.size(spaced));
+    assertThat(rows()).isEqualTo(4);
+  }
+
+  static String sha256(Path file) throws Exception {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(Files.readAllBytes(file)));
   }
 
   @Test

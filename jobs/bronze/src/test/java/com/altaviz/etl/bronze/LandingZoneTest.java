@@ -56,12 +56,4 @@ class LandingZoneTest {
         .isInstanceOf(EtlException.class)
         .hasMessageContaining("landing folder name is not date=YYYY-MM-DD");
   }
-
-  @Test
-  void sparkUrisAndHadoopPathsCompareEqualAfterNormalising() {
-    assertThat(LandingZone.fromSparkUri("file:/tmp/raw%20x/date=2024-02-01/p.parquet"))
-        .isEqualTo("file:/tmp/raw x/date=2024-02-01/p.parquet");
-    assertThat(LandingZone.fromSparkUri("file:///tmp/raw/date=2024-02-01/p.parquet"))
-        .isEqualTo("file:/tmp/raw/date=2024-02-01/p.parquet");
-  }
 }
