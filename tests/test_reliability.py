@@ -101,6 +101,7 @@ class KillPoint:
     lake: Path
     run: Run
     db: dict | None = None
+    advanced: tuple = ()  # tables the killed run had committed to
 
 
 def _kill(stage: str, chain: Chain, lake: Path, db: dict | None, log_dir: Path,
@@ -160,7 +161,8 @@ def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
             r = _kill(stage, chain, lake, db, tmp_path / "logs", plan)
             label = (f"{plan[1]:.0%} of {chain.day2[stage].seconds:.1f} s"
                      if plan[0] == "fraction" else f"{plan[0]} '{WRITE_STEP[stage]}'")
-            points.append(KillPoint(label, lake, r, db))
+            point = KillPoint(label, lake, r, db)
+            points.append(point)
 
             # 1. delta-rs: each table at a version of the uninterrupted run, with its rows
             assert sorted(delta_tables(lake)) == sorted(tables), f"{label}: tables changed"
@@ -172,9 +174,12 @@ def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
                 assert got == rows_at(t, v), (
                     f"{label}: {t} v{v} does not hold the rows of version {v} of the "
                     f"uninterrupted run (partial write?)\n" + diff(got, rows_at(t, v)))
+            point.advanced = tuple(t for t in tables if table_version(lake / t) > v_before[t])
             # 2. PostgreSQL: the previous or the new state, nothing in between
             if db is not None:
                 dump = pg_dump_tables(db)
+                if dump == pg_after:
+                    point.advanced += ("PostgreSQL",)
                 assert dump in (pg_before, pg_after), (
                     f"{label}: PostgreSQL is neither the previous nor the new state: "
                     + "; ".join(f"{t}: {diff(dump[t], pg_before[t], 3)}" for t in dump
@@ -182,9 +187,9 @@ def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
 
         killed = [p for p in points if p.run.killed_at is not None]
         report = [f"  {p.label:>34}: " + (f"killed at {p.run.killed_at:5.1f} s during "
-                                           f"'{p.run.last_step}'" if p.run.killed_at is not None
+                                           f"'{p.run.last_step[:90]}'" if p.run.killed_at is not None
                                            else f"finished first (exit {p.run.returncode})")
-                  for p in points]
+                  + f"; committed: {', '.join(p.advanced) or 'nothing'}" for p in points]
         print(f"\n{stage}: {len(killed)} kill points\n" + "\n".join(report))
         assert len(killed) >= 5, f"only {len(killed)} runs were killed:\n" + "\n".join(report)
 

@@ -1,5 +1,8 @@
 package com.altaviz.etl.silver;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 
 import java.math.BigDecimal;
@@ -18,6 +21,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import scala.collection.JavaConverters;
 
@@ -58,51 +62,67 @@ public final class HampelSpikes {
   private static final ArrayType FLAGS_TYPE = SilverColumns.VALUE_FLAGS_TYPE;
 
   /**
-   * Adds {@link #FLAGS} (an array of value flags, empty for most rows). Rows where {@code
-   * eligible} is false (rejected rows, superseded duplicates) are passed through and are not
-   * neighbours. Values are not changed here.
-   *
-   * <p>Grouping is by the {@code compressor_id} column itself, so when the input is already
-   * hash-partitioned by compressor (the silver plan partitions once, for deduplication too) no
-   * further shuffle happens; each compressor's rows are sorted in memory (a week is ~1,000).
+   * Adds {@link #FLAGS} (an array of value flags, empty for most rows): {@link #detect} on the
+   * eligible rows, then {@link #attach}. Rows where {@code eligible} is false (rejected rows,
+   * superseded duplicates) are not neighbours and get no flags. Values are not changed here.
    */
   public static Dataset<Row> flag(
       Dataset<Row> df, List<String> sensors, int window, double thresholdMads, Column eligible) {
-    Dataset<Row> in = df.withColumn("__eligible", eligible);
-    StructType inSchema = in.schema();
-    StructType outSchema = inSchema.add(FLAGS, FLAGS_TYPE, false);
-    int[] sensorIdx = sensors.stream().mapToInt(inSchema::fieldIndex).toArray();
-    Detector detector =
-        new Detector(
-            sensors.toArray(String[]::new),
-            sensorIdx,
-            inSchema.fieldIndex("timestamp"),
-            inSchema.fieldIndex("__eligible"),
-            window,
-            thresholdMads);
-    return in.groupBy(col("compressor_id"))
-        .as(Encoders.STRING(), Encoders.row(inSchema))
-        .flatMapGroups(detector, Encoders.row(outSchema))
-        .drop("__eligible");
+    return attach(df, detect(df.where(eligible), sensors, window, thresholdMads), eligible);
+  }
+
+  /**
+   * The spike flags of {@code readings} (all taken as eligible; unique per compressor and
+   * timestamp): one row (compressor_id, timestamp, {@link #FLAGS}) per reading with at least one
+   * spike value. Only this narrow projection goes through the per-compressor Java code. Grouped
+   * by the {@code compressor_id} column itself, so input already hash-partitioned by compressor
+   * (the silver plan partitions once, for deduplication too) is not shuffled again; each
+   * compressor's readings are sorted in memory (a week is ~1,000).
+   */
+  public static Dataset<Row> detect(
+      Dataset<Row> readings, List<String> sensors, int window, double thresholdMads) {
+    List<Column> cols = new ArrayList<>(List.of(col("compressor_id"), col("timestamp")));
+    sensors.forEach(s -> cols.add(col(s)));
+    Dataset<Row> narrow = readings.select(cols.toArray(Column[]::new));
+    StructType out = new StructType()
+        .add("compressor_id", DataTypes.StringType)
+        .add("timestamp", DataTypes.TimestampType)
+        .add(FLAGS, FLAGS_TYPE, false);
+    return narrow.groupBy(col("compressor_id"))
+        .as(Encoders.STRING(), Encoders.row(narrow.schema()))
+        .flatMapGroups(new Detector(sensors.toArray(String[]::new), window, thresholdMads),
+            Encoders.row(out));
+  }
+
+  /**
+   * Puts the flags of {@code spikes} (from {@link #detect}) on the matching eligible rows of
+   * {@code df}; every other row gets an empty array. The flagged readings are few — a run where
+   * many values are spikes fails the rejected-share gate — so they are broadcast and the full
+   * rows are never shuffled or converted to Java objects for this rule.
+   */
+  public static Dataset<Row> attach(Dataset<Row> df, Dataset<Row> spikes, Column eligible) {
+    Dataset<Row> flagged = spikes
+        .withColumnRenamed("compressor_id", "__spike_id")
+        .withColumnRenamed("timestamp", "__spike_ts");
+    Column match = eligible.and(col("compressor_id").equalTo(col("__spike_id")))
+        .and(col("timestamp").equalTo(col("__spike_ts")));
+    return df.join(broadcast(flagged), match, "left")
+        .withColumn(FLAGS, coalesce(col(FLAGS), array().cast(FLAGS_TYPE)))
+        .drop("__spike_id", "__spike_ts");
   }
 
   /** The per-compressor filter; plain Java over the group's rows. */
   static final class Detector implements FlatMapGroupsFunction<String, Row, Row> {
-    private static final scala.collection.immutable.List<Row> NO_FLAGS =
-        scala.collection.immutable.List$.MODULE$.empty();
+    /** Narrow input rows: compressor_id, timestamp, then the sensors in this order. */
+    private static final int TS = 1;
+
+    private static final int FIRST_SENSOR = 2;
     private final String[] sensors;
-    private final int[] sensorIdx;
-    private final int tsIdx;
-    private final int eligibleIdx;
     private final int half;
     private final double thresholdMads;
 
-    Detector(String[] sensors, int[] sensorIdx, int tsIdx, int eligibleIdx, int window,
-        double thresholdMads) {
+    Detector(String[] sensors, int window, double thresholdMads) {
       this.sensors = sensors;
-      this.sensorIdx = sensorIdx;
-      this.tsIdx = tsIdx;
-      this.eligibleIdx = eligibleIdx;
       this.half = window / 2;
       this.thresholdMads = thresholdMads;
     }
@@ -112,17 +132,13 @@ public final class HampelSpikes {
       List<Row> all = new ArrayList<>();
       rows.forEachRemaining(all::add);
       List<List<Row>> flags = detect(all);
-      List<Row> out = new ArrayList<>(all.size());
+      List<Row> out = new ArrayList<>();
       for (int i = 0; i < all.size(); i++) {
-        Row r = all.get(i);
-        Object[] v = new Object[r.size() + 1];
-        for (int c = 0; c < r.size(); c++) {
-          v[c] = r.get(c);
+        if (flags.get(i) != null) {
+          // Row encoders take a Scala Seq for array columns
+          out.add(RowFactory.create(compressor, all.get(i).get(TS),
+              JavaConverters.asScalaBuffer(flags.get(i)).toList()));
         }
-        // Row encoders take a Scala Seq for array columns
-        v[r.size()] = flags.get(i) == null ? NO_FLAGS
-            : JavaConverters.asScalaBuffer(flags.get(i)).toList();
-        out.add(RowFactory.create(v));
       }
       return out.iterator();
     }
@@ -135,11 +151,10 @@ public final class HampelSpikes {
       }
       Integer[] order =
           java.util.stream.IntStream.range(0, all.size())
-              .filter(i -> Boolean.TRUE.equals(all.get(i).get(eligibleIdx))
-                  && !all.get(i).isNullAt(tsIdx))
+              .filter(i -> !all.get(i).isNullAt(TS))
               .boxed()
               .toArray(Integer[]::new);
-      Arrays.sort(order, Comparator.comparing(i -> (Timestamp) all.get(i).get(tsIdx)));
+      Arrays.sort(order, Comparator.comparing(i -> (Timestamp) all.get(i).get(TS)));
       WindowMedian median = new WindowMedian(2 * half + 1);
       double[] values = new double[order.length];
       int[] rowOf = new int[order.length];
@@ -147,8 +162,8 @@ public final class HampelSpikes {
         int m = 0;
         for (int i : order) {
           Row r = all.get(i);
-          if (!r.isNullAt(sensorIdx[s])) {
-            double x = r.getDouble(sensorIdx[s]);
+          if (!r.isNullAt(FIRST_SENSOR + s)) {
+            double x = r.getDouble(FIRST_SENSOR + s);
             if (Double.isFinite(x)) {
               values[m] = x;
               rowOf[m] = i;

@@ -97,10 +97,14 @@ public class SilverJob extends StageJob {
     var settings = new SilverRules.Settings(actions, cfg.ranges, cfg.hampel.window,
         cfg.hampel.thresholdMads, reference, skew);
 
-    // One shuffle by compressor serves deduplication and the spike filter alike.
-    Dataset<Row> classified = SilverRules.classify(
+    // One shuffle by compressor serves deduplication and the spike filter alike. The prepared
+    // rows are cached; the spike findings (few rows) too; everything after is cheap projections.
+    Dataset<Row> prepared = SilverRules.prepare(
             SilverScope.select(bronze, spec).repartition(col("compressor_id")), fleet, settings)
         .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> spikes = SilverRules.spikes(prepared, settings)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> classified = SilverRules.finish(prepared, spikes, settings);
     try {
       RunCounts counts = log.step("Applying rules (keys, timestamps, duplicates, ranges, spikes,"
           + " empty rows)", () -> RunCounts.of(classified, actions));
@@ -145,7 +149,8 @@ public class SilverJob extends StageJob {
       return new StageResult(bronzePath, bronzeVersion, silverPath, silverVersion,
           counts.input(), counts.silver(), counts.quarantinedRows());
     } finally {
-      classified.unpersist();
+      spikes.unpersist();
+      prepared.unpersist();
     }
   }
 
@@ -240,9 +245,10 @@ public class SilverJob extends StageJob {
     return DeltaIo.replaceWhere(rows, path, SilverScope.quarantinePredicate(spec), ctx.runId);
   }
 
+  /** Partitioned by date; file statistics on compressor_id and timestamp, what readers filter. */
   private static void createSilver(StageContext ctx, String path) {
     DeltaTable.createIfNotExists(ctx.spark).location(path).addColumns(SilverOutputs.SILVER)
-        .partitionedBy("date").execute();
+        .partitionedBy("date").property("delta.dataSkippingNumIndexedCols", "2").execute();
   }
 
   /** Replaces this run's metric rows (a retry with the same run id leaves one set). */

@@ -33,7 +33,30 @@ public final class SilverRules {
       Instant futureReference,
       Duration clockSkew) {}
 
+  /** All rules in one lazy plan: {@link #prepare}, {@link HampelSpikes#detect}, {@link #finish}. */
   public static Dataset<Row> classify(Dataset<Row> scoped, Dataset<Row> fleet, Settings s) {
+    Dataset<Row> prepared = prepare(scoped, fleet, s);
+    return finish(prepared, spikes(prepared, s), s);
+  }
+
+  /** Readings still in play after rules 2–4: eligible as spike neighbours and for value rules. */
+  public static Column eligible() {
+    return col(SilverColumns.SCOPE).isin(SilverScope.RANGE, SilverScope.CONTEXT)
+        .and(col(SilverColumns.ROW_RULE).isNull());
+  }
+
+  /** Rule 6's findings on prepared rows: the flagged readings only (a small frame). */
+  public static Dataset<Row> spikes(Dataset<Row> prepared, Settings s) {
+    return HampelSpikes.detect(prepared.where(eligible()), Schemas.SENSOR_COLUMNS,
+        s.hampelWindow(), s.hampelThresholdMads());
+  }
+
+  /**
+   * Rules 2–5 (keys, timestamps, duplicates, physical ranges). The silver job caches this frame:
+   * the spike filter reads it once, and the outputs read {@link #finish}'s cheap projections of
+   * it.
+   */
+  public static Dataset<Row> prepare(Dataset<Row> scoped, Dataset<Row> fleet, Settings s) {
     Column scope = col(SilverColumns.SCOPE);
     Column processed = scope.isin(SilverScope.RANGE, SilverScope.FUTURE, SilverScope.NULL_TS,
         SilverScope.CONTEXT);
@@ -55,13 +78,17 @@ public final class SilverRules {
     df = Deduplication.flag(df, measured.and(col(SilverColumns.ROW_RULE).isNull()));
     df = rowRule(df, RuleNames.DUPLICATES, processed, s.actions());
 
-    Column eligible = measured.and(col(SilverColumns.ROW_RULE).isNull());
-    df = PhysicalRanges.flag(df, s.ranges(), eligible);
+    df = PhysicalRanges.flag(df, s.ranges(), eligible());
     if (s.actions().removes(RuleNames.PHYSICAL_RANGE)) {
       df = ValueRejections.nullFlagged(df, PhysicalRanges.FLAGS, Schemas.SENSOR_COLUMNS);
     }
-    df = HampelSpikes.flag(df, Schemas.SENSOR_COLUMNS, s.hampelWindow(),
-        s.hampelThresholdMads(), eligible);
+    return df;
+  }
+
+  /** Rules 6–7 on prepared rows, given the spike findings; then the value flags are merged. */
+  public static Dataset<Row> finish(Dataset<Row> prepared, Dataset<Row> spikes, Settings s) {
+    Column eligible = eligible();
+    Dataset<Row> df = HampelSpikes.attach(prepared, spikes, eligible);
     if (s.actions().removes(RuleNames.SPIKE)) {
       df = ValueRejections.nullFlagged(df, HampelSpikes.FLAGS, Schemas.SENSOR_COLUMNS);
     }

@@ -143,11 +143,19 @@ class SilverRulesTest extends SparkTestBase {
   }
 
   @Test
-  void deduplicationAndSpikesShareOneShuffleOfTheReadings() {
-    Dataset<Row> c = classify(Map.of());
-    String plan = c.queryExecution().executedPlan().toString();
-    int exchanges = plan.split("Exchange hashpartitioning\\(compressor_id", -1).length - 1;
-    assertThat(exchanges).as(plan).isEqualTo(1);
+  void deduplicationAndTheSpikeFilterShareOneShuffleOfTheReadings() {
+    SilverConfig cfg = new SilverConfig();
+    RuleActions ra = RuleActions.of(cfg.rules);
+    var settings = new SilverRules.Settings(ra, cfg.ranges, 7, 4.0, END, Duration.ofMinutes(5));
+    var spec = new SilverScope.Spec(PROCESSED, Duration.ofHours(2), Duration.ofMinutes(5), true);
+    Dataset<Row> prepared = SilverRules.prepare(SilverScope.select(
+            Fixtures.bronze(spark, fixture().toArray(Fixtures.Reading[]::new)), spec)
+        .repartition(col("compressor_id")), Fixtures.fleet(spark, "COMP-001", "COMP-002"),
+        settings);
+    String plan = SilverRules.spikes(prepared, settings).queryExecution().executedPlan()
+        .toString();
+    assertThat(plan.split("Exchange hashpartitioning\\(compressor_id", -1).length - 1).as(plan)
+        .isEqualTo(1);
     assertThat(plan.split("Window \\[", -1).length - 1).as(plan).isEqualTo(1);
   }
 }
