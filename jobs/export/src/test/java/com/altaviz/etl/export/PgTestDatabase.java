@@ -30,7 +30,9 @@ public final class PgTestDatabase implements AutoCloseable {
   public static Map<String, String> serverEnv() {
     Map<String, String> env = new HashMap<>();
     env.put("ALTAVIZ_PG_HOST", System.getenv().getOrDefault("ALTAVIZ_PG_HOST", "127.0.0.1"));
-    env.put("ALTAVIZ_PG_PORT", System.getenv().getOrDefault("ALTAVIZ_PG_PORT", "55432"));
+    // same port rule as scripts/pg.sh: an explicit server port, else the local cluster's
+    String localPort = System.getenv().getOrDefault("ALTAVIZ_PG_LOCAL_PORT", "55432");
+    env.put("ALTAVIZ_PG_PORT", System.getenv().getOrDefault("ALTAVIZ_PG_PORT", localPort));
     env.put("ALTAVIZ_PG_USER", System.getenv().getOrDefault("ALTAVIZ_PG_USER", "postgres"));
     String password = System.getenv("ALTAVIZ_PG_PASSWORD");
     if (password != null) {
