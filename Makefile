@@ -25,7 +25,7 @@ demo: setup build  ## whole pipeline on 7 days x 10 compressors, then a summary
 test: setup  ## every test: Java unit tests, shaded-jar checks, end-to-end and DAG tests
 	$(MVN) package
 	@$(MAKE) -s dist
-	.venv/bin/pytest -q tests
+	.venv/bin/pytest -q --durations=25 tests
 
 bench: setup build  ## benchmarks; results appended to bench/RESULTS.md
 	@bench/run.sh
