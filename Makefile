@@ -4,7 +4,7 @@ SHELL := /bin/bash
 MVN ?= mvn -B
 JOBS := simulator bronze silver gold export maintenance
 
-.PHONY: help setup build demo test test-java test-py bench pg-url pg-stop airflow constraints clean
+.PHONY: help setup build dist demo test test-java test-py bench pg-url pg-stop airflow constraints clean
 
 help:
 	@echo "make demo | test | setup | build | bench | airflow | pg-url | pg-stop | clean"

@@ -242,7 +242,6 @@ WHOLE_ROW = {  # kind -> (rule, reason)
     "null compressor_id": ("null_keys", "compressor_id is null"),
     "null timestamp": ("null_keys", "timestamp is null"),
     "future timestamp": ("future_timestamp", None),
-    "timestamp far in the past": (None, None),
 }
 VALUE_LEVEL = {  # kind -> (rule, column, original value)
     "NaN value": ("physical_range", "vibration_mms", "NaN"),
@@ -274,6 +273,18 @@ def test_whole_row_defects_are_quarantined_with_their_rule(corpus, kind):
     for m in MEASURES:
         assert _same(q[0][m], delivered[m]), f"{kind}: {m} {q[0][m]} != {delivered[m]}"
     assert q[0]["_source_file"].endswith("date=2024-02-01/part-00001.parquet")
+
+
+def test_a_reading_older_than_the_lookback_stays_in_bronze_and_is_reported(corpus):
+    """DESIGN §6: silver reads the timestamps of [start - lookback, end). A reading landed
+    today but stamped 2001 belongs to 2001's interval: it is neither silver nor quarantine of
+    this run (a re-run of its interval picks it up), and it is not silent either."""
+    slot = SLOTS["timestamp far in the past"]
+    assert [_key(r) for r in corpus.bronze_rows() if _key(r) == slot] == [slot]
+    assert not _silver(corpus, slot) and not _quarantined(corpus, slot)
+    assert corpus.metrics()[("late_beyond_lookback", "*")] == 1.0
+    assert ("1 rows landed in these folders are older than the lookback: not processed;"
+            " re-run the intervals they belong to") in corpus.silver.log
 
 
 @pytest.mark.parametrize("kind", sorted(VALUE_LEVEL))
@@ -360,7 +371,11 @@ def test_dimension_csvs_are_read_by_header_name(corpus):
 
 
 def test_corpus_reconciles_nothing_lost(corpus):
-    bronze = corpus.bronze_rows()
+    everything = corpus.bronze_rows()
+    # the bronze rows of this interval: all but the one stamped before the lookback
+    lookback_start = DAY - timedelta(hours=24)
+    bronze = [r for r in everything if r["timestamp"] is None or r["timestamp"] >= lookback_start]
+    assert len(everything) - len(bronze) == 1
     silver = corpus.silver_rows()
     quarantine = corpus.quarantine()
     whole = [q for q in quarantine if q["column_name"] is None]
@@ -375,7 +390,7 @@ def test_corpus_reconciles_nothing_lost(corpus):
     print(f"\ncorpus: raw {raw_rows}, bronze {len(bronze)}, silver {len(silver)}, whole-row "
           f"quarantine {len(whole)}, dropped duplicates {duplicates}, value rejections "
           f"{len(quarantine) - len(whole)}")
-    assert len(bronze) == raw_rows
+    assert len(everything) == raw_rows
     assert duplicates == 2
     assert len(bronze) == len(silver) + len(whole) + duplicates, (
         "reconciliation: bronze rows != silver + quarantined rows + dropped duplicates")
@@ -491,7 +506,7 @@ def bad_csv_not_utf8(raw: Path) -> str:
     good_file(folder(raw))
     write_csvs(raw, stations=STATIONS_CSV.replace("Permian Basin Station 1",
                                                   "Estación Pérmica 1").encode("latin-1"))
-    return f"dimension file {_uri(raw / 'stations.csv')}"
+    return f"dimension file {_uri(raw / 'stations.csv')} is not UTF-8 text"
 
 
 def bad_missing_dimension(raw: Path) -> str:
@@ -511,7 +526,7 @@ def bad_unreadable_file(raw: Path) -> str:
     d = folder(raw)
     good_file(d)
     (d / "part-00000.parquet").chmod(0)
-    return f"raw file {_uri(d / 'part-00000.parquet')} is not a readable Parquet file"
+    return f"cannot read raw file {_uri(d / 'part-00000.parquet')}"
 
 
 def bad_raw_path_missing(raw: Path) -> str:

@@ -6,6 +6,9 @@ import com.univocity.parsers.csv.CsvParserSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -49,10 +52,18 @@ public final class DimensionCsv {
     settings.setLineSeparatorDetectionEnabled(true);
     settings.setMaxCharsPerColumn(-1);
     settings.setEmptyValue(""); // "" stays an empty string; an absent value is null
+    // A strict decoder: the default one would turn Latin-1 bytes into U+FFFD without a word.
+    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
     try (InputStream in = new Path(file).getFileSystem(conf).open(new Path(file))) {
-      return new CsvParser(settings)
-          .parseAll(new InputStreamReader(in, StandardCharsets.UTF_8));
+      return new CsvParser(settings).parseAll(new InputStreamReader(in, utf8));
     } catch (IOException | RuntimeException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof CharacterCodingException) {
+          throw EtlException.badInput("dimension file " + file + " is not UTF-8 text", e);
+        }
+      }
       throw EtlException.badInput("cannot read dimension file " + file + ": " + e.getMessage(), e);
     }
   }

@@ -55,6 +55,16 @@ class DimensionCsvTest {
   }
 
   @Test
+  void latin1BytesAreABadInputNamingTheFileNotReplacementCharacters() throws Exception {
+    Path f = dir.resolve("stations.csv");
+    Files.write(f, "station_id,station_name\nSTN-001,Estación 1\n"
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> DimensionCsv.records(f.toString(), new Configuration()))
+        .isInstanceOf(EtlException.class)
+        .hasMessage("dimension file " + f + " is not UTF-8 text");
+  }
+
+  @Test
   void aMissingColumnOrAnUnparsableValueNamesFileAndColumn() {
     assertThatThrownBy(() -> rows("station_id,station_name,latitude,region,state\n",
         Schemas.STATIONS)).isInstanceOf(EtlException.class)
