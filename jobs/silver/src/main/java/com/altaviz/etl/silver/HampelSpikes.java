@@ -33,8 +33,10 @@ import scala.collection.JavaConverters;
  * deviations", made robust). A sustained shift is not a spike: a centred median follows a step
  * after half a window, so every reading of the new level is near its median.
  *
- * <p>The scale is never below the series' typical window MAD (the median of the window MADs of
- * that compressor and sensor in the data read). A 7-reading MAD is a very noisy σ estimate: on
+ * <p>The scale is never below the typical window MAD of the reading's UTC day (the median of the
+ * window MADs of that compressor, sensor and day). Per day, not per data read: a verdict must
+ * not depend on how many days a run happens to read, or daily runs would differ from a backfill
+ * over the same days. A 7-reading MAD is a very noisy σ estimate: on
  * pure Gaussian noise the classic filter flags ~2.4% of values at 4 MADs (2.2% per sensor on the
  * simulator's demo data), i.e. it mostly nulls good readings whose window happened to be quiet.
  * With the floor the false-positive rate is ~0.09% on Gaussian noise (0.003% on the simulator's
@@ -175,8 +177,6 @@ public final class HampelSpikes {
         double[] med = new double[m];
         double[] mad = new double[m];
         boolean[] judged = new boolean[m];
-        double[] mads = new double[m];
-        int k = 0;
         for (int i = 0; i < m; i++) {
           int lo = Math.max(0, i - half);
           int n = Math.min(m - 1, i + half) - lo + 1;
@@ -186,15 +186,30 @@ public final class HampelSpikes {
           judged[i] = true;
           med[i] = median.of(values, lo, n);
           mad[i] = median.absoluteDeviation(values, lo, n, med[i]);
-          mads[k++] = mad[i];
         }
-        // The series' typical window MAD: the floor of every window's scale.
-        double typical = k == 0 ? 0 : median.ofLong(mads, k);
+        // The typical window MAD of each UTC day (the floor of its windows' scale); values are
+        // in time order, so a day is one segment.
+        double[] typicalOf = new double[m];
+        double[] mads = new double[m];
+        for (int from = 0; from < m; ) {
+          long day = epochDay(all.get(rowOf[from]));
+          int to = from;
+          int k = 0;
+          while (to < m && epochDay(all.get(rowOf[to])) == day) {
+            if (judged[to]) {
+              mads[k++] = mad[to];
+            }
+            to++;
+          }
+          Arrays.fill(typicalOf, from, to, k == 0 ? 0 : median.ofLong(mads, k));
+          from = to;
+        }
         // Pass 2: flag.
         for (int i = 0; i < m; i++) {
           if (!judged[i]) {
             continue;
           }
+          double typical = typicalOf[i];
           int lo = Math.max(0, i - half);
           int n = Math.min(m - 1, i + half) - lo + 1;
           double scale = Math.max(mad[i], typical);
@@ -226,6 +241,10 @@ public final class HampelSpikes {
         }
       }
       return flags;
+    }
+
+    private static long epochDay(Row r) {
+      return Math.floorDiv(((Timestamp) r.get(TS)).getTime(), 86_400_000L);
     }
 
     private static double meanAbsoluteDeviation(double[] values, int from, int n, double centre) {

@@ -50,6 +50,22 @@ class HampelSpikesTest extends SparkTestBase {
   }
 
   @Test
+  void aVerdictDoesNotDependOnTheOtherDaysARunReads() {
+    // day 1: quiet, with one 0.11 excursion; day 2: very noisy. A floor taken over everything
+    // read would be day 2's and hide the excursion in a two-day run but not in a one-day run.
+    List<Fixtures.Reading> day1 = series("COMP-001", "2024-02-01T22:30:00Z",
+        3.00, 3.01, 2.99, 3.00, 3.11, 3.00, 2.99, 3.01, 3.00);
+    List<Fixtures.Reading> both = new ArrayList<>(day1);
+    double[] noisy = new double[30];
+    for (int i = 0; i < noisy.length; i++) {
+      noisy[i] = 2.0 + i % 5; // window MADs of 1
+    }
+    both.addAll(series("COMP-001", "2024-02-02T00:00:00Z", noisy));
+    assertThat(spikes(run(day1, lit(true)))).containsExactly(3.11);
+    assertThat(spikes(run(both, lit(true)))).containsExactly(3.11);
+  }
+
+  @Test
   void aQuantisedFlatWindowDoesNotMakeEveryWiggleASpike() {
     // MAD is 0 here (most values equal the median); the mean absolute deviation scales instead
     var df = run(series("COMP-001", "2024-02-01T00:00:00Z",
