@@ -4,6 +4,10 @@ package com.altaviz.etl.common;
 public record LakePaths(String root) {
   public LakePaths {
     root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    // A relative local path is made absolute: Delta's table builder takes it for a table name.
+    if (!root.contains(":") && !root.startsWith("/")) {
+      root = java.nio.file.Paths.get(root).toAbsolutePath().normalize().toString();
+    }
   }
 
   public String table(String relative) {
