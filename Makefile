@@ -23,9 +23,9 @@ demo: setup build  ## whole pipeline on 7 days x 10 compressors, then a summary
 	@scripts/demo.sh
 
 test: setup  ## every test: Java unit tests, shaded-jar checks, end-to-end and DAG tests
-	$(MVN) package
+	$(MVN) -T 2 package
 	@$(MAKE) -s dist
-	.venv/bin/pytest -q --durations=25 tests
+	.venv/bin/pytest -q -n 2 --dist loadfile --durations=25 tests
 
 bench: setup build  ## benchmarks; results appended to bench/RESULTS.md
 	@bench/run.sh
