@@ -50,74 +50,12 @@ public final class AlertEpisodes {
    * Columns: compressor_id, sensor, timestamp, value, signed_value, level, rn, next_ts (the
    * following reading of a non-normal one), n.
    *
-   * <p>One window over the gold rows per compressor numbers all four sensors at once (running
-   * counts of non-null values), so Spark sorts the readings once, not once per sensor; only the few
-   * surviving rows are unpivoted.
+   * <p>Computed by {@link ReadingPass}: one shuffle by compressor, one sort, and a streaming pass
+   * over each compressor's readings that numbers all four sensors at once.
    */
   public static Dataset<Row> boundaryReadings(
       Dataset<Row> readings, ThresholdsConfig thresholds, int closeAfter) {
-    WindowSpec ordered = Window.partitionBy("compressor_id").orderBy("timestamp");
-    WindowSpec upTo = ordered.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-    WindowSpec before = ordered.rowsBetween(Window.unboundedPreceding(), -1);
-    WindowSpec whole = Window.partitionBy("compressor_id");
-
-    List<Column> valid = new ArrayList<>(List.of(col("compressor_id"), col("timestamp")));
-    for (AlertSensor s : AlertSensor.values()) {
-      Column v = SensorLevels.valid(col(s.column));
-      valid.add(v.as(s.column));
-      valid.add(SensorLevels.level(v, s, thresholds).as(s.column + "_level"));
-    }
-    // Window columns first, flat: Spark cannot evaluate window functions inside a generator.
-    List<Column> numbered = new ArrayList<>(List.of(col("compressor_id"), col("timestamp")));
-    List<Column> perSensor = new ArrayList<>();
-    for (AlertSensor s : AlertSensor.values()) {
-      String c = s.column;
-      numbered.add(col(c));
-      numbered.add(col(c + "_level"));
-      numbered.add(count(col(c)).over(upTo).as(c + "_rn"));
-      numbered.add(count(col(c)).over(whole).as(c + "_n"));
-      numbered.add(last(col(c + "_level"), true).over(before).as(c + "_prev"));
-      perSensor.add(
-          struct(
-              lit(c).as("sensor"),
-              col(c).as("value"),
-              SensorLevels.signed(col(c), s).as("signed_value"),
-              col(c + "_level").as("level"),
-              col(c + "_rn").as("rn"),
-              col(c + "_n").as("n"),
-              col(c + "_prev").as("prev_level")));
-    }
-    WindowSpec byRn = Window.partitionBy(KEY[0], KEY[1]).orderBy("rn");
-    return readings
-        .select(valid.toArray(Column[]::new))
-        .select(numbered.toArray(Column[]::new))
-        .select(
-            col("compressor_id"),
-            col("timestamp"),
-            explode(array(perSensor.toArray(Column[]::new))).as("s"))
-        .where(
-            col("s.level")
-                .isNotNull()
-                .and(
-                    col("s.level")
-                        .gt(SensorLevels.NORMAL)
-                        .or(col("s.prev_level").gt(SensorLevels.NORMAL))
-                        .or(col("s.rn").equalTo(least(col("s.n"), lit((long) closeAfter))))))
-        .select(
-            col("compressor_id"),
-            col("s.sensor").as("sensor"),
-            col("timestamp"),
-            col("s.value").as("value"),
-            col("s.signed_value").as("signed_value"),
-            col("s.level").as("level"),
-            col("s.rn").as("rn"),
-            col("s.n").as("n"))
-        // the reading after a non-normal one is always kept, so it is the next kept row
-        .withColumn(
-            "next_ts",
-            when(
-                lead("rn", 1).over(byRn).equalTo(col("rn").plus(1)),
-                lead("timestamp", 1).over(byRn)));
+    return new ReadingPass(thresholds, closeAfter, 10).boundary(readings);
   }
 
   /**

@@ -20,7 +20,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * Spark rows → PostgreSQL's binary COPY format, encoded on the executors in chunks of about 1 MiB.
+ * Spark rows → PostgreSQL's binary COPY format, encoded on the executors in chunks of about 256 KiB.
  * The driver only forwards bytes, one partition at a time: a week of aggregates at 4,500
  * compressors (~1M rows) streams through in bounded memory, and PostgreSQL does not parse 30M
  * numbers from text. Column types map to the staging table's: string → text, double → float8, int →
@@ -35,7 +35,8 @@ public final class BinaryCopy {
   /** A field count of -1 ends the data. */
   static final byte[] TRAILER = {(byte) 0xFF, (byte) 0xFF};
 
-  private static final int CHUNK_BYTES = 1 << 20;
+  /** Below G1's humongous-object size for a 2 GB heap (half a 1 MiB region). */
+  private static final int CHUNK_BYTES = 256 * 1024;
 
   /** PostgreSQL timestamps and dates count from 2000-01-01. */
   private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;

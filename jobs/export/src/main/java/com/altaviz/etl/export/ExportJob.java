@@ -1,6 +1,6 @@
 package com.altaviz.etl.export;
 
-import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.col;
 
 import com.altaviz.etl.common.DeltaIo;
 import com.altaviz.etl.common.JobLauncher;
@@ -11,14 +11,18 @@ import com.altaviz.etl.common.StageResult;
 import com.altaviz.etl.common.VersionProvider;
 import com.altaviz.etl.common.config.ThresholdsConfig;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.function.BiFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
 
 /**
@@ -78,6 +82,23 @@ public class ExportJob extends StageJob {
           failpoint.table());
     }
     log.info("PostgreSQL {}", pg);
+    ExportRange range =
+        ExportRange.of(ctx.interval, Duration.ofHours(ctx.config.silver.lookbackHours));
+    // The dimensions and ops mirrors do not depend on the pinned gold version: they are read on a
+    // second driver thread while this one migrates, pins and passes over gold.
+    try (SideInputs.Loading sideInputs = SideInputs.start(ctx, range)) {
+      return export(ctx, pg, failpoint, range, sideInputs);
+    }
+  }
+
+  private StageResult export(
+      StageContext ctx,
+      PgSettings pg,
+      ExportFailpoint failpoint,
+      ExportRange range,
+      SideInputs.Loading sideInputs)
+      throws Exception {
+    StageLog log = ctx.log;
     SchemaMigrator.Result schema =
         log.step("Applying schema migrations", () -> SchemaMigrator.migrate(pg));
     log.info("  {}", schema);
@@ -85,24 +106,72 @@ public class ExportJob extends StageJob {
     SparkSession spark = ctx.spark;
     String goldPath = ctx.lake.goldFeatures();
     long goldVersion = ctx.inputVersion(goldPath, "gold");
-    ExportRange range =
-        ExportRange.of(ctx.interval, Duration.ofHours(ctx.config.silver.lookbackHours));
     log.info("Gold {} at version {}, export range {}", goldPath, goldVersion, range);
     Dataset<Row> gold =
         GoldInput.project(DeltaIo.read(spark, goldPath, OptionalLong.of(goldVersion)), goldPath);
 
-    Dataset<Row> aggregates =
-        SensorAggregates.compute(
-                GoldInput.slice(gold, range.aggregationFrom(), range.aggregationTo()),
-                ctx.config.silver.readingIntervalMinutes)
-            .withColumn(ExportTables.RUN_ID, lit(ctx.runId));
-
     ThresholdsConfig thresholds = ctx.config.thresholds;
     int closeAfter = ctx.config.export.episodeCloseAfterNormal;
+    // One scan, shuffle and sort of gold feeds both the aggregates (day-aligned range) and the
+    // first episode pass (the range and a day of context before it).
+    ExportRange episodeWindow = EpisodeSearch.firstWindow(range);
+    ReadingPass readingPass =
+        new ReadingPass(thresholds, closeAfter, ctx.config.silver.readingIntervalMinutes);
+    Dataset<Row> passed =
+        readingPass
+            .combined(
+                ReadingPass.ordered(
+                    GoldInput.slice(
+                        gold,
+                        earliest(range.aggregationFrom(), episodeWindow.from()),
+                        latest(range.aggregationTo(), episodeWindow.to())),
+                    GoldInput.within(range.aggregationFrom(), range.aggregationTo()),
+                    GoldInput.within(episodeWindow.from(), episodeWindow.to())),
+                ctx.runId)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return exportPassed(
+          ctx, pg, failpoint, gold, goldPath, goldVersion, range, passed, sideInputs);
+    } finally {
+      passed.unpersist();
+    }
+  }
+
+  private StageResult exportPassed(
+      StageContext ctx,
+      PgSettings pg,
+      ExportFailpoint failpoint,
+      Dataset<Row> gold,
+      String goldPath,
+      long goldVersion,
+      ExportRange range,
+      Dataset<Row> passed,
+      SideInputs.Loading sideInputs)
+      throws Exception {
+    StageLog log = ctx.log;
+    SparkSession spark = ctx.spark;
+    ThresholdsConfig thresholds = ctx.config.thresholds;
+    int closeAfter = ctx.config.export.episodeCloseAfterNormal;
+    long outputs =
+        log.step("Aggregating gold and numbering alert readings (one pass)", () -> passed.count());
+    log.info("  {} output rows and chunks", StageLog.count(outputs));
+    Dataset<Row> boundary =
+        passed
+            .where(col("kind").equalTo(ReadingPass.KIND_BOUNDARY))
+            .select(
+                Arrays.stream(ReadingPass.BOUNDARY_SCHEMA.fieldNames())
+                    .map(org.apache.spark.sql.functions::col)
+                    .toArray(Column[]::new));
+    Dataset<byte[]> aggregateChunks =
+        passed
+            .where(col("kind").equalTo(ReadingPass.KIND_CHUNK))
+            .select("chunk")
+            .as(Encoders.BINARY());
+
     EpisodeSearch.Result episodes =
         log.step(
             "Finding alert episodes",
-            () -> new EpisodeSearch(gold, thresholds, closeAfter, log).run(range));
+            () -> new EpisodeSearch(gold, thresholds, closeAfter, log, boundary).run(range));
     long open = episodes.episodes().stream().filter(e -> e.endedAt() == null).count();
     log.info(
         "  {} episodes ({} still open), {} pass(es) over gold",
@@ -110,48 +179,20 @@ public class ExportJob extends StageJob {
         open,
         episodes.passes());
 
-    List<Object[]> stations =
-        dimension(ctx, ctx.lake.bronzeStations(), ExportTables.STATIONS, Dimensions::stations);
-    List<Object[]> compressors =
-        dimension(
-            ctx,
-            ctx.lake.bronzeMetadata(),
-            ExportTables.COMPRESSOR_METADATA,
-            Dimensions::compressorMetadata);
-    List<Object[]> maintenance =
-        dimension(
-            ctx,
-            ctx.lake.bronzeMaintenance(),
-            ExportTables.MAINTENANCE_EVENTS,
-            Dimensions::maintenanceEvents);
-
-    Dataset<Row> metrics = null;
-    if (DeltaIo.exists(spark, ctx.lake.qualityMetrics())) {
-      metrics =
-          OpsMirror.qualityMetrics(
-              DeltaIo.read(spark, ctx.lake.qualityMetrics(), OptionalLong.empty()),
-              ctx.runId,
-              range);
-    } else {
-      log.info("  {} does not exist yet: no quality metrics to mirror", ctx.lake.qualityMetrics());
-    }
-    Dataset<Row> runs = null;
-    if (DeltaIo.exists(spark, ctx.lake.pipelineRuns())) {
-      runs = OpsMirror.pipelineRuns(ctx.ledger.entries(), ctx.runId, range);
-    }
+    SideInputs side = sideInputs.get();
 
     ExportBatch batch =
         new ExportBatch(
-            stations,
-            compressors,
-            maintenance,
-            aggregates,
+            side.stations(),
+            side.compressorMetadata(),
+            side.maintenanceEvents(),
+            aggregateChunks,
             range.aggregationFrom(),
             range.aggregationTo(),
             alertRows(episodes, thresholds, ctx.runId),
             episodes,
-            metrics,
-            runs);
+            side.qualityMetrics(),
+            side.pipelineRuns());
     ExportWriter.Summary written =
         log.step(
             "Writing PostgreSQL in one transaction",
@@ -166,36 +207,12 @@ public class ExportJob extends StageJob {
         0);
   }
 
-  /**
-   * A bronze dimension table (latest version; bronze replaces it whole) as upsert rows, collected
-   * in one job: dimensions are small (thousands of rows at 4,500 compressors). Rows without a key
-   * cannot be upserted; they are counted and reported.
-   */
-  private static List<Object[]> dimension(
-      StageContext ctx,
-      String path,
-      PgTable table,
-      BiFunction<Dataset<Row>, String, Dataset<Row>> f) {
-    Dataset<Row> latest = f.apply(DeltaIo.read(ctx.spark, path, OptionalLong.empty()), ctx.runId);
-    String key = table.key().get(0);
-    int width = table.columns().size();
-    List<Object[]> rows = new ArrayList<>();
-    for (Row r : latest.collectAsList()) {
-      if (r.isNullAt(r.fieldIndex(key))) {
-        ctx.log.warn(
-            "  {}: {} rows without {} cannot be exported",
-            path,
-            r.getLong(r.fieldIndex(Dimensions.ROWS)),
-            key);
-        continue;
-      }
-      Object[] v = new Object[width];
-      for (int i = 0; i < width; i++) {
-        v[i] = r.get(i);
-      }
-      rows.add(v);
-    }
-    return rows;
+  private static Instant earliest(Instant a, Instant b) {
+    return a == null || b == null ? null : a.isBefore(b) ? a : b;
+  }
+
+  private static Instant latest(Instant a, Instant b) {
+    return a == null || b == null ? null : a.isAfter(b) ? a : b;
   }
 
   /** {@code alert_history} rows in {@link ExportTables#ALERT_HISTORY} order. */

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -68,8 +67,8 @@ public final class ExportWriter {
       counts.add(loadAggregates(conn, b));
       long readings = readingsBehindAggregates(conn);
       counts.add(loadAlerts(conn, b));
-      counts.add(load(conn, ExportTables.DATA_QUALITY_METRICS, b.qualityMetrics()));
-      counts.add(load(conn, ExportTables.PIPELINE_RUNS, b.pipelineRuns()));
+      counts.add(load(conn, ExportTables.DATA_QUALITY_METRICS, b.qualityMetrics().iterator()));
+      counts.add(load(conn, ExportTables.PIPELINE_RUNS, b.pipelineRuns().iterator()));
       conn.commit();
       committed = true;
       return new Summary(List.copyOf(counts), readings);
@@ -89,17 +88,6 @@ public final class ExportWriter {
 
   private TableCounts load(Connection conn, PgTable t, Iterator<Object[]> rows)
       throws SQLException {
-    long t0 = System.nanoTime();
-    TableLoader loader = new TableLoader(conn, t);
-    long staged = loader.stage(rows);
-    TableLoader.Upserted u = loader.upsert();
-    return done(conn, t, new TableCounts(t.name(), staged, u.inserted(), u.updated(), 0), t0);
-  }
-
-  private TableCounts load(Connection conn, PgTable t, Dataset<Row> rows) throws SQLException {
-    if (rows == null) {
-      return load(conn, t, Collections.emptyIterator());
-    }
     long t0 = System.nanoTime();
     TableLoader loader = new TableLoader(conn, t);
     long staged = loader.stage(rows);
@@ -129,8 +117,8 @@ public final class ExportWriter {
     long t0 = System.nanoTime();
     PgTable t = ExportTables.SENSOR_READINGS_AGG;
     TableLoader loader = new TableLoader(conn, t);
-    // ~1M rows for a week at 4,500 compressors: encoded in parallel, streamed to the server
-    long staged = loader.stageInParallel(b.aggregates());
+    // ~1M rows for a week at 4,500 compressors, encoded by the executors, streamed to the server
+    long staged = loader.stageChunks(b.aggregateChunks().toLocalIterator());
     if (staged == 0) {
       throw EtlException.badInput(
           "gold has no readings to export in "

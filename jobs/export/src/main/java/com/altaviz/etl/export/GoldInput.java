@@ -54,4 +54,16 @@ public final class GoldInput {
   private static LocalDate day(Instant i) {
     return LocalDate.ofInstant(i, ZoneOffset.UTC);
   }
+
+  /** Whether {@code from <= timestamp < to} (null = unbounded): a flag, not a filter. */
+  public static Column within(Instant from, Instant to) {
+    Column in = functions.lit(true);
+    if (from != null) {
+      in = in.and(functions.col("timestamp").geq(functions.lit(from)));
+    }
+    if (to != null) {
+      in = in.and(functions.col("timestamp").lt(functions.lit(to)));
+    }
+    return in;
+  }
 }

@@ -1,25 +1,14 @@
 package com.altaviz.etl.export;
 
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.floor;
-import static org.apache.spark.sql.functions.greatest;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.stddev_samp;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.timestamp_seconds;
-
 import com.altaviz.etl.common.Schemas;
+import com.altaviz.etl.common.config.ThresholdsConfig;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Gold readings → {@code sensor_readings_agg} rows: per compressor and UTC-aligned bucket of 1
@@ -60,47 +49,28 @@ public final class SensorAggregates {
     return c;
   }
 
+  /** The aggregate columns with their Spark types (no run_id). */
+  static StructType schema() {
+    StructType s = new StructType();
+    for (String c : columns()) {
+      DataType t =
+          switch (c) {
+            case "compressor_id", "window_type" -> DataTypes.StringType;
+            case "agg_timestamp" -> DataTypes.TimestampType;
+            case "reading_count", "missing_readings" -> DataTypes.IntegerType;
+            default -> DataTypes.DoubleType;
+          };
+      s = s.add(c, t, !c.equals("reading_count") && !c.equals("missing_readings"));
+    }
+    return s;
+  }
+
   /**
-   * One pass over the readings: each reading is exploded into its three buckets and a single
-   * aggregation computes all window types (one scan, one shuffle).
+   * Every reading's buckets, computed by {@link ReadingPass}: one shuffle by compressor and one
+   * sort, then a streaming pass in time order (no hash aggregation of readings exploded per bucket
+   * type).
    */
   public static Dataset<Row> compute(Dataset<Row> readings, int readingIntervalMinutes) {
-    List<Column> buckets = new ArrayList<>();
-    for (Bucket b : Bucket.values()) {
-      buckets.add(struct(lit(b.windowType).as("window_type"), lit(b.seconds).as("seconds")));
-    }
-    List<Column> cols = new ArrayList<>(List.of(col("compressor_id"), col("timestamp")));
-    Schemas.SENSOR_COLUMNS.forEach(s -> cols.add(col(s)));
-    cols.add(explode(array(buckets.toArray(Column[]::new))).as("b"));
-
-    // Epoch arithmetic, not date_trunc: bucket edges are UTC whatever the session time zone.
-    Column bucketStart =
-        timestamp_seconds(
-            floor(col("timestamp").cast("long").divide(col("b.seconds")))
-                .multiply(col("b.seconds")));
-
-    List<Column> aggs = new ArrayList<>();
-    for (String s : Schemas.SENSOR_COLUMNS) {
-      aggs.add(avg(s).as(s + "_mean"));
-      aggs.add(stddev_samp(s).as(s + "_std"));
-      aggs.add(min(s).as(s + "_min"));
-      aggs.add(max(s).as(s + "_max"));
-    }
-    aggs.add(count(lit(1)).as("reading_count"));
-
-    Dataset<Row> grouped =
-        readings
-            .select(cols.toArray(Column[]::new))
-            .withColumn("window_type", col("b.window_type"))
-            .withColumn("agg_timestamp", bucketStart)
-            .withColumn("bucket_seconds", col("b.seconds"))
-            .groupBy("compressor_id", "window_type", "agg_timestamp", "bucket_seconds")
-            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-
-    Column expected = floor(col("bucket_seconds").divide(readingIntervalMinutes * 60L)).cast("int");
-    return grouped
-        .withColumn("reading_count", col("reading_count").cast("int"))
-        .withColumn("missing_readings", greatest(expected.minus(col("reading_count")), lit(0)))
-        .select(columns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
+    return new ReadingPass(new ThresholdsConfig(), 1, readingIntervalMinutes).aggregates(readings);
   }
 }

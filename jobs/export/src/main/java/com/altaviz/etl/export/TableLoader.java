@@ -10,10 +10,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Iterator;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.PGCopyOutputStream;
@@ -65,23 +63,16 @@ final class TableLoader {
   }
 
   /**
-   * Like {@link #stage(Dataset)} for a large plan: the chunks are encoded on all executor cores
-   * first (kept in Spark's block store, spilling to disk), then fetched one partition at a time.
-   * toLocalIterator alone would compute the plan's last stage one partition after the other, on one
-   * core.
+   * Creates the staging table and streams binary COPY tuples into it, chunk by chunk (the chunks of
+   * one Spark partition at a time); returns the row count.
    */
-  long stageInParallel(Dataset<Row> df) throws SQLException {
-    createStaging(df);
-    JavaRDD<byte[]> chunks =
-        BinaryCopy.encode(df).toJavaRDD().persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      chunks.count();
-      long n = copyChunks(chunks.toLocalIterator());
-      analyze();
-      return n;
-    } finally {
-      chunks.unpersist();
+  long stageChunks(Iterator<byte[]> chunks) throws SQLException {
+    try (Statement s = conn.createStatement()) {
+      s.execute(table.createStaging());
     }
+    long n = copyChunks(chunks);
+    analyze();
+    return n;
   }
 
   private void createStaging(Dataset<Row> df) throws SQLException {
