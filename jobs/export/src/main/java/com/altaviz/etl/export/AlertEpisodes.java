@@ -1,14 +1,9 @@
 package com.altaviz.etl.export;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lag;
-import static org.apache.spark.sql.functions.last;
-import static org.apache.spark.sql.functions.lead;
-import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
@@ -20,8 +15,6 @@ import static org.apache.spark.sql.functions.when;
 
 import com.altaviz.etl.common.config.ThresholdsConfig;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

@@ -73,8 +73,8 @@ public final class EpisodeSearch {
   }
 
   /**
-   * {@code firstBoundary}: the boundary readings of the first read window ({@link
-   * #firstWindow}), already computed together with the aggregates; null = compute them here.
+   * {@code firstBoundary}: the boundary readings of the first read window ({@link #firstWindow}),
+   * already computed together with the aggregates; null = compute them here.
    */
   public EpisodeSearch(
       Dataset<Row> gold,
@@ -91,7 +91,9 @@ public final class EpisodeSearch {
 
   /** The gold rows the first pass reads: the range and {@link #CONTEXT} before it. */
   public static ExportRange firstWindow(ExportRange range) {
-    return range.isAll() ? ExportRange.ALL : new ExportRange(range.from().minus(CONTEXT), range.to());
+    return range.isAll()
+        ? ExportRange.ALL
+        : new ExportRange(range.from().minus(CONTEXT), range.to());
   }
 
   public Result run(ExportRange range) {

@@ -14,8 +14,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /**
  * Writes an {@link ExportBatch} in ONE transaction: per table, COPY into a temporary staging table

@@ -1,6 +1,7 @@
 package com.altaviz.etl.export;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import com.altaviz.etl.common.Schemas;
 import com.altaviz.etl.common.config.ThresholdsConfig;
@@ -14,6 +15,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -81,7 +83,6 @@ final class ReadingPass implements Serializable {
   private static final int CHUNK_BYTES = 256 * 1024;
 
   private static final long MICROS = 1_000_000L;
-  private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
   private static final int SENSORS = Schemas.SENSOR_COLUMNS.size();
   private static final AlertSensor[] ALERTS = AlertSensor.values();
 
@@ -124,7 +125,7 @@ final class ReadingPass implements Serializable {
   /** Aggregate rows in {@link SensorAggregates#columns()} order (every reading aggregated). */
   Dataset<Row> aggregates(Dataset<Row> readings) {
     ReadingPass pass = this;
-    return ordered(readings, functions_lit(true), functions_lit(false))
+    return ordered(readings, lit(true), lit(false))
         .mapPartitions(
             (MapPartitionsFunction<Row, Row>) rows -> pass.run(rows, Mode.AGG_ROWS, null),
             Encoders.row(SensorAggregates.schema()));
@@ -133,7 +134,7 @@ final class ReadingPass implements Serializable {
   /** Boundary readings of every reading ({@link #BOUNDARY_SCHEMA}). */
   Dataset<Row> boundary(Dataset<Row> readings) {
     ReadingPass pass = this;
-    return ordered(readings, functions_lit(false), functions_lit(true))
+    return ordered(readings, lit(false), lit(true))
         .mapPartitions(
             (MapPartitionsFunction<Row, Row>) rows -> pass.run(rows, Mode.BOUNDARY, null),
             Encoders.row(BOUNDARY_SCHEMA));
@@ -149,10 +150,6 @@ final class ReadingPass implements Serializable {
     return orderedInput.mapPartitions(
         (MapPartitionsFunction<Row, Row>) rows -> pass.run(rows, Mode.COMBINED, runId),
         Encoders.row(COMBINED_SCHEMA));
-  }
-
-  private static Column functions_lit(boolean b) {
-    return org.apache.spark.sql.functions.lit(b);
   }
 
   enum Mode {
@@ -326,10 +323,10 @@ final class ReadingPass implements Serializable {
           emit();
           start = s;
           count = 0;
-          java.util.Arrays.fill(n, 0);
-          java.util.Arrays.fill(sum, 0.0);
-          java.util.Arrays.fill(avg, 0.0);
-          java.util.Arrays.fill(m2, 0.0);
+          Arrays.fill(n, 0);
+          Arrays.fill(sum, 0.0);
+          Arrays.fill(avg, 0.0);
+          Arrays.fill(m2, 0.0);
         }
         count++;
         for (int i = 0; i < SENSORS; i++) {
@@ -398,7 +395,7 @@ final class ReadingPass implements Serializable {
         text(id);
         text(type.windowType);
         out.writeInt(8);
-        out.writeLong(start * MICROS - PG_EPOCH_MICROS);
+        out.writeLong(start * MICROS - BinaryCopy.PG_EPOCH_MICROS);
         for (int i = 0; i < SENSORS; i++) {
           float8(n[i] == 0, sum[i] / n[i]);
           float8(n[i] < 2, Math.sqrt(m2[i] / (n[i] - 1)));

@@ -16,8 +16,8 @@ import org.apache.spark.sql.Row;
 /**
  * The small inputs of an export run that do not depend on the pinned gold version — the three
  * dimensions and the ops mirrors — as rows in their tables' column order. Each is a Delta table
- * whose snapshot loading is mostly driver latency, so they are read on a second driver thread
- * while the main one pins and passes over gold.
+ * whose snapshot loading is mostly driver latency, so they are read on a second driver thread while
+ * the main one pins and passes over gold.
  *
  * @param qualityMetrics empty when {@code ops/quality_metrics} does not exist yet
  */

@@ -8,17 +8,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Arrays;
 import java.util.Iterator;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.PGCopyOutputStream;
 
 /**
  * Bulk-loads one table's rows: COPY into a temporary staging table (text CSV for the few rows built
- * on the driver, binary for Spark plans), then upsert from it.
+ * on the driver, binary for the aggregates encoded on the executors), then upsert from it.
  */
 final class TableLoader {
   /** Rows written to the target: inserted (new key) and updated (changed values). */
@@ -52,17 +49,6 @@ final class TableLoader {
   }
 
   /**
-   * Creates the staging table and streams a small Spark plan into it in binary COPY format (encoded
-   * on the executors by {@link BinaryCopy}), partition by partition; returns the row count.
-   */
-  long stage(Dataset<Row> df) throws SQLException {
-    createStaging(df);
-    long n = copyChunks(BinaryCopy.encode(df).toLocalIterator());
-    analyze();
-    return n;
-  }
-
-  /**
    * Creates the staging table and streams binary COPY tuples into it, chunk by chunk (the chunks of
    * one Spark partition at a time); returns the row count.
    */
@@ -73,16 +59,6 @@ final class TableLoader {
     long n = copyChunks(chunks);
     analyze();
     return n;
-  }
-
-  private void createStaging(Dataset<Row> df) throws SQLException {
-    if (!Arrays.asList(df.columns()).equals(table.columns())) {
-      throw new IllegalStateException(
-          table.name() + ": columns " + Arrays.toString(df.columns()) + " != " + table.columns());
-    }
-    try (Statement s = conn.createStatement()) {
-      s.execute(table.createStaging());
-    }
   }
 
   private long copyChunks(Iterator<byte[]> chunks) throws SQLException {
