@@ -1,6 +1,7 @@
 package com.altaviz.etl.common;
 
 import io.delta.tables.DeltaTable;
+import java.util.List;
 import java.util.OptionalLong;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
@@ -70,6 +71,31 @@ public final class DeltaIo {
     DataFrameWriter<Row> w = df.write().format("delta").option("userMetadata", runId);
     return partitionBy.length > 0 ? w.partitionBy(partitionBy) : w;
   }
+
+  /** One commit of a table: its version and the run id in its userMetadata (may be null). */
+  public record Commit(long version, String runId) {}
+
+  /**
+   * Commits after {@code version} that changed data (writes, merges, deletes; not OPTIMIZE or
+   * VACUUM, which keep the rows), oldest first; empty when the table does not exist.
+   */
+  public static List<Commit> dataCommitsSince(SparkSession spark, String path, long version) {
+    long latest = latestVersion(spark, path).orElse(-1);
+    if (latest <= version) {
+      return List.of(); // the usual case, one small read of the log
+    }
+    return DeltaTable.forPath(spark, path).history((int) (latest - version))
+        .where(functions.col("operation").isin(DATA_OPERATIONS.toArray()))
+        .orderBy("version")
+        .select("version", "userMetadata")
+        .collectAsList().stream()
+        .map(r -> new Commit(r.getLong(0), r.getString(1)))
+        .toList();
+  }
+
+  private static final List<String> DATA_OPERATIONS = List.of("WRITE", "MERGE", "DELETE",
+      "UPDATE", "CREATE TABLE AS SELECT", "REPLACE TABLE AS SELECT",
+      "CREATE OR REPLACE TABLE AS SELECT", "STREAMING UPDATE");
 
   /**
    * The newest version committed with this run id. Looked up instead of assumed to be latest,

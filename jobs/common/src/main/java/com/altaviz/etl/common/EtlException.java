@@ -39,6 +39,14 @@ public class EtlException extends RuntimeException {
     return new EtlException(ExitCode.FAILURE, message, cause);
   }
 
+  /**
+   * Another run changed the table this run is about to write (exit 1): nothing was written and
+   * a retry, which pins its input anew, resolves it.
+   */
+  public static EtlException conflict(String message) {
+    return new EtlException(ExitCode.FAILURE, message);
+  }
+
   /** A quality rule or gate with action {@code fail} tripped (exit 3). */
   public static EtlException qualityGate(String message) {
     return new EtlException(ExitCode.QUALITY_GATE, message);

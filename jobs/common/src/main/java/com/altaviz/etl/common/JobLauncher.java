@@ -1,5 +1,6 @@
 package com.altaviz.etl.common;
 
+import io.delta.exceptions.DeltaConcurrentModificationException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -33,6 +34,15 @@ public final class JobLauncher {
         err.flush();
         return etl.exitCode();
       }
+      Throwable conflict = find(ex, DeltaConcurrentModificationException.class);
+      if (conflict != null) {
+        // Expected when two runs write one table at once; Delta aborted ours before it
+        // committed, so the operator needs the fact and the remedy, not a trace.
+        err.println(name + ": error: another run committed to the same Delta table first ("
+            + conflict.getClass().getSimpleName() + "); nothing was written by this run, retry");
+        err.flush();
+        return ExitCode.FAILURE;
+      }
       // Unexpected: keep the trace (it is a bug or an infrastructure fault) but end with a
       // one-line reason so the Airflow log tail says what happened.
       ex.printStackTrace(err);
@@ -60,6 +70,15 @@ public final class JobLauncher {
       }
       if (c.getCause() == c) {
         break;
+      }
+    }
+    return null;
+  }
+
+  private static Throwable find(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return c;
       }
     }
     return null;

@@ -1,9 +1,13 @@
 package com.altaviz.etl.common;
 
+import static org.apache.spark.sql.functions.col;
+
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -84,6 +88,33 @@ public final class RunLedger {
             .select("output_version")
             .head(1);
     return rows.length == 0 ? OptionalLong.empty() : OptionalLong.of(rows[0].getLong(0));
+  }
+
+  /**
+   * The newest input version read by a successful run of {@code stage} whose written range
+   * {@code [interval_start − lookback, interval_end)} overlaps {@code written}: a run that must
+   * not read older input than that, or its replaceWhere would roll back rows the other run added
+   * (late arrivals a newer bronze version brought).
+   */
+  public OptionalLong newestInputRead(String stage, Interval written, Duration lookback) {
+    if (!DeltaIo.exists(spark, path)) {
+      return OptionalLong.empty();
+    }
+    Column overlaps = functions.lit(true);
+    if (!written.isAll()) {
+      // a row with no interval (single-batch mode) wrote everything and overlaps any range
+      overlaps = col("interval_start").isNull()
+          .or(col("interval_start").lt(functions.lit(Timestamp.from(written.end().plus(lookback))))
+              .and(col("interval_end").gt(functions.lit(Timestamp.from(written.start())))));
+    }
+    Row r = entries()
+        .where(col("stage").equalTo(stage)
+            .and(col("status").equalTo(LedgerEntry.SUCCESS))
+            .and(col("input_version").isNotNull())
+            .and(overlaps))
+        .agg(functions.max("input_version"))
+        .first();
+    return r.isNullAt(0) ? OptionalLong.empty() : OptionalLong.of(r.getLong(0));
   }
 
   public Dataset<Row> entries() {

@@ -36,7 +36,7 @@ public abstract class StageJob implements Callable<Integer> {
         log.step(
             "Creating Spark session",
             () -> SparkSessions.create("altaviz-" + stage(), config.spark.shufflePartitions));
-    StageContext ctx = new StageContext(spark, config, options, interval, log);
+    StageContext ctx = new StageContext(stage(), spark, config, options, interval, log);
     String status = LedgerEntry.FAILED;
     String message = null;
     StageResult result = null;

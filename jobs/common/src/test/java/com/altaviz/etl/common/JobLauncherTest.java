@@ -2,6 +2,7 @@ package com.altaviz.etl.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.delta.exceptions.ConcurrentAppendException;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.Command;
@@ -26,6 +27,9 @@ class JobLauncherTest {
             throw new IllegalStateException(
                 "Job aborted", new RuntimeException(EtlException.qualityGate("gate inside Spark")));
         case "bug" -> throw new IllegalStateException("boom");
+        case "concurrent" ->
+            throw new IllegalStateException("Job aborted", new ConcurrentAppendException(
+                "Files were added to the root of the table by a concurrent update.\nRefer to"));
         default -> {
           return ExitCode.OK;
         }
@@ -54,6 +58,13 @@ class JobLauncherTest {
                 2,
                 "",
                 "tiny: error: Unknown option: '--nope'\nTry 'tiny --help' for the options.\n"));
+  }
+
+  @Test
+  void aConcurrentDeltaCommitIsExit1WithOneLineAndNoStackTrace() {
+    assertThat(CliRun.of(new Tiny(), "--outcome", "concurrent"))
+        .isEqualTo(new CliRun(1, "", "tiny: error: another run committed to the same Delta table "
+            + "first (ConcurrentAppendException); nothing was written by this run, retry\n"));
   }
 
   @Test

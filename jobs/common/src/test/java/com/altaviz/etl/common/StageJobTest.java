@@ -2,6 +2,7 @@ package com.altaviz.etl.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
@@ -49,6 +50,17 @@ class StageJobTest extends SparkTestBase {
           long v = ctx.inputVersion(out, "tiny");
           long n = DeltaIo.read(ctx.spark, out, OptionalLong.of(v)).count();
           return new StageResult(out, v, null, null, n, 0, 0);
+        }
+        case "raced", "own" -> {
+          // a commit lands between the baseline and the write: another run's, or our own
+          // plus a compaction (which changes no rows)
+          long baseline = ctx.outputBaseline(out);
+          DeltaIo.append(ctx.spark.range(1).toDF(), out, outcome.equals("raced") ? "intruder"
+              : ctx.runId);
+          DeltaTable.forPath(ctx.spark, out).optimize().executeCompaction();
+          ctx.requireNoCommitSince(out, baseline);
+          return new StageResult(null, null, out, DeltaIo.append(ctx.spark.range(3).toDF(), out,
+              ctx.runId), 3, 3, 0);
         }
         default -> {
           long v = DeltaIo.append(ctx.spark.range(3).toDF(), out, ctx.runId);
@@ -120,6 +132,39 @@ class StageJobTest extends SparkTestBase {
             "altaviz-tiny: error: --input-version 7 does not exist for "
                 + lake
                 + "/tiny/out (latest is 2)\n");
+  }
+
+  @Test
+  void inputVersionIsNeverOlderThanWhatARunOfTheStageReadForAnOverlappingRange() {
+    run("--run-id", "d1");
+    run("--run-id", "d2");
+    run("--run-id", "d3");
+    // day 2 already read v2; its written range [02-01, 02-03) overlaps day 1's [01-31, 02-02)
+    run("--run-id", "d2", "--date", "2024-02-02", "--outcome", "read", "--input-version", "2");
+    assertThat(run("--run-id", "d1", "--date", "2024-02-01", "--outcome", "read").exitCode())
+        .isZero();
+    // 02-10's range [02-09, 02-11) overlaps nothing that was read: the run's own pin holds
+    assertThat(run("--run-id", "d1", "--date", "2024-02-10", "--outcome", "read").exitCode())
+        .isZero();
+    List<String> reads =
+        ledger().stream()
+            .filter(r -> r.getAs("input_version") != null)
+            .map(r -> r.getAs("run_id") + "@" + r.getAs("input_version") + ":" + r.getAs("rows_in"))
+            .toList();
+    assertThat(reads).containsExactly("d2@2:9", "d1@2:9", "d1@0:3");
+  }
+
+  @Test
+  void aDataCommitByAnotherRunSinceTheBaselineFailsTheRunBeforeItWrites() {
+    CliRun raced = run("--run-id", "r1", "--outcome", "raced");
+    assertThat(raced.exitCode()).isEqualTo(1);
+    assertThat(raced.err())
+        .isEqualTo("altaviz-tiny: error: " + lake + "/tiny/out changed while this run was "
+            + "computing (version 0 by run intruder); nothing written, retry to recompute\n");
+    assertThat(DeltaIo.read(spark, lake + "/tiny/out", OptionalLong.empty()).count()).isEqualTo(1);
+    // its own commits and a compaction are no conflict
+    assertThat(run("--run-id", "r2", "--outcome", "own").exitCode()).isZero();
+    assertThat(DeltaIo.read(spark, lake + "/tiny/out", OptionalLong.empty()).count()).isEqualTo(5);
   }
 
   @Test

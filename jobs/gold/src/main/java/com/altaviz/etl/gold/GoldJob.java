@@ -57,6 +57,7 @@ public class GoldJob extends StageJob {
         GoldRange.of(ctx.interval, ctx.config.silver.lookbackHours, ctx.config.gold.warmupHours);
     String silverPath = ctx.lake.silverReadings();
     String goldPath = ctx.lake.goldFeatures();
+    long goldBaseline = ctx.outputBaseline(goldPath); // before pinning: see requireNoCommitSince
     long silverVersion = ctx.inputVersion(silverPath, "silver");
     ctx.log.info(
         "Output {} from silver v{} rows {} (warm-up {}h)",
@@ -113,6 +114,7 @@ public class GoldJob extends StageJob {
     } finally {
       background.shutdownNow();
     }
+    ctx.requireNoCommitSince(goldPath, goldBaseline);
     long version =
         ctx.log.step(
             "Computing features and writing " + goldPath,

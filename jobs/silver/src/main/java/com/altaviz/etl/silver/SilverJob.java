@@ -61,6 +61,9 @@ public class SilverJob extends StageJob {
     RuleActions actions = RuleActions.of(cfg.rules);
     String bronzePath = ctx.lake.bronzeReadings();
     String silverPath = ctx.lake.silverReadings();
+    // Taken before the input is pinned, checked before the first write (see requireNoCommitSince).
+    long silverBaseline = ctx.outputBaseline(silverPath);
+    long quarantineBaseline = ctx.outputBaseline(ctx.lake.quarantine());
     long bronzeVersion = ctx.inputVersion(bronzePath, "bronze");
     Interval processed = ctx.interval.extendBack(Duration.ofHours(cfg.lookbackHours));
     Duration cadence = Duration.ofMinutes(cfg.readingIntervalMinutes);
@@ -119,6 +122,8 @@ public class SilverJob extends StageJob {
       logMetrics(log, metrics);
       List<String> failures = QualityMetrics.failures(metrics);
 
+      ctx.requireNoCommitSince(silverPath, silverBaseline);
+      ctx.requireNoCommitSince(ctx.lake.quarantine(), quarantineBaseline);
       long quarantineVersion = log.step("Writing quarantine " + ctx.lake.quarantine(), () ->
           writeQuarantine(ctx, classified, actions, spec));
       log.info("  silver/quarantine version {}", quarantineVersion);
