@@ -82,10 +82,13 @@ public class ExportJob extends StageJob {
           failpoint.table());
     }
     log.info("PostgreSQL {}", pg);
+    SchemaMigrator.Result schema =
+        log.step("Applying schema migrations", () -> SchemaMigrator.migrate(pg));
+    log.info("  {}", schema);
     ExportRange range =
         ExportRange.of(ctx.interval, Duration.ofHours(ctx.config.silver.lookbackHours));
     // The dimensions and ops mirrors do not depend on the pinned gold version: they are read on a
-    // second driver thread while this one migrates, pins and passes over gold.
+    // second driver thread while this one pins and passes over gold.
     try (SideInputs.Loading sideInputs = SideInputs.start(ctx, range)) {
       return export(ctx, pg, failpoint, range, sideInputs);
     }
@@ -99,9 +102,6 @@ public class ExportJob extends StageJob {
       SideInputs.Loading sideInputs)
       throws Exception {
     StageLog log = ctx.log;
-    SchemaMigrator.Result schema =
-        log.step("Applying schema migrations", () -> SchemaMigrator.migrate(pg));
-    log.info("  {}", schema);
 
     SparkSession spark = ctx.spark;
     String goldPath = ctx.lake.goldFeatures();

@@ -9,9 +9,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The small inputs of an export run that do not depend on the pinned gold version — the three
@@ -28,12 +30,18 @@ record SideInputs(
     List<Object[]> qualityMetrics,
     List<Object[]> pipelineRuns) {
 
-  /** Side inputs being read; {@link #get} waits for them, {@link #close} stops the thread. */
+  /**
+   * Side inputs being read; {@link #get} waits for them, {@link #close} cancels what is still
+   * running and waits for the thread, so that a failed run stops Spark with no job in flight.
+   */
   static final class Loading implements AutoCloseable {
+    private final SparkSession spark;
     private final ExecutorService thread;
     private final CompletableFuture<SideInputs> future;
 
-    private Loading(ExecutorService thread, CompletableFuture<SideInputs> future) {
+    private Loading(
+        SparkSession spark, ExecutorService thread, CompletableFuture<SideInputs> future) {
+      this.spark = spark;
       this.thread = thread;
       this.future = future;
     }
@@ -55,9 +63,19 @@ record SideInputs(
 
     @Override
     public void close() {
+      if (!future.isDone()) {
+        spark.sparkContext().cancelJobGroup(JOB_GROUP);
+      }
       thread.shutdown();
+      try {
+        thread.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
+
+  private static final String JOB_GROUP = "export-side-inputs";
 
   static Loading start(StageContext ctx, ExportRange range) {
     ExecutorService thread =
@@ -67,7 +85,17 @@ record SideInputs(
               t.setDaemon(true);
               return t;
             });
-    return new Loading(thread, CompletableFuture.supplyAsync(() -> read(ctx, range), thread));
+    return new Loading(
+        ctx.spark,
+        thread,
+        CompletableFuture.supplyAsync(
+            () -> {
+              ctx.spark
+                  .sparkContext()
+                  .setJobGroup(JOB_GROUP, "export: dimensions and ops mirrors", true);
+              return read(ctx, range);
+            },
+            thread));
   }
 
   static SideInputs read(StageContext ctx, ExportRange range) {
