@@ -154,6 +154,8 @@ def main() -> None:
                     help="fleet sizes, comma-separated (default %(default)s)")
     ap.add_argument("--no-incremental", action="store_true",
                     help="skip the one-new-day runs at the largest size")
+    ap.add_argument("--history-days", type=int, choices=(7, 28), default=28,
+                    help="longest history for the one-new-day runs (7 skips the 28-day one)")
     ap.add_argument("--work", default=str(ROOT / "bench" / "work" / "pipeline"),
                     help="scratch directory (raw data is kept and reused, lakes are rebuilt)")
     ap.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
@@ -173,7 +175,7 @@ def main() -> None:
     incremental: list[tuple[int, list[Measure]]] = []
     largest = max(scales)
     for n in scales:
-        days = 29 if (n == largest and not args.no_incremental) else 7
+        days = args.history_days + 1 if (n == largest and not args.no_incremental) else 7
         full = work / f"raw-{n}x{days}"
         bench.simulate(full, n, days)
         raw = work / f"raw-{n}"          # the landing zone the pipeline sees, grown day by day
@@ -191,6 +193,8 @@ def main() -> None:
                 day8 = START + timedelta(days=7)
                 incremental.append((7, bench.pipeline(raw, lake, "bench-day8", "--date",
                                                       day8.isoformat(), db=db)))
+                if args.history_days == 7:
+                    continue
                 # history up to 28 days, loaded in weekly batches (not timed)
                 for first in range(8, 28, 7):
                     last = min(first + 7, 28)
