@@ -22,10 +22,12 @@ dist:
 demo: setup build  ## whole pipeline on 7 days x 10 compressors, then a summary
 	@scripts/demo.sh
 
+# pytest: a file's tests stay on one worker unless they name an xdist group of their own;
+# tests/conftest.py orders the groups longest first, so xdist must not reorder them
 test: setup  ## every test: Java unit tests, shaded-jar checks, end-to-end and DAG tests
 	$(MVN) -T 2 package
 	@$(MAKE) -s dist
-	.venv/bin/pytest -q -n 2 --dist loadfile --durations=25 tests
+	.venv/bin/pytest -q -n 2 --dist loadgroup --no-loadscope-reorder --durations=25 tests
 
 bench: setup build  ## benchmarks; results appended to bench/RESULTS.md
 	@bench/run.sh

@@ -2,9 +2,14 @@
 spark-submit (pyspark in .venv), the real local PostgreSQL, real Delta tables."""
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import shutil
 import subprocess
 import sys
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,6 +17,24 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
 JOBS = ("simulator", "bronze", "silver", "gold", "export", "maintenance")
+
+# JVM options of every driver the tests start: scripts/spark-submit.sh, the DAG's
+# SparkSubmitOperator and the reliability suite's Spark reader all run bin/spark-submit, whose
+# launcher adds SPARK_SUBMIT_OPTS to the driver JVM (client mode). The test data are tiny (a few
+# hundred to ~10,000 rows per run), so a test driver spends most of its CPU loading and
+# compiling code it runs once: C1 only (no C2 compiler threads, whose code never pays off in a
+# 20-40 s run) and the serial collector (no parallel GC threads) leave the 2 cores to the two
+# pytest workers' Spark tasks, and the fixture spark_class_archive below adds a class-data
+# sharing archive of Spark's own classes. Measured on one bronze run (3 compressors, one day;
+# mean of two runs each on the shared 2-core machine): user CPU 39 s with the JVM defaults,
+# 20.5 s with these options, 15.4 s with the archive too.
+# Production keeps the JVM defaults: scripts/spark-submit.sh and the DAG do not read this
+# variable, only this test harness sets it. ALTAVIZ_TEST_JVM_OPTS="" turns all of it off.
+TEST_JVM_OPTS = os.environ.get("ALTAVIZ_TEST_JVM_OPTS",
+                               "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+_SUBMIT_OPTS = os.environ.get("SPARK_SUBMIT_OPTS", "")
+if TEST_JVM_OPTS:
+    os.environ["SPARK_SUBMIT_OPTS"] = " ".join(filter(None, (_SUBMIT_OPTS, TEST_JVM_OPTS)))
 
 
 def run_job(job: str, *args: str, env: dict | None = None, timeout: int = 600,
@@ -40,6 +63,145 @@ def pg_settings() -> dict:
     return env
 
 
+# ---------------------------------------------------------------------------------------------
+# data built once per test session, shared by the pytest-xdist workers
+
+def shared_dir(config: pytest.Config) -> Path:
+    """A directory every process of this test session sees: the controller's base temp dir
+    (an xdist worker's base temp dir is a subdirectory of it), or the base temp dir of a run
+    without xdist."""
+    base = config._tmp_path_factory.getbasetemp()
+    return base.parent if hasattr(config, "workerinput") else base
+
+
+@contextmanager
+def _locked(path: Path):
+    with open(path, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def build_once(config: pytest.Config, name: str, build) -> dict:
+    """The result of ``build(dir)`` (a JSON-able dict), computed by the first process of the
+    session that asks and reused by the others; the others wait while it builds. A failed
+    build leaves nothing behind, so the next process that asks builds again."""
+    shared = shared_dir(config)
+    done = shared / f"{name}.json"
+    with _locked(shared / f"{name}.lock"):
+        if not done.exists():
+            out = shared / f"{name}-{uuid.uuid4().hex[:8]}"
+            out.mkdir()
+            try:
+                result = build(out)
+            except BaseException:
+                shutil.rmtree(out, ignore_errors=True)
+                raise
+            done.write_text(json.dumps(result))
+        return json.loads(done.read_text())
+
+
+def drop_at_session_end(config: pytest.Config, *databases: str) -> None:
+    """PostgreSQL databases shared by the workers: the controller drops them when the whole
+    session is over (pytest_sessionfinish below), not the worker that created them."""
+    shared = shared_dir(config)
+    with _locked(shared / "databases.lock"), open(shared / "databases-to-drop", "a") as f:
+        f.writelines(f"{db}\n" for db in databases)
+
+
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workerinput"):
+        return
+    archive = shared_dir(session.config) / "spark-classes.json"
+    if archive.exists() and json.loads(archive.read_text())["archive"]:
+        Path(json.loads(archive.read_text())["archive"]).unlink(missing_ok=True)  # 170 MB
+    todo = shared_dir(session.config) / "databases-to-drop"
+    if not todo.exists():
+        return
+    import psycopg2
+
+    s = pg_settings()
+    conn = psycopg2.connect(host=s["ALTAVIZ_PG_HOST"], port=int(s["ALTAVIZ_PG_PORT"]),
+                            user=s["ALTAVIZ_PG_USER"], dbname="postgres",
+                            password=s.get("ALTAVIZ_PG_PASSWORD"), connect_timeout=10)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as c:
+            for db in sorted(set(todo.read_text().split())):
+                c.execute(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+    finally:
+        conn.close()
+    todo.unlink()
+
+
+# ---------------------------------------------------------------------------------------------
+# spreading the suite over the xdist workers (make test: -n 2 --dist loadgroup)
+
+# Rough cost of each group in seconds with two workers (the last `make test --durations`), for
+# ordering only: xdist hands groups out in collection order, and longest first keeps the two
+# workers' finishing times close (longest-processing-time first). Unknown groups cost 0.
+GROUP_SECONDS = {
+    "kill-export": 600, "kill-silver": 550, "kill-gold": 450, "kill-bronze": 450,
+    "test_dag_e2e": 900, "test_cluster": 420, "test_reliability": 350, "test_bad_input": 330,
+    "test_export": 330, "test_gold": 300, "test_bronze_silver": 220, "test_jars": 60,
+}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Every test without an xdist_group of its own joins its file's group, so a file's module
+    fixtures are built on one worker only; a file splits its slow, independent tests into groups
+    of their own (test_reliability.py's kill matrix). Groups are then ordered longest first.
+    Runs before xdist's own hook, which reads the marks. Without xdist: nothing changes."""
+    if getattr(config.option, "dist", "no") != "loadgroup":
+        return
+
+    def group(item) -> str:
+        mark = item.get_closest_marker("xdist_group")
+        return mark.args[0] if mark else item.module.__name__
+
+    for item in items:
+        if not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    order = {id(item): i for i, item in enumerate(items)}
+    items.sort(key=lambda item: (-GROUP_SECONDS.get(group(item), 0), order[id(item)]))
+
+
+# ---------------------------------------------------------------------------------------------
+# fixtures
+
+@pytest.fixture(scope="session", autouse=True)
+def spark_class_archive(request):
+    """A dynamic class-data sharing (CDS) archive of the classes a stage's driver loads from
+    Spark's class path (.venv's pyspark jars; the job jar's own classes, loaded by Spark's
+    class loader, are not archived), dumped once per session by a silver run on one
+    compressor-day and then mapped by every driver instead of parsing and verifying those
+    classes again (JDK 17: -XX:ArchiveClassesAtExit / -XX:SharedArchiveFile). A JVM whose
+    class path does not match ignores the archive; its warning is silenced."""
+    if not TEST_JVM_OPTS or not all((DIST / f"altaviz-{j}.jar").exists()
+                                    for j in ("simulator", "bronze", "silver")):
+        return None
+
+    def dump(out: Path) -> dict:
+        raw, lake, archive = out / "raw", out / "lake", out / "spark.jsa"
+        common = ("--raw", raw, "--lake", lake, "--date", "2024-02-01", "--run-id", "cds")
+        ok = all(run_job(*args, check=False, env=env).returncode == 0 for args, env in (
+            (("simulator", "--raw", raw, "--compressors", "1", "--days", "1"), None),
+            (("bronze", *common), None),
+            (("silver", *common), {"SPARK_SUBMIT_OPTS": os.environ["SPARK_SUBMIT_OPTS"]
+                                   + f" -XX:ArchiveClassesAtExit={archive}"})))
+        # a speed-up only: without it (a job failed here) the tests run, and fail, as usual
+        return {"archive": str(archive) if ok and archive.exists() else None}
+
+    archive = build_once(request.config, "spark-classes", dump)["archive"]
+    if archive:
+        os.environ["SPARK_SUBMIT_OPTS"] += (f" -XX:SharedArchiveFile={archive}"
+                                            " -Xlog:cds=off,cds+dynamic=off")
+    return archive
+
+
 @pytest.fixture(scope="session")
 def jars() -> Path:
     missing = [j for j in JOBS if not (DIST / f"altaviz-{j}.jar").exists()]
@@ -49,12 +211,14 @@ def jars() -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_raw(tmp_path_factory, jars) -> Path:
+def demo_raw(request, jars) -> Path:
     """The default simulator data set (10 compressors x 7 days from 2024-02-01, seed 42),
-    generated once per test session. Treat it as read-only."""
-    raw = tmp_path_factory.mktemp("demo") / "raw"
-    run_job("simulator", "--raw", raw, "--seed", "42")
-    return raw
+    generated once per test session (shared by the xdist workers). Treat it as read-only."""
+    def simulate(out: Path) -> dict:
+        run_job("simulator", "--raw", out / "raw", "--seed", "42")
+        return {"raw": str(out / "raw")}
+
+    return Path(build_once(request.config, "demo", simulate)["raw"])
 
 
 def delta_table(path: Path):

@@ -14,6 +14,7 @@ real Delta tables and real PostgreSQL:
 The reference is 3 compressors x 2 days processed day by day (fixture `chain`)."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import threading
@@ -24,12 +25,13 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from conftest import build_once, drop_at_session_end
 from reliability.support import (DAY1, DAY2, DIST, LEDGER, STAGES, Run, ThrowawayPg,
                                  assert_converged, connect, copy_lake, create_db, delta_tables,
-                                 diff, drop_db, kill_group, ledger_outcomes, pg_dump_tables,
-                                 pg_settings, register_lake, run, run_and_kill, run_ok, simulate,
-                                 spark_fingerprints, stage_args, start, table_rows,
-                                 table_version)
+                                 diff, drop_db, kill_group, ledger_outcomes, pg_digest,
+                                 pg_dump_tables, pg_settings, register_lake, run, run_and_kill,
+                                 run_ok, simulate, spark_fingerprints, stage_args, start,
+                                 table_rows, table_version, tree_digest)
 
 RUN1 = "scheduled__2024-02-01T00:00:00+00:00"
 RUN2 = "scheduled__2024-02-02T00:00:00+00:00"
@@ -46,27 +48,30 @@ class Chain:
     logs: Path
 
 
-@pytest.fixture(scope="module")
-def chain(tmp_path_factory) -> Chain:
+@pytest.fixture(scope="session")
+def chain(request) -> Chain:
     """The uninterrupted reference: day 1 through all four stages, then day 2, with a snapshot
-    of the lake after every day-2 stage and a PostgreSQL database after each day's export."""
+    of the lake after every day-2 stage and a PostgreSQL database after each day's export.
+    Built once per test session: the xdist workers share it (read-only; the databases are
+    templates, dropped when the session ends)."""
     missing = [j for j in ("simulator", *STAGES) if not (DIST / f"altaviz-{j}.jar").exists()]
     if missing:
         pytest.fail(f"jars not built: {missing}; run 'make build' (make test does)")
-    base = tmp_path_factory.mktemp("chain")
-    logs = base / "logs"
-    raw = base / "raw"
-    simulate(raw, compressors=3, days=2, log_dir=logs)
-    lake = register_lake(base / "lake")
     pg = pg_settings()
-    db_day1 = create_db(pg)
-    db_day2 = None
-    try:
+
+    def build(base: Path) -> dict:
+        logs = base / "logs"
+        raw = base / "raw"
+        simulate(raw, compressors=3, days=2, log_dir=logs)
+        lake = register_lake(base / "lake")
+        db_day1 = create_db(pg)
+        drop_at_session_end(request.config, db_day1["ALTAVIZ_PG_DB"])
         for stage in STAGES:
             run_ok(stage, *stage_args(stage, raw, lake, DAY1, RUN1), log_dir=logs,
                    env=db_day1 if stage == "export" else None)
         snaps = {"day1": copy_lake(lake, base / "snaps" / "day1")}
         db_day2 = create_db(pg, template=db_day1["ALTAVIZ_PG_DB"])
+        drop_at_session_end(request.config, db_day2["ALTAVIZ_PG_DB"])
         day2 = {}
         for stage in STAGES:
             day2[stage] = run_ok(stage, *stage_args(stage, raw, lake, DAY2, RUN2), log_dir=logs,
@@ -74,11 +79,19 @@ def chain(tmp_path_factory) -> Chain:
             snaps[stage] = copy_lake(lake, base / "snaps" / stage)
         print("\nreference day-2 wall times: "
               + ", ".join(f"{s} {r.seconds:.1f} s" for s, r in day2.items()))
-        yield Chain(raw, snaps, day2, pg, db_day1, db_day2, logs)
-    finally:
-        drop_db(db_day1)
-        if db_day2:
-            drop_db(db_day2)
+        return {"raw": str(raw), "lake": str(lake), "logs": str(logs),
+                "snaps": {k: str(v) for k, v in snaps.items()},
+                "day2": {k: {**vars(r), "args": list(map(str, r.args))} for k, r in day2.items()},
+                "db_day1": db_day1["ALTAVIZ_PG_DB"], "db_day2": db_day2["ALTAVIZ_PG_DB"]}
+
+    d = build_once(request.config, "reliability-chain", build)
+    # values naming the reference lake or a snapshot normalize to '<lake>' in this process too
+    for lake in (d["lake"], *d["snaps"].values()):
+        register_lake(Path(lake))
+    return Chain(Path(d["raw"]), {k: Path(v) for k, v in d["snaps"].items()},
+                 {k: Run(**{**r, "args": tuple(r["args"])}) for k, r in d["day2"].items()},
+                 pg, {**pg, "ALTAVIZ_PG_DB": d["db_day1"]}, {**pg, "ALTAVIZ_PG_DB": d["db_day2"]},
+                 Path(d["logs"]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -89,10 +102,14 @@ BEFORE = {"bronze": "day1", "silver": "bronze", "gold": "silver", "export": "gol
 WRITE_STEP = {"bronze": "Appending sensor readings", "silver": "Writing silver",
               "gold": "Computing features and writing",
               "export": "Writing PostgreSQL in one transaction"}
-FRACTIONS = (0.15, 0.35, 0.55, 0.75)  # of the uninterrupted wall time
+KILLS = 5  # per stage, spread over its wall time (issue 7: at least 5)
+FRACTIONS = (0.2, 0.45, 0.7)  # of the uninterrupted wall time
 # Besides the fractions: in the middle of the step that commits, and right after it (the
 # output committed, the ledger row not yet written).
 PLANS = (*[("fraction", f) for f in FRACTIONS], ("mid-write", None), ("after-write", None))
+# Tried in turn only while fewer than KILLS runs were killed (a run finished before its kill
+# twice), so that the stage is always killed KILLS times.
+SPARE_PLANS = (("fraction", 0.3), ("fraction", 0.55), ("fraction", 0.1))
 
 
 @dataclass
@@ -102,6 +119,8 @@ class KillPoint:
     run: Run
     db: dict | None = None
     advanced: tuple = ()  # tables the killed run had committed to
+    state: tuple = ()     # digest of the lake's bytes, the database's contents
+    retry: str = ""       # which retry proved convergence from this state
 
 
 def _kill(stage: str, chain: Chain, lake: Path, db: dict | None, log_dir: Path,
@@ -135,7 +154,9 @@ def _kill(stage: str, chain: Chain, lake: Path, db: dict | None, log_dir: Path,
     return r
 
 
-@pytest.mark.parametrize("stage", STAGES)
+# One xdist group per stage: the four matrices run on both workers at once.
+@pytest.mark.parametrize("stage", [pytest.param(s, marks=pytest.mark.xdist_group(f"kill-{s}"))
+                                   for s in STAGES])
 def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
         stage, chain, tmp_path):
     before_lake, after_lake = chain.snaps[BEFORE[stage]], chain.snaps[stage]
@@ -152,9 +173,13 @@ def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
 
     pg_before = pg_dump_tables(chain.db_day1) if stage == "export" else None
     pg_after = pg_dump_tables(chain.db_day2) if stage == "export" else None
+    before_state = (tree_digest(before_lake),
+                    pg_digest(chain.db_day1) if stage == "export" else None)
     points: list[KillPoint] = []
     try:
-        for i, plan in enumerate(PLANS):
+        for i, plan in enumerate((*PLANS, *SPARE_PLANS)):
+            if sum(p.run.killed_at is not None for p in points) >= KILLS:
+                break
             lake = copy_lake(before_lake, tmp_path / f"kill{i}" / "lake")
             db = (create_db(chain.pg, template=chain.db_day1["ALTAVIZ_PG_DB"])
                   if stage == "export" else None)
@@ -175,6 +200,7 @@ def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
                     f"{label}: {t} v{v} does not hold the rows of version {v} of the "
                     f"uninterrupted run (partial write?)\n" + diff(got, rows_at(t, v)))
             point.advanced = tuple(t for t in tables if table_version(lake / t) > v_before[t])
+            point.state = (tree_digest(lake), pg_digest(db) if db is not None else None)
             # 2. PostgreSQL: the previous or the new state, nothing in between
             if db is not None:
                 dump = pg_dump_tables(db)
@@ -191,28 +217,43 @@ def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
                                            else f"finished first (exit {p.run.returncode})")
                   + f"; committed: {', '.join(p.advanced) or 'nothing'}" for p in points]
         print(f"\n{stage}: {len(killed)} kill points\n" + "\n".join(report))
-        assert len(killed) >= 5, f"only {len(killed)} runs were killed:\n" + "\n".join(report)
+        assert len(killed) >= KILLS, f"only {len(killed)} runs were killed:\n" + "\n".join(report)
 
         # 3. Spark reads every table of every killed lake at the version delta-rs saw, with the
-        #    same rows as the uninterrupted run's table at that version
-        specs = []
+        #    same rows as the uninterrupted run's table at that version. A table directory
+        #    byte-identical to one already read (most tables of a killed lake are untouched
+        #    copies) is read once: the same reader on the same bytes reads the same.
+        specs, first_read, label_of = [], {}, {}
         for i, p in enumerate(points):
             for t, path in delta_tables(p.lake).items():
-                specs.append((f"{i}:{t}", path, p.lake, None))
+                first = first_read.setdefault((t, tree_digest(path)), f"{i}:{t}")
+                label_of[f"{i}:{t}"] = first
+                if first == f"{i}:{t}":
+                    specs.append((first, path, p.lake, None))
         for t, path in tables.items():
             for v in range(v_before[t], v_after[t] + 1):
                 specs.append((f"ref:{t}@{v}", path, after_lake, v))
         fps = spark_fingerprints(specs, tmp_path / "logs")
+        print(f"{stage}: Spark read {len(specs)} table versions "
+              f"({len(label_of) - len(first_read)} byte-identical copies not read again)")
         for i, p in enumerate(points):
             for t, path in delta_tables(p.lake).items():
-                fp = fps[f"{i}:{t}"]
+                fp = fps[label_of[f"{i}:{t}"]]
                 assert fp.version == table_version(path), f"{p.label}: {t}: Spark and delta-rs"
                 assert fp == fps[f"ref:{t}@{fp.version}"], (
                     f"{p.label}: Spark reads {t} v{fp.version} as {fp}, the uninterrupted run "
                     f"as {fps[f'ref:{t}@{fp.version}']}")
 
-        # 4. the retry (same run id, as an Airflow retry) converges to the uninterrupted run
+        # 4. the retry (same run id, as an Airflow retry) converges to the uninterrupted run.
+        #    A stage's run is a function of the bytes of its lake and the contents of its
+        #    database (same jar, arguments and raw data): a kill that left both exactly as they
+        #    were before the run has the uninterrupted reference run as its retry (which
+        #    started from that very state), and kills that left the same state share a retry.
+        retried = {before_state: "the uninterrupted run (nothing changed on disk or in PG)"}
         for p in points:
+            if p.state in retried:
+                p.retry = retried[p.state]
+                continue
             run_ok(stage, *stage_args(stage, chain.raw, p.lake, DAY2, RUN2), env=p.db,
                    log_dir=tmp_path / "logs")
             assert_converged(p.lake, after_lake, f"{stage} retried after kill {p.label}")
@@ -221,6 +262,8 @@ def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
                 assert (pg_dump_tables(p.db, without_export_runs=True)
                         == pg_dump_tables(chain.db_day2, without_export_runs=True)), (
                     f"{p.label}: PostgreSQL after the retry")
+            p.retry = retried[p.state] = f"its own retry (kill {p.label})"
+        print(f"{stage} retries: " + "; ".join(f"{p.label} -> {p.retry}" for p in points))
     finally:
         for p in points:
             if p.db is not None:

@@ -3,6 +3,7 @@ PostgreSQL snapshots that ignore only timing columns, an independent Spark reade
 throwaway PostgreSQL servers. Everything runs the real jars through scripts/spark-submit.sh."""
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg2
+import psycopg2.errors
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
@@ -303,6 +305,21 @@ def diff(a: list, b: list, limit: int = 8) -> str:
             f"  only in second ({len(sb - sa)}): {only_b}")
 
 
+def tree_digest(root: Path) -> str:
+    """A digest of everything under `root`: every directory and file (hidden ones too: Delta's
+    and Hadoop's .crc and temp files) by relative path, with each file's bytes."""
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        rel = str(p.relative_to(root)).encode()
+        if p.is_symlink():
+            h.update(b"L" + rel + b"\0" + os.readlink(p).encode() + b"\0")
+        elif p.is_dir():
+            h.update(b"D" + rel + b"\0")
+        else:
+            h.update(b"F" + rel + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
 def copy_lake(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst, symlinks=True)
     return register_lake(dst)
@@ -331,6 +348,11 @@ def spark_fingerprints(specs: list[tuple[str, Path, Path, int | None]], log_dir:
                     "version": version} for label, path, lake, version in specs]}))
     env = {**os.environ, "SPARK_HOME": str(SPARK_HOME), "SPARK_LOCAL_IP": "127.0.0.1",
            "PYSPARK_PYTHON": str(ROOT / ".venv" / "bin" / "python")}
+    # the test harness's class-data archive (tests/conftest.py) is for the job drivers: this
+    # Python-driven reader once exited 1 with it, silently, so it runs without
+    env["SPARK_SUBMIT_OPTS"] = " ".join(
+        o for o in env.get("SPARK_SUBMIT_OPTS", "").split()
+        if not o.startswith(("-XX:SharedArchiveFile=", "-Xlog:cds")))
     proc = subprocess.run(
         [str(SPARK_HOME / "bin" / "spark-submit"), "--master", "local[2]",
          "--driver-memory", "1g", "--jars", str(DIST / "altaviz-gold.jar"),
@@ -396,10 +418,20 @@ def admin_sql(env: dict, sql: str) -> None:
 
 
 def create_db(env: dict, template: str | None = None) -> dict:
-    """A fresh scratch database (optionally a copy of `template`); returns its settings."""
+    """A fresh scratch database (optionally a copy of `template`); returns its settings.
+    Copying a template needs it to have no other session: the reference databases are shared
+    by the xdist workers, so a copy waits while another worker reads the template."""
     name = "altaviz_rel_" + uuid.uuid4().hex[:12]
-    admin_sql(env, f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
-    return {**env, "ALTAVIZ_PG_DB": name}
+    sql = f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else "")
+    deadline = time.monotonic() + 300
+    while True:
+        try:
+            admin_sql(env, sql)
+            return {**env, "ALTAVIZ_PG_DB": name}
+        except psycopg2.errors.ObjectInUse:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def drop_db(env: dict) -> None:
@@ -431,6 +463,26 @@ def pg_dump_tables(env: dict, lake: Path | None = None,
                     rows.append(tuple(_norm_value(r[i], roots) for i in keep))
                 out[t] = sorted(rows, key=repr)
             return out
+    finally:
+        conn.close()
+
+
+def pg_digest(env: dict) -> str:
+    """A digest of every row of every table (all columns, nothing normalized) and of every
+    sequence's position: the whole state a stage can see, for telling databases apart exactly."""
+    conn = connect(env)
+    try:
+        with conn.cursor() as c:
+            c.execute("SELECT table_name FROM information_schema.tables WHERE table_schema ="
+                      " 'public' AND table_type = 'BASE TABLE' ORDER BY table_name")
+            out = {}
+            for (t,) in c.fetchall():
+                c.execute(f'SELECT * FROM "{t}"')
+                out[t] = sorted(map(repr, c.fetchall()))
+            c.execute("SELECT sequencename, last_value FROM pg_sequences"
+                      " WHERE schemaname = 'public' ORDER BY 1")
+            out["(sequences)"] = c.fetchall()
+            return hashlib.sha256(repr(out).encode()).hexdigest()
     finally:
         conn.close()
 
