@@ -24,12 +24,11 @@ JOBS = ("simulator", "bronze", "silver", "gold", "export", "maintenance")
 # hundred to ~10,000 rows per run), so a test driver spends most of its CPU loading and
 # compiling code it runs once: C1 only (no C2 compiler threads, whose code never pays off in a
 # 20-40 s run) and the serial collector (no parallel GC threads) leave the 2 cores to the two
-# pytest workers' Spark tasks, and the fixture spark_class_archive below adds a class-data
-# sharing archive of Spark's own classes. Measured on one bronze run (3 compressors, one day;
-# mean of two runs each on the shared 2-core machine): user CPU 39 s with the JVM defaults,
-# 20.5 s with these options, 15.4 s with the archive too.
-# Production keeps the JVM defaults: scripts/spark-submit.sh and the DAG do not read this
-# variable, only this test harness sets it. ALTAVIZ_TEST_JVM_OPTS="" turns all of it off.
+# pytest workers' Spark tasks. Measured on one bronze run (3 compressors, one day; mean of two
+# runs each on the shared 2-core machine): user CPU 39 s with the JVM defaults, 20.5 s with
+# these options, 15.4 s with the class-data sharing archive too (scripts/spark-submit.sh, as in
+# production). Production keeps C2 and G1, faster at 4,500 compressors: only this test harness
+# sets the variable. ALTAVIZ_TEST_JVM_OPTS="" turns it off.
 TEST_JVM_OPTS = os.environ.get("ALTAVIZ_TEST_JVM_OPTS",
                                "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
 _SUBMIT_OPTS = os.environ.get("SPARK_SUBMIT_OPTS", "")
@@ -114,9 +113,6 @@ def drop_at_session_end(config: pytest.Config, *databases: str) -> None:
 def pytest_sessionfinish(session):
     if hasattr(session.config, "workerinput"):
         return
-    archive = shared_dir(session.config) / "spark-classes.json"
-    if archive.exists() and json.loads(archive.read_text())["archive"]:
-        Path(json.loads(archive.read_text())["archive"]).unlink(missing_ok=True)  # 170 MB
     todo = shared_dir(session.config) / "databases-to-drop"
     if not todo.exists():
         return
@@ -174,32 +170,25 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session", autouse=True)
 def spark_class_archive(request):
-    """A dynamic class-data sharing (CDS) archive of the classes a stage's driver loads from
-    Spark's class path (.venv's pyspark jars; the job jar's own classes, loaded by Spark's
-    class loader, are not archived), dumped once per session by a silver run on one
-    compressor-day and then mapped by every driver instead of parsing and verifying those
-    classes again (JDK 17: -XX:ArchiveClassesAtExit / -XX:SharedArchiveFile). A JVM whose
-    class path does not match ignores the archive; its warning is silenced."""
-    if not TEST_JVM_OPTS or not all((DIST / f"altaviz-{j}.jar").exists()
-                                    for j in ("simulator", "bronze", "silver")):
-        return None
+    """scripts/spark-submit.sh maps the class-data sharing archive dist/spark-classes.jsa into
+    every driver and the first silver run dumps it (about 15 s more for that run). Dumped here
+    once, before any test, by a silver run on one compressor-day, so that no test's run (a kill
+    matrix reference, say) pays for it."""
+    archive = DIST / "spark-classes.jsa"
+    if archive.exists() or os.environ.get("ALTAVIZ_CDS") == "0" or not all(
+            (DIST / f"altaviz-{j}.jar").exists() for j in ("simulator", "bronze", "silver")):
+        return
 
     def dump(out: Path) -> dict:
-        raw, lake, archive = out / "raw", out / "lake", out / "spark.jsa"
+        raw, lake = out / "raw", out / "lake"
         common = ("--raw", raw, "--lake", lake, "--date", "2024-02-01", "--run-id", "cds")
-        ok = all(run_job(*args, check=False, env=env).returncode == 0 for args, env in (
-            (("simulator", "--raw", raw, "--compressors", "1", "--days", "1"), None),
-            (("bronze", *common), None),
-            (("silver", *common), {"SPARK_SUBMIT_OPTS": os.environ["SPARK_SUBMIT_OPTS"]
-                                   + f" -XX:ArchiveClassesAtExit={archive}"})))
-        # a speed-up only: without it (a job failed here) the tests run, and fail, as usual
-        return {"archive": str(archive) if ok and archive.exists() else None}
+        # a speed-up only: if a job fails here, the tests run without it, and fail, as usual
+        all(run_job(*args, check=False).returncode == 0 for args in (
+            ("simulator", "--raw", raw, "--compressors", "1", "--days", "1"),
+            ("bronze", *common), ("silver", *common)))
+        return {"archive": archive.exists()}
 
-    archive = build_once(request.config, "spark-classes", dump)["archive"]
-    if archive:
-        os.environ["SPARK_SUBMIT_OPTS"] += (f" -XX:SharedArchiveFile={archive}"
-                                            " -Xlog:cds=off,cds+dynamic=off")
-    return archive
+    build_once(request.config, "spark-classes", dump)
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from conftest import ROOT, delta_table
+from conftest import DIST, ROOT, delta_table
 
 MEDALLION = "altaviz_medallion"
 STAGES = ["bronze", "silver", "gold", "export"]
@@ -70,6 +70,7 @@ def deploy(monkeypatch, jar_dir: Path, raw: Path, lake: Path):
     parses the DAG under it."""
     env = {**h.spark_env(),
            "ALTAVIZ_JAR_DIR": str(jar_dir),
+           "ALTAVIZ_CDS_ARCHIVE": str(DIST / "spark-classes.jsa"),  # 170 MB: not copied
            "ALTAVIZ_CONFIG": str(ROOT / "config" / "etl_config.yaml"),
            "ALTAVIZ_LOG4J": str(ROOT / "config" / "log4j2.properties"),
            "ALTAVIZ_RAW": str(raw),
@@ -83,7 +84,9 @@ def submit(jar_dir: Path, job: str, *args, env: dict) -> None:
     """The spark-submit command the DAG's tasks run, outside Airflow."""
     cmd = ["spark-submit", "--master", "local[2]", "--driver-memory", "2g",
            "--conf", f"spark.driver.extraJavaOptions=-Dlog4j2.configurationFile="
-                     f"file:{ROOT / 'config' / 'log4j2.properties'}",
+                     f"file:{ROOT / 'config' / 'log4j2.properties'}"
+                     f" -XX:SharedArchiveFile={DIST / 'spark-classes.jsa'}"
+                     " -Xlog:cds=off,cds+dynamic=off",
            "--conf", "spark.ui.showConsoleProgress=false",
            str(jar_dir / f"altaviz-{job}.jar"), *map(str, args)]
     proc = subprocess.run(cmd, env={**os.environ, **h.spark_env(), **env}, cwd=ROOT,

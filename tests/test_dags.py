@@ -162,7 +162,9 @@ def test_every_stage_is_a_spark_submit_of_its_jar(medallion):
         assert task._driver_memory == "3g"
         assert task.conf == {
             "spark.driver.extraJavaOptions":
-                "-Dlog4j2.configurationFile=file:/srv/altaviz/log4j2.properties",
+                "-Dlog4j2.configurationFile=file:/srv/altaviz/log4j2.properties"
+                " -XX:SharedArchiveFile=/srv/altaviz/jars/spark-classes.jsa"
+                " -Xlog:cds=off,cds+dynamic=off",
             "spark.ui.showConsoleProgress": "false",
         }
         assert task.application_args == [
