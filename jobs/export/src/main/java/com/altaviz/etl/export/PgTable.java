@@ -39,8 +39,8 @@ public record PgTable(String name, List<String> columns, List<String> key, Strin
   /**
    * INSERT … ON CONFLICT on the natural key. A row whose values did not change is not rewritten (no
    * dead tuple, and its lineage keeps naming the run that last changed it); rows go in key order so
-   * concurrent writers would take row locks in the same order. Returns one boolean per written row:
-   * true = inserted, false = updated.
+   * concurrent writers would take row locks in the same order. Returns one row: the number of rows
+   * inserted and the number updated (counted in the server: a week's buckets are ~1M rows).
    */
   String upsert() {
     List<String> data = columns.stream().filter(c -> !key.contains(c)).toList();
@@ -61,7 +61,7 @@ public record PgTable(String name, List<String> columns, List<String> key, Strin
             + list(key)
             + ") ";
     if (data.isEmpty()) {
-      return sql + "DO NOTHING RETURNING (xmax = 0)";
+      return counted(sql + "DO NOTHING");
     }
     sql += "DO UPDATE SET " + set;
     if (!compared.isEmpty()) {
@@ -72,7 +72,14 @@ public record PgTable(String name, List<String> columns, List<String> key, Strin
               + prefixed("EXCLUDED.", compared)
               + ")";
     }
-    return sql + " RETURNING (xmax = 0)";
+    return counted(sql);
+  }
+
+  private static String counted(String upsert) {
+    return "WITH w AS ("
+        + upsert
+        + " RETURNING (xmax = 0) AS inserted)"
+        + " SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM w";
   }
 
   /** Join condition on the natural key between aliases {@code a} and {@code b}. */

@@ -124,19 +124,11 @@ final class TableLoader {
   }
 
   Upserted upsert() throws SQLException {
-    long inserted = 0;
-    long updated = 0;
     try (Statement s = conn.createStatement();
         ResultSet rs = s.executeQuery(table.upsert())) {
-      while (rs.next()) {
-        if (rs.getBoolean(1)) {
-          inserted++;
-        } else {
-          updated++;
-        }
-      }
+      rs.next();
+      return new Upserted(rs.getLong(1), rs.getLong(2));
     }
-    return new Upserted(inserted, updated);
   }
 
   /** PGCopyOutputStream reports server errors as IOExceptions wrapping the SQLException. */
