@@ -390,6 +390,10 @@ PG_TABLES = {  # table -> ORDER BY; alert_id (an identity) is left out: a rolled
     "data_quality_metrics": "run_id, stage, metric, column_name",
     "pipeline_runs": "run_id, stage, started_at",
 }
+# Tables whose run_id is lineage (ExportTables: the export run that last changed the row), not
+# data as in the two ops mirrors.
+PG_LINEAGE = ("stations", "compressor_metadata", "maintenance_events", "sensor_readings_agg",
+              "alert_history")
 
 
 def pg_settings() -> dict:
@@ -438,10 +442,11 @@ def drop_db(env: dict) -> None:
     admin_sql(env, f"DROP DATABASE IF EXISTS {env['ALTAVIZ_PG_DB']} WITH (FORCE)")
 
 
-def pg_dump_tables(env: dict, lake: Path | None = None,
-                   without_export_runs: bool = False) -> dict[str, list[tuple]]:
-    """Every export table, ordered by its key, without volatile columns and alert_id; lake
-    paths (in mirrored ledger rows) normalized. Empty dict when the schema does not exist."""
+def pg_dump_tables(env: dict, lake: Path | None = None, without_export_runs: bool = False,
+                   without_lineage: bool = False) -> dict[str, list[tuple]]:
+    """Every export table, ordered by its key, without volatile columns and alert_id (and the
+    lineage run_id of PG_LINEAGE tables if asked); lake paths (in mirrored ledger rows)
+    normalized. Empty dict when the schema does not exist."""
     roots = lake_roots(*([lake] if lake else []))
     conn = connect(env)
     try:
@@ -454,7 +459,9 @@ def pg_dump_tables(env: dict, lake: Path | None = None,
             for t, order in PG_TABLES.items():
                 c.execute(f"SELECT * FROM {t} ORDER BY {order}")
                 names = [d[0] for d in c.description]
-                keep = [i for i, n in enumerate(names) if n not in VOLATILE and n != "alert_id"]
+                drop = VOLATILE | {"alert_id"} | (
+                    {"run_id"} if without_lineage and t in PG_LINEAGE else set())
+                keep = [i for i, n in enumerate(names) if n not in drop]
                 stage = names.index("stage") if "stage" in names else None
                 rows = []
                 for r in c.fetchall():
