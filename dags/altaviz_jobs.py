@@ -46,6 +46,19 @@ SPARK_CONF = {
     "spark.ui.showConsoleProgress": "false",
 }
 
+# Per-job driver JVM options, after the shared ones (scripts/spark-submit.sh has the same). Export
+# JIT-compiles with C1 only: its work is mostly one-off planning and PostgreSQL's, and C2's
+# compiler threads took the cores from both (bench/RESULTS.md); gold's per-row loops need C2.
+JOB_JVM_OPTIONS = {"export": "-XX:TieredStopAtLevel=1"}
+
+
+def spark_conf(job: str) -> dict[str, str]:
+    conf = dict(SPARK_CONF)
+    if job in JOB_JVM_OPTIONS:
+        conf["spark.driver.extraJavaOptions"] += " " + JOB_JVM_OPTIONS[job]
+    return conf
+
+
 # Shared by every task of the Altaviz DAGs. Exponential backoff: the first retry 2-4 min after a
 # failure, the second 4-8 min (Airflow randomises within [d, 2d)), never more than 30 min --
 # time for a PostgreSQL restart or a busy cluster.
@@ -73,7 +86,7 @@ def spark_job(task_id: str, job: str, application_args: list[str], **kwargs) -> 
         application=jar(job),
         name=f"altaviz-{job}",
         application_args=application_args,
-        conf=SPARK_CONF,
+        conf=spark_conf(job),
         driver_memory=DRIVER_MEMORY,
         **kwargs,
     )

@@ -37,11 +37,18 @@ if [ "${ALTAVIZ_CDS:-1}" != 0 ]; then
   CDS_OPTS+=("-Xlog:cds=off,cds+dynamic=off")
 fi
 
+# Export runs JIT-compile with C1 only: its work is mostly one-off planning and PostgreSQL's, and
+# C2's compiler threads took the two cores from both (4,500 x 7: 30 s instead of 37-43 s; 10 x 7:
+# 15 s instead of 21 s; bench/RESULTS.md). Gold's long per-row loops need C2: it stays tiered.
+# The DAG's twin: dags/altaviz_jobs.py JOB_JVM_OPTIONS.
+JIT_OPTS=""
+if [ "$job" = export ]; then JIT_OPTS="-XX:TieredStopAtLevel=1"; fi
+
 # shellcheck disable=SC2086
 cmd=("$SPARK_HOME/bin/spark-submit"
   --master "${ALTAVIZ_SPARK_MASTER:-local[2]}"
   --driver-memory "${ALTAVIZ_DRIVER_MEMORY:-2g}"
-  --conf "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:$ROOT/config/log4j2.properties ${CDS_OPTS[*]} ${ALTAVIZ_DRIVER_JAVA_OPTS:-}"
+  --conf "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:$ROOT/config/log4j2.properties ${CDS_OPTS[*]} $JIT_OPTS ${ALTAVIZ_DRIVER_JAVA_OPTS:-}"
   --conf spark.ui.showConsoleProgress=false
   ${ALTAVIZ_SPARK_CONF:-}
   "$jar" "$@")

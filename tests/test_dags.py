@@ -164,7 +164,8 @@ def test_every_stage_is_a_spark_submit_of_its_jar(medallion):
             "spark.driver.extraJavaOptions":
                 "-Dlog4j2.configurationFile=file:/srv/altaviz/log4j2.properties"
                 " -XX:SharedArchiveFile=/srv/altaviz/jars/spark-classes.jsa"
-                " -Xlog:cds=off,cds+dynamic=off",
+                " -Xlog:cds=off,cds+dynamic=off"
+                + (" -XX:TieredStopAtLevel=1" if stage == "export" else ""),
             "spark.ui.showConsoleProgress": "false",
         }
         assert task.application_args == [

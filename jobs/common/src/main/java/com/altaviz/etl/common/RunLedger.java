@@ -5,14 +5,14 @@ import static org.apache.spark.sql.functions.col;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -69,25 +69,37 @@ public final class RunLedger {
     DeltaIo.append(spark.createDataFrame(List.of(row), SCHEMA).coalesce(1), path, e.runId());
   }
 
+  /** A successful run of one stage, as pinning reads it. */
+  private record Success(
+      String runId,
+      String stage,
+      Instant intervalStart,
+      Instant intervalEnd,
+      Long inputVersion,
+      Long outputVersion,
+      Instant finishedAt) {}
+
+  /** What pinning an input needs from the ledger (see {@link StageContext#inputVersion}). */
+  public record Pins(OptionalLong upstreamOutput, OptionalLong newestInputRead) {}
+
+  /**
+   * {@link #outputVersion} of {@code upstreamStage} for {@code runId} and {@link #newestInputRead}
+   * of {@code stage}, from one read of the ledger: each Delta query costs a cold driver about a
+   * second.
+   */
+  public Pins pins(
+      String runId, String upstreamStage, String stage, Interval written, Duration lookback) {
+    List<Success> rows = successes(upstreamStage, stage);
+    return new Pins(
+        outputVersion(rows, runId, upstreamStage), newestInputRead(rows, stage, written, lookback));
+  }
+
   /**
    * The output version that {@code stage} last committed successfully for {@code runId}: how a
    * downstream stage pins its input to exactly what its upstream produced in the same run.
    */
   public OptionalLong outputVersion(String runId, String stage) {
-    if (!DeltaIo.exists(spark, path)) {
-      return OptionalLong.empty();
-    }
-    Row[] rows = (Row[])
-        entries()
-            .where(
-                functions.col("run_id").equalTo(runId)
-                    .and(functions.col("stage").equalTo(stage))
-                    .and(functions.col("status").equalTo(LedgerEntry.SUCCESS))
-                    .and(functions.col("output_version").isNotNull()))
-            .orderBy(functions.col("finished_at").desc())
-            .select("output_version")
-            .head(1);
-    return rows.length == 0 ? OptionalLong.empty() : OptionalLong.of(rows[0].getLong(0));
+    return outputVersion(successes(stage), runId, stage);
   }
 
   /**
@@ -97,24 +109,65 @@ public final class RunLedger {
    * (late arrivals a newer bronze version brought).
    */
   public OptionalLong newestInputRead(String stage, Interval written, Duration lookback) {
+    return newestInputRead(successes(stage), stage, written, lookback);
+  }
+
+  private static OptionalLong outputVersion(List<Success> rows, String runId, String stage) {
+    return rows.stream()
+        .filter(r -> r.stage.equals(stage) && r.runId.equals(runId) && r.outputVersion != null)
+        .max(Comparator.comparing(Success::finishedAt))
+        .map(r -> OptionalLong.of(r.outputVersion))
+        .orElse(OptionalLong.empty());
+  }
+
+  private static OptionalLong newestInputRead(
+      List<Success> rows, String stage, Interval written, Duration lookback) {
+    return rows.stream()
+        .filter(r -> r.stage.equals(stage) && r.inputVersion != null)
+        // a row with no interval (single-batch mode) wrote everything and overlaps any range
+        .filter(
+            r ->
+                written.isAll()
+                    || r.intervalStart == null
+                    || (r.intervalEnd != null
+                        && r.intervalStart.isBefore(written.end().plus(lookback))
+                        && r.intervalEnd.isAfter(written.start())))
+        .mapToLong(Success::inputVersion)
+        .max();
+  }
+
+  private List<Success> successes(String... stages) {
     if (!DeltaIo.exists(spark, path)) {
-      return OptionalLong.empty();
+      return List.of();
     }
-    Column overlaps = functions.lit(true);
-    if (!written.isAll()) {
-      // a row with no interval (single-batch mode) wrote everything and overlaps any range
-      overlaps = col("interval_start").isNull()
-          .or(col("interval_start").lt(functions.lit(Timestamp.from(written.end().plus(lookback))))
-              .and(col("interval_end").gt(functions.lit(Timestamp.from(written.start())))));
+    List<Success> out = new ArrayList<>();
+    for (Row r :
+        entries()
+            .where(col("status").equalTo(LedgerEntry.SUCCESS).and(col("stage").isin((Object[]) stages)))
+            .select(
+                "run_id",
+                "stage",
+                "interval_start",
+                "interval_end",
+                "input_version",
+                "output_version",
+                "finished_at")
+            .collectAsList()) {
+      out.add(
+          new Success(
+              r.getString(0),
+              r.getString(1),
+              instant(r.getTimestamp(2)),
+              instant(r.getTimestamp(3)),
+              r.isNullAt(4) ? null : r.getLong(4),
+              r.isNullAt(5) ? null : r.getLong(5),
+              instant(r.getTimestamp(6))));
     }
-    Row r = entries()
-        .where(col("stage").equalTo(stage)
-            .and(col("status").equalTo(LedgerEntry.SUCCESS))
-            .and(col("input_version").isNotNull())
-            .and(overlaps))
-        .agg(functions.max("input_version"))
-        .first();
-    return r.isNullAt(0) ? OptionalLong.empty() : OptionalLong.of(r.getLong(0));
+    return out;
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
   }
 
   public Dataset<Row> entries() {

@@ -45,7 +45,8 @@ public final class StageContext {
    * was read.
    */
   public long inputVersion(String table, String upstreamStage) {
-    OptionalLong newest = ledger.newestInputRead(stage, writtenRange(), lookback());
+    RunLedger.Pins pins = ledger.pins(runId, upstreamStage, stage, writtenRange(), lookback());
+    OptionalLong newest = pins.newestInputRead();
     if (options.inputVersion != null) {
       long latest = DeltaIo.latestVersion(spark, table).orElse(-1);
       if (options.inputVersion < 0 || options.inputVersion > latest) {
@@ -60,7 +61,7 @@ public final class StageContext {
       }
       return options.inputVersion;
     }
-    OptionalLong fromRun = ledger.outputVersion(runId, upstreamStage);
+    OptionalLong fromRun = pins.upstreamOutput();
     long pinned = fromRun.isPresent()
         ? fromRun.getAsLong()
         : DeltaIo.latestVersion(spark, table)

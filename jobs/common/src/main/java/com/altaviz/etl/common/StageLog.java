@@ -2,6 +2,7 @@ package com.altaviz.etl.common;
 
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,7 +10,7 @@ import org.slf4j.LoggerFactory;
 public final class StageLog {
   private static final String RULE = "=".repeat(80);
   private final Logger log;
-  private int step;
+  private final AtomicInteger step = new AtomicInteger(); // steps may run on two driver threads
 
   public StageLog(String stage) {
     this.log = LoggerFactory.getLogger("altaviz." + stage);
@@ -35,7 +36,7 @@ public final class StageLog {
 
   /** Runs one numbered step and logs its wall time. */
   public <T> T step(String name, Callable<T> body) throws Exception {
-    int n = ++step;
+    int n = step.incrementAndGet();
     log.info("Step {}: {}...", n, name);
     long t0 = System.nanoTime();
     T result = body.call();

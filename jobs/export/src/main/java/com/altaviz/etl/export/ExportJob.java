@@ -2,6 +2,7 @@ package com.altaviz.etl.export;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.altaviz.etl.common.Background;
 import com.altaviz.etl.common.DeltaIo;
 import com.altaviz.etl.common.JobLauncher;
 import com.altaviz.etl.common.StageContext;
@@ -89,7 +90,8 @@ public class ExportJob extends StageJob {
         ExportRange.of(ctx.interval, Duration.ofHours(ctx.config.silver.lookbackHours));
     // The dimensions and ops mirrors do not depend on the pinned gold version: they are read on a
     // second driver thread while this one pins and passes over gold.
-    try (SideInputs.Loading sideInputs = SideInputs.start(ctx, range)) {
+    try (Background<SideInputs> sideInputs =
+        Background.start(ctx.spark, "export-side-inputs", () -> SideInputs.read(ctx, range))) {
       return export(ctx, pg, failpoint, range, sideInputs);
     }
   }
@@ -99,7 +101,7 @@ public class ExportJob extends StageJob {
       PgSettings pg,
       ExportFailpoint failpoint,
       ExportRange range,
-      SideInputs.Loading sideInputs)
+      Background<SideInputs> sideInputs)
       throws Exception {
     StageLog log = ctx.log;
 
@@ -146,12 +148,11 @@ public class ExportJob extends StageJob {
       long goldVersion,
       ExportRange range,
       Dataset<Row> passed,
-      SideInputs.Loading sideInputs)
+      Background<SideInputs> sideInputs)
       throws Exception {
     StageLog log = ctx.log;
     SparkSession spark = ctx.spark;
     ThresholdsConfig thresholds = ctx.config.thresholds;
-    int closeAfter = ctx.config.export.episodeCloseAfterNormal;
     long outputs =
         log.step("Aggregating gold and numbering alert readings (one pass)", () -> passed.count());
     log.info("  {} output rows and chunks", StageLog.count(outputs));
@@ -168,35 +169,36 @@ public class ExportJob extends StageJob {
             .select("chunk")
             .as(Encoders.BINARY());
 
-    EpisodeSearch.Result episodes =
-        log.step(
-            "Finding alert episodes",
-            () -> new EpisodeSearch(gold, thresholds, closeAfter, log, boundary).run(range));
-    long open = episodes.episodes().stream().filter(e -> e.endedAt() == null).count();
-    log.info(
-        "  {} episodes ({} still open), {} pass(es) over gold",
-        episodes.episodes().size(),
-        open,
-        episodes.passes());
-
-    SideInputs side = sideInputs.get();
-
-    ExportBatch batch =
-        new ExportBatch(
-            side.stations(),
-            side.compressorMetadata(),
-            side.maintenanceEvents(),
-            aggregateChunks,
-            range.aggregationFrom(),
-            range.aggregationTo(),
-            alertRows(episodes, thresholds, ctx.runId),
-            episodes,
-            side.qualityMetrics(),
-            side.pipelineRuns());
-    ExportWriter.Summary written =
-        log.step(
-            "Writing PostgreSQL in one transaction",
-            () -> new ExportWriter(pg, log, failpoint).write(batch));
+    // The episode search (a few small Spark jobs) runs while the aggregates load into PostgreSQL,
+    // which keeps the server busy but leaves the driver mostly idle.
+    ExportWriter.Summary written;
+    try (Background<EpisodeSearch.Result> episodes =
+        Background.start(
+            spark,
+            "export-episodes",
+            () -> log.step("Finding alert episodes", () -> findEpisodes(ctx, gold, range, boundary)))) {
+      ExportBatch batch =
+          new ExportBatch(
+              aggregateChunks,
+              range.aggregationFrom(),
+              range.aggregationTo(),
+              () -> {
+                SideInputs side = sideInputs.get();
+                EpisodeSearch.Result found = episodes.get();
+                return new ExportBatch.Rest(
+                    side.stations(),
+                    side.compressorMetadata(),
+                    side.maintenanceEvents(),
+                    alertRows(found, thresholds, ctx.runId),
+                    found,
+                    side.qualityMetrics(),
+                    side.pipelineRuns());
+              });
+      written =
+          log.step(
+              "Writing PostgreSQL in one transaction",
+              () -> new ExportWriter(pg, log, failpoint).write(batch));
+    }
     return new StageResult(
         goldPath,
         goldVersion,
@@ -205,6 +207,21 @@ public class ExportJob extends StageJob {
         written.readings(),
         written.rowsWritten(),
         0);
+  }
+
+  private static EpisodeSearch.Result findEpisodes(
+      StageContext ctx, Dataset<Row> gold, ExportRange range, Dataset<Row> boundary) {
+    EpisodeSearch.Result found =
+        new EpisodeSearch(
+                gold, ctx.config.thresholds, ctx.config.export.episodeCloseAfterNormal, ctx.log,
+                boundary)
+            .run(range);
+    ctx.log.info(
+        "  {} episodes ({} still open), {} pass(es) over gold",
+        found.episodes().size(),
+        found.episodes().stream().filter(e -> e.endedAt() == null).count(),
+        found.passes());
+    return found;
   }
 
   private static Instant earliest(Instant a, Instant b) {

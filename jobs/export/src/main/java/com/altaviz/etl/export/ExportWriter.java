@@ -50,7 +50,7 @@ public final class ExportWriter {
     this.failpoint = failpoint;
   }
 
-  public Summary write(ExportBatch b) {
+  public Summary write(ExportBatch b) throws Exception {
     Connection conn = PgConnections.open(pg);
     boolean committed = false;
     try {
@@ -59,14 +59,16 @@ public final class ExportWriter {
         s.execute(LOCK);
       }
       List<TableCounts> counts = new ArrayList<>();
-      counts.add(load(conn, ExportTables.STATIONS, b.stations().iterator()));
-      counts.add(load(conn, ExportTables.COMPRESSOR_METADATA, b.compressorMetadata().iterator()));
-      counts.add(load(conn, ExportTables.MAINTENANCE_EVENTS, b.maintenanceEvents().iterator()));
+      // the aggregates first: the episodes and side inputs finish computing meanwhile
       counts.add(loadAggregates(conn, b));
       long readings = readingsBehindAggregates(conn);
-      counts.add(loadAlerts(conn, b));
-      counts.add(load(conn, ExportTables.DATA_QUALITY_METRICS, b.qualityMetrics().iterator()));
-      counts.add(load(conn, ExportTables.PIPELINE_RUNS, b.pipelineRuns().iterator()));
+      ExportBatch.Rest r = b.rest().call();
+      counts.add(load(conn, ExportTables.STATIONS, r.stations().iterator()));
+      counts.add(load(conn, ExportTables.COMPRESSOR_METADATA, r.compressorMetadata().iterator()));
+      counts.add(load(conn, ExportTables.MAINTENANCE_EVENTS, r.maintenanceEvents().iterator()));
+      counts.add(loadAlerts(conn, r));
+      counts.add(load(conn, ExportTables.DATA_QUALITY_METRICS, r.qualityMetrics().iterator()));
+      counts.add(load(conn, ExportTables.PIPELINE_RUNS, r.pipelineRuns().iterator()));
       conn.commit();
       committed = true;
       return new Summary(List.copyOf(counts), readings);
@@ -109,7 +111,10 @@ public final class ExportWriter {
 
   /**
    * Upserts the buckets, then deletes buckets of the recomputed range that gold no longer has (the
-   * same replace-the-range contract as silver's and gold's replaceWhere).
+   * same replace-the-range contract as silver's and gold's replaceWhere). The rows the range held
+   * before are counted first (the advisory lock keeps other exports out meanwhile): an empty range
+   * — a first export — takes a plain INSERT, and when every row it held was staged again there is
+   * nothing to delete.
    */
   private TableCounts loadAggregates(Connection conn, ExportBatch b) throws SQLException {
     long t0 = System.nanoTime();
@@ -126,41 +131,52 @@ public final class ExportWriter {
               + "; run the gold stage for this interval first",
           null);
     }
-    TableLoader.Upserted u = loader.upsert();
     // Single-batch mode recomputed every day gold has: that is the range to replace.
-    String from =
-        b.aggregationFrom() != null
-            ? "?"
-            : "(SELECT min(agg_timestamp) FROM " + t.staging() + " WHERE window_type = '24hr')";
-    String to =
-        b.aggregationTo() != null
-            ? "?"
-            : "(SELECT max(agg_timestamp) + interval '1 day'"
-                + " FROM "
-                + t.staging()
-                + " WHERE window_type = '24hr')";
-    long removed;
-    try (PreparedStatement ps =
-        conn.prepareStatement(
-            "DELETE FROM "
-                + t.name()
-                + " t WHERE t.agg_timestamp >= "
-                + from
-                + " AND t.agg_timestamp < "
-                + to
-                + " AND NOT EXISTS (SELECT 1 FROM "
-                + t.staging()
-                + " s WHERE "
-                + t.keyMatch("s", "t")
-                + ")")) {
-      int p = 1;
-      if (b.aggregationFrom() != null) {
-        ps.setObject(p++, utc(b.aggregationFrom()), Types.TIMESTAMP_WITH_TIMEZONE);
-        ps.setObject(p, utc(b.aggregationTo()), Types.TIMESTAMP_WITH_TIMEZONE);
-      }
-      removed = ps.executeUpdate();
-    }
+    String range =
+        " t.agg_timestamp >= "
+            + (b.aggregationFrom() != null
+                ? "?"
+                : "(SELECT min(agg_timestamp) FROM " + t.staging() + " WHERE window_type = '24hr')")
+            + " AND t.agg_timestamp < "
+            + (b.aggregationTo() != null
+                ? "?"
+                : "(SELECT max(agg_timestamp) + interval '1 day' FROM "
+                    + t.staging()
+                    + " WHERE window_type = '24hr')");
+    long before = rangeQuery(conn, b, "SELECT count(*) FROM " + t.name() + " t WHERE" + range);
+    // every staged bucket lies in the range, so none can conflict with a row outside it
+    TableLoader.Upserted u = before == 0 ? loader.insertAll() : loader.upsert();
+    long restaged = staged - u.inserted(); // rows of the range whose key was staged again
+    long removed =
+        before == restaged
+            ? 0
+            : rangeQuery(
+                conn,
+                b,
+                "WITH d AS (DELETE FROM "
+                    + t.name()
+                    + " t WHERE"
+                    + range
+                    + " AND NOT EXISTS (SELECT 1 FROM "
+                    + t.staging()
+                    + " s WHERE "
+                    + t.keyMatch("s", "t")
+                    + ") RETURNING 1) SELECT count(*) FROM d");
     return done(conn, t, new TableCounts(t.name(), staged, u.inserted(), u.updated(), removed), t0);
+  }
+
+  /** A one-number query over the aggregates' recomputed range (bound when it is known). */
+  private static long rangeQuery(Connection conn, ExportBatch b, String sql) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      if (b.aggregationFrom() != null) {
+        ps.setObject(1, utc(b.aggregationFrom()), Types.TIMESTAMP_WITH_TIMEZONE);
+        ps.setObject(2, utc(b.aggregationTo()), Types.TIMESTAMP_WITH_TIMEZONE);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
   }
 
   /** Gold readings behind this run's aggregates: the daily buckets' reading counts. */
@@ -181,7 +197,7 @@ public final class ExportWriter {
    * (a late reading moved a start, a re-run removed a spike): deleted, unless an operator already
    * acknowledged, resolved or annotated them — those are kept, flagged superseded.
    */
-  private TableCounts loadAlerts(Connection conn, ExportBatch b) throws SQLException {
+  private TableCounts loadAlerts(Connection conn, ExportBatch.Rest b) throws SQLException {
     long t0 = System.nanoTime();
     PgTable t = ExportTables.ALERT_HISTORY;
     TableLoader loader = new TableLoader(conn, t);

@@ -5,21 +5,15 @@ import com.altaviz.etl.common.StageContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * The small inputs of an export run that do not depend on the pinned gold version — the three
  * dimensions and the ops mirrors — as rows in their tables' column order. Each is a Delta table
- * whose snapshot loading is mostly driver latency, so they are read on a second driver thread while
- * the main one pins and passes over gold.
+ * whose snapshot loading is mostly driver latency, so they are read on a {@link
+ * com.altaviz.etl.common.Background} thread while the main one pins and passes over gold.
  *
  * @param qualityMetrics empty when {@code ops/quality_metrics} does not exist yet
  */
@@ -29,74 +23,6 @@ record SideInputs(
     List<Object[]> maintenanceEvents,
     List<Object[]> qualityMetrics,
     List<Object[]> pipelineRuns) {
-
-  /**
-   * Side inputs being read; {@link #get} waits for them, {@link #close} cancels what is still
-   * running and waits for the thread, so that a failed run stops Spark with no job in flight.
-   */
-  static final class Loading implements AutoCloseable {
-    private final SparkSession spark;
-    private final ExecutorService thread;
-    private final CompletableFuture<SideInputs> future;
-
-    private Loading(
-        SparkSession spark, ExecutorService thread, CompletableFuture<SideInputs> future) {
-      this.spark = spark;
-      this.thread = thread;
-      this.future = future;
-    }
-
-    /** The side inputs; a failure to read them is rethrown as it was thrown (exit codes). */
-    SideInputs get() {
-      try {
-        return future.join();
-      } catch (CompletionException e) {
-        if (e.getCause() instanceof RuntimeException r) {
-          throw r;
-        }
-        if (e.getCause() instanceof Error err) {
-          throw err;
-        }
-        throw e;
-      }
-    }
-
-    @Override
-    public void close() {
-      if (!future.isDone()) {
-        spark.sparkContext().cancelJobGroup(JOB_GROUP);
-      }
-      thread.shutdown();
-      try {
-        thread.awaitTermination(1, TimeUnit.MINUTES);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private static final String JOB_GROUP = "export-side-inputs";
-
-  static Loading start(StageContext ctx, ExportRange range) {
-    ExecutorService thread =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "export-side-inputs");
-              t.setDaemon(true);
-              return t;
-            });
-    return new Loading(
-        ctx.spark,
-        thread,
-        CompletableFuture.supplyAsync(
-            () -> {
-              ctx.spark
-                  .sparkContext()
-                  .setJobGroup(JOB_GROUP, "export: dimensions and ops mirrors", true);
-              return read(ctx, range);
-            },
-            thread));
-  }
 
   static SideInputs read(StageContext ctx, ExportRange range) {
     List<Object[]> stations =

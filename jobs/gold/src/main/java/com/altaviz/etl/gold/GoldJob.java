@@ -1,5 +1,6 @@
 package com.altaviz.etl.gold;
 
+import com.altaviz.etl.common.Background;
 import com.altaviz.etl.common.DeltaIo;
 import com.altaviz.etl.common.JobLauncher;
 import com.altaviz.etl.common.StageContext;
@@ -9,10 +10,6 @@ import com.altaviz.etl.common.StageResult;
 import com.altaviz.etl.common.VersionProvider;
 import java.lang.management.ManagementFactory;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.Dataset;
@@ -69,25 +66,18 @@ public class GoldJob extends StageJob {
     GoldFeatures.Counters counters = GoldFeatures.Counters.register(ctx.spark);
     // The small dimension tables load on a second thread while the silver shuffle runs: their
     // Delta log replays and collects are latency, not work, so they overlap for free.
-    ExecutorService background =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "gold-dimensions");
-              t.setDaemon(true);
-              return t;
-            });
     Dataset<Row> gold;
-    try {
-      Future<CompressorCatalog> catalog =
-          background.submit(
-              () ->
-                  CompressorCatalog.collect(
-                      DeltaIo.read(ctx.spark, ctx.lake.bronzeMetadata(), OptionalLong.empty())));
-      Future<MaintenanceHistory> history =
-          background.submit(
-              () ->
-                  GoldFeatures.collectMaintenance(
-                      DeltaIo.read(ctx.spark, ctx.lake.bronzeMaintenance(), OptionalLong.empty())));
+    try (Background<Dimensions> dimensions =
+        Background.start(
+            ctx.spark,
+            "gold-dimensions",
+            () ->
+                new Dimensions(
+                    CompressorCatalog.collect(
+                        DeltaIo.read(ctx.spark, ctx.lake.bronzeMetadata(), OptionalLong.empty())),
+                    GoldFeatures.collectMaintenance(
+                        DeltaIo.read(
+                            ctx.spark, ctx.lake.bronzeMaintenance(), OptionalLong.empty()))))) {
       JavaRDD<InternalRow> partitions =
           ctx.log.step(
               "Reading silver v" + silverVersion + ", shuffling by compressor",
@@ -95,24 +85,21 @@ public class GoldJob extends StageJob {
                   GoldFeatures.byCompressor(
                       DeltaIo.read(ctx.spark, silverPath, OptionalLong.of(silverVersion))
                           .where(range.readFilter())));
-      CompressorCatalog compressors = ctx.log.step("Loading compressor metadata", () -> get(catalog));
-      MaintenanceHistory maintenance =
-          ctx.log.step("Loading maintenance history", () -> get(history));
+      Dimensions dims =
+          ctx.log.step("Loading compressor metadata and maintenance history", dimensions::get);
       ctx.log.info(
           "{} compressors in metadata, {} with maintenance events",
-          compressors.size(),
-          maintenance.compressors());
+          dims.compressors().size(),
+          dims.maintenance().compressors());
       gold =
           GoldFeatures.features(
               partitions,
-              compressors,
-              maintenance,
+              dims.compressors(),
+              dims.maintenance(),
               ctx.config.thresholds,
               range,
               ctx.runId,
               counters);
-    } finally {
-      background.shutdownNow();
     }
     ctx.requireNoCommitSince(goldPath, goldBaseline);
     long version =
@@ -145,12 +132,5 @@ public class GoldJob extends StageJob {
         : 0;
   }
 
-  /** The result of a background load, with its own exception (e.g. an EtlException) rethrown. */
-  private static <T> T get(Future<T> future) throws Exception {
-    try {
-      return future.get();
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception cause ? cause : e;
-    }
-  }
+  private record Dimensions(CompressorCatalog compressors, MaintenanceHistory maintenance) {}
 }
