@@ -88,20 +88,14 @@ public class ExportJob extends StageJob {
     log.info("  {}", schema);
     ExportRange range =
         ExportRange.of(ctx.interval, Duration.ofHours(ctx.config.silver.lookbackHours));
-    // The dimensions and ops mirrors do not depend on the pinned gold version: they are read on a
-    // second driver thread while this one pins and passes over gold.
-    try (Background<SideInputs> sideInputs =
-        Background.start(ctx.spark, "export-side-inputs", () -> SideInputs.read(ctx, range))) {
-      return export(ctx, pg, failpoint, range, sideInputs);
-    }
+    return export(ctx, pg, failpoint, range);
   }
 
   private StageResult export(
       StageContext ctx,
       PgSettings pg,
       ExportFailpoint failpoint,
-      ExportRange range,
-      Background<SideInputs> sideInputs)
+      ExportRange range)
       throws Exception {
     StageLog log = ctx.log;
 
@@ -133,7 +127,7 @@ public class ExportJob extends StageJob {
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       return exportPassed(
-          ctx, pg, failpoint, gold, goldPath, goldVersion, range, passed, sideInputs);
+          ctx, pg, failpoint, gold, goldPath, goldVersion, range, passed);
     } finally {
       passed.unpersist();
     }
@@ -147,8 +141,7 @@ public class ExportJob extends StageJob {
       String goldPath,
       long goldVersion,
       ExportRange range,
-      Dataset<Row> passed,
-      Background<SideInputs> sideInputs)
+      Dataset<Row> passed)
       throws Exception {
     StageLog log = ctx.log;
     SparkSession spark = ctx.spark;
@@ -171,8 +164,11 @@ public class ExportJob extends StageJob {
 
     // The episode search (a few small Spark jobs) runs while the aggregates load into PostgreSQL,
     // which keeps the server busy but leaves the driver mostly idle.
+    // The dimensions and ops mirrors (small Delta tables) load then too.
     ExportWriter.Summary written;
-    try (Background<EpisodeSearch.Result> episodes =
+    try (Background<SideInputs> sideInputs =
+            Background.start(spark, "export-side-inputs", () -> SideInputs.read(ctx, range));
+        Background<EpisodeSearch.Result> episodes =
         Background.start(
             spark,
             "export-episodes",

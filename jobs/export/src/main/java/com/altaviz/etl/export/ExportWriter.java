@@ -60,8 +60,8 @@ public final class ExportWriter {
       }
       List<TableCounts> counts = new ArrayList<>();
       // the aggregates first: the episodes and side inputs finish computing meanwhile
-      counts.add(loadAggregates(conn, b));
-      long readings = readingsBehindAggregates(conn);
+      Aggregates aggregates = loadAggregates(conn, b);
+      counts.add(aggregates.counts());
       ExportBatch.Rest r = b.rest().call();
       counts.add(load(conn, ExportTables.STATIONS, r.stations().iterator()));
       counts.add(load(conn, ExportTables.COMPRESSOR_METADATA, r.compressorMetadata().iterator()));
@@ -71,7 +71,7 @@ public final class ExportWriter {
       counts.add(load(conn, ExportTables.PIPELINE_RUNS, r.pipelineRuns().iterator()));
       conn.commit();
       committed = true;
-      return new Summary(List.copyOf(counts), readings);
+      return new Summary(List.copyOf(counts), aggregates.readings());
     } catch (SQLException e) {
       EtlException lost = PgConnections.connectionFailure(pg, e, "write to");
       if (lost != null) {
@@ -109,41 +109,53 @@ public final class ExportWriter {
     return c;
   }
 
+  /** What the aggregates' load wrote, and the gold readings behind its daily buckets. */
+  private record Aggregates(TableCounts counts, long readings) {}
+
   /**
    * Upserts the buckets, then deletes buckets of the recomputed range that gold no longer has (the
-   * same replace-the-range contract as silver's and gold's replaceWhere). The rows the range held
-   * before are counted first (the advisory lock keeps other exports out meanwhile): an empty range
-   * — a first export — takes a plain INSERT, and when every row it held was staged again there is
-   * nothing to delete.
+   * same replace-the-range contract as silver's and gold's replaceWhere). A range that holds no
+   * rows yet — a first export; the advisory lock keeps other exports out — takes the buckets by
+   * COPY straight into the table: no staging copy, no upsert, nothing to delete. Otherwise the
+   * rows the range held are counted, and when every one was staged again nothing is deleted.
    */
-  private TableCounts loadAggregates(Connection conn, ExportBatch b) throws SQLException {
+  private Aggregates loadAggregates(Connection conn, ExportBatch b) throws SQLException {
     long t0 = System.nanoTime();
     PgTable t = ExportTables.SENSOR_READINGS_AGG;
     TableLoader loader = new TableLoader(conn, t);
-    // ~1M rows for a week at 4,500 compressors, encoded by the executors, streamed to the server
-    long staged = loader.stageChunks(b.aggregateChunks().toLocalIterator());
-    if (staged == 0) {
-      throw EtlException.badInput(
-          "gold has no readings to export in "
-              + (b.aggregationFrom() == null
-                  ? "any interval"
-                  : "[" + b.aggregationFrom() + ", " + b.aggregationTo() + ")")
-              + "; run the gold stage for this interval first",
-          null);
+    boolean known = b.aggregationFrom() != null;
+    // all three window types named: the (window_type, agg_timestamp) index serves the range
+    String windows = " t.window_type IN ('1hr', '4hr', '24hr') AND";
+    String knownRange = windows + " t.agg_timestamp >= ? AND t.agg_timestamp < ?";
+    String target = t.name() + " t WHERE";
+    // Single-batch mode replaces every day gold has, known only from the rows: straight in only
+    // when the table is empty.
+    String anyRow = "SELECT 1 FROM " + target + (known ? knownRange : " true") + " LIMIT 1";
+    if (rangeQuery(conn, b, "SELECT count(*) FROM (" + anyRow + ") r") == 0) {
+      // ~1M rows for a week at 4,500 compressors, encoded by the executors, streamed to the server
+      long n = requireRows(loader.copyChunks(b.aggregateChunks().toLocalIterator(), t.name()), b);
+      long readings =
+          rangeQuery(
+              conn,
+              b,
+              "SELECT coalesce(sum(reading_count), 0) FROM "
+                  + target
+                  + " window_type = '24hr'"
+                  + (known ? " AND" + knownRange : ""));
+      return new Aggregates(done(conn, t, new TableCounts(t.name(), n, n, 0, 0), t0), readings);
     }
-    // Single-batch mode recomputed every day gold has: that is the range to replace.
+    long staged = requireRows(loader.stageChunks(b.aggregateChunks().toLocalIterator()), b);
     String range =
-        " t.agg_timestamp >= "
-            + (b.aggregationFrom() != null
-                ? "?"
-                : "(SELECT min(agg_timestamp) FROM " + t.staging() + " WHERE window_type = '24hr')")
-            + " AND t.agg_timestamp < "
-            + (b.aggregationTo() != null
-                ? "?"
-                : "(SELECT max(agg_timestamp) + interval '1 day' FROM "
-                    + t.staging()
-                    + " WHERE window_type = '24hr')");
-    long before = rangeQuery(conn, b, "SELECT count(*) FROM " + t.name() + " t WHERE" + range);
+        known
+            ? knownRange
+            : windows
+                + " t.agg_timestamp >= (SELECT min(agg_timestamp) FROM "
+                + t.staging()
+                + " WHERE window_type = '24hr') AND t.agg_timestamp < (SELECT max(agg_timestamp)"
+                + " + interval '1 day' FROM "
+                + t.staging()
+                + " WHERE window_type = '24hr')";
+    long before = rangeQuery(conn, b, "SELECT count(*) FROM " + target + range);
     // every staged bucket lies in the range, so none can conflict with a row outside it
     TableLoader.Upserted u = before == 0 ? loader.insertAll() : loader.upsert();
     long restaged = staged - u.inserted(); // rows of the range whose key was staged again
@@ -154,21 +166,45 @@ public final class ExportWriter {
                 conn,
                 b,
                 "WITH d AS (DELETE FROM "
-                    + t.name()
-                    + " t WHERE"
+                    + target
                     + range
                     + " AND NOT EXISTS (SELECT 1 FROM "
                     + t.staging()
                     + " s WHERE "
                     + t.keyMatch("s", "t")
                     + ") RETURNING 1) SELECT count(*) FROM d");
-    return done(conn, t, new TableCounts(t.name(), staged, u.inserted(), u.updated(), removed), t0);
+    long readings =
+        rangeQuery(
+            conn,
+            null,
+            "SELECT coalesce(sum(reading_count), 0) FROM "
+                + t.staging()
+                + " WHERE window_type = '24hr'");
+    return new Aggregates(
+        done(conn, t, new TableCounts(t.name(), staged, u.inserted(), u.updated(), removed), t0),
+        readings);
   }
 
-  /** A one-number query over the aggregates' recomputed range (bound when it is known). */
+  private static long requireRows(long buckets, ExportBatch b) {
+    if (buckets == 0) {
+      throw EtlException.badInput(
+          "gold has no readings to export in "
+              + (b.aggregationFrom() == null
+                  ? "any interval"
+                  : "[" + b.aggregationFrom() + ", " + b.aggregationTo() + ")")
+              + "; run the gold stage for this interval first",
+          null);
+    }
+    return buckets;
+  }
+
+  /**
+   * A one-number query; its {@code ?} are the aggregates' recomputed range when {@code b} is given
+   * and that range is known.
+   */
   private static long rangeQuery(Connection conn, ExportBatch b, String sql) throws SQLException {
     try (PreparedStatement ps = conn.prepareStatement(sql)) {
-      if (b.aggregationFrom() != null) {
+      if (b != null && b.aggregationFrom() != null) {
         ps.setObject(1, utc(b.aggregationFrom()), Types.TIMESTAMP_WITH_TIMEZONE);
         ps.setObject(2, utc(b.aggregationTo()), Types.TIMESTAMP_WITH_TIMEZONE);
       }
@@ -176,19 +212,6 @@ public final class ExportWriter {
         rs.next();
         return rs.getLong(1);
       }
-    }
-  }
-
-  /** Gold readings behind this run's aggregates: the daily buckets' reading counts. */
-  private static long readingsBehindAggregates(Connection conn) throws SQLException {
-    try (Statement s = conn.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT coalesce(sum(reading_count), 0) FROM "
-                    + ExportTables.SENSOR_READINGS_AGG.staging()
-                    + " WHERE window_type = '24hr'")) {
-      rs.next();
-      return rs.getLong(1);
     }
   }
 

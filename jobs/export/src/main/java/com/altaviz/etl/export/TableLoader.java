@@ -56,18 +56,19 @@ final class TableLoader {
     try (Statement s = conn.createStatement()) {
       s.execute(table.createStaging());
     }
-    long n = copyChunks(chunks);
+    long n = copyChunks(chunks, table.staging());
     analyze();
     return n;
   }
 
-  private long copyChunks(Iterator<byte[]> chunks) throws SQLException {
+  /** Streams binary COPY tuples straight into {@code target}; returns the row count. */
+  long copyChunks(Iterator<byte[]> chunks, String target) throws SQLException {
     CopyIn copy =
         conn.unwrap(PGConnection.class)
             .getCopyAPI()
             .copyIn(
                 "COPY "
-                    + table.staging()
+                    + target
                     + " ("
                     + String.join(", ", table.columns())
                     + ") FROM STDIN (FORMAT binary)");
