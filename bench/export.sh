@@ -56,10 +56,10 @@ psql_admin "DROP DATABASE IF EXISTS $last_db WITH (FORCE)"
 
 {
   echo
-  echo "## Export alone — $(date -u '+%Y-%m-%d %H:%M UTC'), bench/export.sh"
+  echo "## Export alone — $(date -u '+%Y-%m-%d %H:%M UTC'), bench/export.sh at $(git rev-parse --short HEAD)"
   echo
   echo "Gold of \`$LAKE\`; wall = whole scripts/spark-submit.sh process; job = the SUMMARY"
-  echo "line's duration (session start to ledger row). Driver JVM options added:"
+  echo "line's duration (session start to ledger row). ALTAVIZ_DRIVER_JAVA_OPTS:"
   echo "\`${ALTAVIZ_DRIVER_JAVA_OPTS:-none}\`; load average before the last run: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   echo "| run | buckets staged | wall | job |"
