@@ -162,17 +162,20 @@ public class ExportJob extends StageJob {
             .select("chunk")
             .as(Encoders.BINARY());
 
-    // The episode search (a few small Spark jobs) runs while the aggregates load into PostgreSQL,
-    // which keeps the server busy but leaves the driver mostly idle.
-    // The dimensions and ops mirrors (small Delta tables) load then too.
+    // The episode search (a few small Spark jobs) and the side inputs (five small Delta tables,
+    // independent of the gold version) run on two more driver threads while the aggregates load
+    // into PostgreSQL, which keeps the server busy but the driver mostly idle. Started earlier,
+    // the side inputs slowed the cold pinning and the pass (bench/RESULTS.md).
     ExportWriter.Summary written;
     try (Background<SideInputs> sideInputs =
             Background.start(spark, "export-side-inputs", () -> SideInputs.read(ctx, range));
         Background<EpisodeSearch.Result> episodes =
-        Background.start(
-            spark,
-            "export-episodes",
-            () -> log.step("Finding alert episodes", () -> findEpisodes(ctx, gold, range, boundary)))) {
+            Background.start(
+                spark,
+                "export-episodes",
+                () ->
+                    log.step(
+                        "Finding alert episodes", () -> findEpisodes(ctx, gold, range, boundary)))) {
       ExportBatch batch =
           new ExportBatch(
               aggregateChunks,

@@ -17,8 +17,9 @@ import java.util.List;
 
 /**
  * Writes an {@link ExportBatch} in ONE transaction: per table, COPY into a temporary staging table
- * and INSERT … ON CONFLICT on the natural key (never TRUNCATE); aggregate buckets and alert
- * episodes that this run recomputed but that gold no longer has are removed. Any failure rolls
+ * and INSERT … ON CONFLICT on the natural key (never TRUNCATE; aggregates into an empty range go
+ * straight in by COPY); aggregate buckets and alert episodes that this run recomputed but that
+ * gold no longer has are removed. Any failure rolls
  * everything back, so PostgreSQL shows either the previous or the new state of a run (DESIGN §9).
  */
 public final class ExportWriter {

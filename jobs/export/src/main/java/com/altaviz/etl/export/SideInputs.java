@@ -13,7 +13,7 @@ import org.apache.spark.sql.Row;
  * The small inputs of an export run that do not depend on the pinned gold version — the three
  * dimensions and the ops mirrors — as rows in their tables' column order. Each is a Delta table
  * whose snapshot loading is mostly driver latency, so they are read on a {@link
- * com.altaviz.etl.common.Background} thread while the main one pins and passes over gold.
+ * com.altaviz.etl.common.Background} thread while the aggregates load into PostgreSQL.
  *
  * @param qualityMetrics empty when {@code ops/quality_metrics} does not exist yet
  */
