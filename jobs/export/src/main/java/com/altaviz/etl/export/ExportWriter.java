@@ -157,8 +157,7 @@ public final class ExportWriter {
                 + t.staging()
                 + " WHERE window_type = '24hr')";
     long before = rangeQuery(conn, b, "SELECT count(*) FROM " + target + range);
-    // every staged bucket lies in the range, so none can conflict with a row outside it
-    TableLoader.Upserted u = before == 0 ? loader.insertAll() : loader.upsert();
+    TableLoader.Upserted u = loader.upsert();
     long restaged = staged - u.inserted(); // rows of the range whose key was staged again
     long removed =
         before == restaged

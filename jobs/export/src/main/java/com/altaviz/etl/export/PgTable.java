@@ -75,12 +75,6 @@ public record PgTable(String name, List<String> columns, List<String> key, Strin
     return counted(sql);
   }
 
-  /** A plain INSERT of the staged rows: for a target known to hold none of their keys. */
-  String insert() {
-    return "INSERT INTO " + name + " (" + list(columns) + ") SELECT " + list(columns) + " FROM "
-        + staging();
-  }
-
   private static String counted(String upsert) {
     return "WITH w AS ("
         + upsert

@@ -132,13 +132,6 @@ final class TableLoader {
     }
   }
 
-  /** {@link PgTable#insert}: every staged row is new (the caller knows no key exists yet). */
-  Upserted insertAll() throws SQLException {
-    try (Statement s = conn.createStatement()) {
-      return new Upserted(s.executeLargeUpdate(table.insert()), 0);
-    }
-  }
-
   /** PGCopyOutputStream reports server errors as IOExceptions wrapping the SQLException. */
   private static SQLException asSql(IOException e) {
     if (e.getCause() instanceof SQLException sql) {
