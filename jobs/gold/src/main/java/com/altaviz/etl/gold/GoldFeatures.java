@@ -90,9 +90,25 @@ public final class GoldFeatures {
       GoldRange range,
       String runId,
       Counters counters) {
-    SparkSession spark = SparkSession.active();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    FeaturePass pass =
+    // internal rows in, internal rows out: no Row conversion on either side
+    return SparkSession.active()
+        .internalCreateDataFrame(
+            rows(partitions, catalog, history, thresholds, range, runId, counters).rdd(),
+            GoldSchema.OUTPUT,
+            false);
+  }
+
+  /** {@link #features} as the internal rows themselves (reused row objects: consume at once). */
+  static JavaRDD<InternalRow> rows(
+      JavaRDD<InternalRow> partitions,
+      CompressorCatalog catalog,
+      MaintenanceHistory history,
+      ThresholdsConfig thresholds,
+      GoldRange range,
+      String runId,
+      Counters counters) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(partitions.context());
+    return partitions.mapPartitions(
         new FeaturePass(
             jsc.broadcast(catalog),
             jsc.broadcast(history),
@@ -101,10 +117,7 @@ public final class GoldFeatures {
             range.outputEndMicros(),
             runId,
             counters.rowsIn(),
-            counters.rowsOut());
-    // internal rows in, internal rows out: no Row conversion on either side
-    return spark.internalCreateDataFrame(
-        partitions.mapPartitions(pass).rdd(), GoldSchema.OUTPUT, false);
+            counters.rowsOut()));
   }
 
   private static Column inputColumn(StructType schema, String name) {

@@ -10,7 +10,11 @@ import com.altaviz.etl.common.StageResult;
 import com.altaviz.etl.common.VersionProvider;
 import java.lang.management.ManagementFactory;
 import java.util.OptionalLong;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.SerializableConfiguration;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -49,12 +53,14 @@ public class GoldJob extends StageJob {
   protected StageResult execute(StageContext ctx) throws Exception {
     long t0 = System.nanoTime();
     long cpu0 = processCpuNanos();
-    GoldSettings.apply(ctx.spark);
     GoldRange range =
         GoldRange.of(ctx.interval, ctx.config.silver.lookbackHours, ctx.config.gold.warmupHours);
     String silverPath = ctx.lake.silverReadings();
     String goldPath = ctx.lake.goldFeatures();
     long goldBaseline = ctx.outputBaseline(goldPath); // before pinning: see requireNoCommitSince
+    if (range.wholeDays()) {
+      GoldCommit.requireWritable(ctx.spark, goldPath);
+    }
     long silverVersion = ctx.inputVersion(silverPath, "silver");
     ctx.log.info(
         "Output {} from silver v{} rows {} (warm-up {}h)",
@@ -66,7 +72,7 @@ public class GoldJob extends StageJob {
     GoldFeatures.Counters counters = GoldFeatures.Counters.register(ctx.spark);
     // The small dimension tables load on a second thread while the silver shuffle runs: their
     // Delta log replays and collects are latency, not work, so they overlap for free.
-    Dataset<Row> gold;
+    JavaRDD<InternalRow> rows;
     try (Background<Dimensions> dimensions =
         Background.start(
             ctx.spark,
@@ -91,8 +97,8 @@ public class GoldJob extends StageJob {
           "{} compressors in metadata, {} with maintenance events",
           dims.compressors().size(),
           dims.maintenance().compressors());
-      gold =
-          GoldFeatures.features(
+      rows =
+          GoldFeatures.rows(
               partitions,
               dims.compressors(),
               dims.maintenance(),
@@ -101,13 +107,8 @@ public class GoldJob extends StageJob {
               ctx.runId,
               counters);
     }
-    ctx.requireNoCommitSince(goldPath, goldBaseline);
-    long version =
-        ctx.log.step(
-            "Computing features and writing " + goldPath,
-            () ->
-                DeltaIo.replaceWhere(
-                    gold, goldPath, range.replacePredicate(), ctx.runId, "date"));
+    long version = range.wholeDays() ? writeFiles(ctx, rows, range, goldPath, goldBaseline)
+        : writeRows(ctx, rows, range, goldPath, goldBaseline);
     long rowsIn = counters.rowsIn().value();
     long rowsOut = counters.rowsOut().value();
     ctx.log.info(
@@ -123,6 +124,43 @@ public class GoldJob extends StageJob {
         StageLog.seconds(System.nanoTime() - t0),
         StageLog.seconds(processCpuNanos() - cpu0));
     return new StageResult(silverPath, silverVersion, goldPath, version, rowsIn, rowsOut, 0);
+  }
+
+  /**
+   * Whole date partitions (every scheduled and backfill run): the tasks write the Parquet files
+   * themselves and one Delta commit swaps them in (GoldFileWriter says why).
+   */
+  private static long writeFiles(
+      StageContext ctx, JavaRDD<InternalRow> rows, GoldRange range, String goldPath,
+      long goldBaseline) throws Exception {
+    Broadcast<SerializableConfiguration> conf =
+        JavaSparkContext.fromSparkContext(ctx.spark.sparkContext())
+            .broadcast(new SerializableConfiguration(ctx.spark.sessionState().newHadoopConf()));
+    List<GoldFileWriter.File> files =
+        ctx.log.step(
+            "Computing features and writing Parquet files under " + goldPath,
+            () -> rows.mapPartitions(new GoldFileWriter(goldPath, conf)).collect());
+    ctx.requireNoCommitSince(goldPath, goldBaseline);
+    return ctx.log.step(
+        "Committing " + files.size() + " files to " + goldPath,
+        () ->
+            GoldCommit.replace(
+                ctx.spark, goldPath, files, range.replacePredicate(), ctx.runId));
+  }
+
+  /**
+   * A range that cuts through a day (hourly --start/--end): Delta's replaceWhere rewrites the
+   * cut partitions keeping their rows outside the range, which plain file swaps cannot.
+   */
+  private static long writeRows(
+      StageContext ctx, JavaRDD<InternalRow> rows, GoldRange range, String goldPath,
+      long goldBaseline) throws Exception {
+    GoldSettings.apply(ctx.spark);
+    Dataset<Row> gold = ctx.spark.internalCreateDataFrame(rows.rdd(), GoldSchema.OUTPUT, false);
+    ctx.requireNoCommitSince(goldPath, goldBaseline);
+    return ctx.log.step(
+        "Computing features and writing " + goldPath,
+        () -> DeltaIo.replaceWhere(gold, goldPath, range.replacePredicate(), ctx.runId, "date"));
   }
 
   private static long processCpuNanos() {

@@ -48,10 +48,15 @@ public record GoldRange(Interval output, Interval read) {
     String days =
         String.format(
             "date >= DATE '%s' AND date <= DATE '%s'", day(output.start()), lastDay(output));
-    if (isMidnight(output.start()) && isMidnight(output.end())) {
+    if (wholeDays()) {
       return days;
     }
     return days + " AND " + output.sqlPredicate("timestamp");
+  }
+
+  /** True when the output range is all data or whole UTC days: whole date partitions. */
+  public boolean wholeDays() {
+    return output.isAll() || (isMidnight(output.start()) && isMidnight(output.end()));
   }
 
   /** First output timestamp in epoch microseconds (Long.MIN_VALUE for all data). */

@@ -200,6 +200,68 @@ class GoldJobTest extends SparkTestBase {
     assertThat(table(all).where("_run_id <> 'all'").count()).isZero();
   }
 
+  /** The files gold writes itself: Delta statistics, page statistics and nulls as Spark reads them. */
+  @Test
+  void writtenFilesReadBackWithPushdownAndDeltaStatistics() {
+    Dataset<Row> gold = table(weekly);
+    Dataset<Row> copy = gold.localCheckpoint(true); // filters below run on it without pushdown
+    String[] filters = {
+      "vibration_1hr_mean > 5", "temp_1hr_delta IS NULL", "model IS NULL",
+      "compressor_id = 'COMP-003'", "timestamp >= '2024-02-03 12:00:00'", "readings_1hr < 55",
+      "is_weekend", "hour_of_day = 7", "overall_status = 'critical'"
+    };
+    for (String f : filters) {
+      long expected = copy.where(f).count();
+      assertThat(gold.where(f).count()).as(f).isEqualTo(expected);
+    }
+    assertThat(copy.where("temp_1hr_delta IS NULL").count()).as("fixture has nulls").isPositive();
+    Dataset<Row> adds =
+        spark.read().json(weekly + "/gold/sensor_features/_delta_log/*.json")
+            .where("add IS NOT NULL")
+            .select(functions.from_json(functions.col("add.stats"),
+                (org.apache.spark.sql.types.StructType) org.apache.spark.sql.types.DataType.fromDDL(
+                    "numRecords LONG, minValues STRUCT<compressor_id: STRING>,"
+                        + " maxValues STRUCT<compressor_id: STRING>"),
+                Map.<String, String>of()).as("s"));
+    Row stats = adds.selectExpr("sum(s.numRecords)", "min(s.minValues.compressor_id)",
+        "max(s.maxValues.compressor_id)").first();
+    assertThat(stats.getLong(0)).isEqualTo(silverRows);
+    Row ids = copy.selectExpr("min(compressor_id)", "max(compressor_id)").first();
+    assertThat(stats.getString(1)).isEqualTo(ids.getString(0));
+    assertThat(stats.getString(2)).isEqualTo(ids.getString(1));
+  }
+
+  /** An hourly range cuts through two days: their rows outside the range stay as they were. */
+  @Test
+  void aRangeThatCutsADayReplacesOnlyThatRange() {
+    String lake = dir.resolve("hours").toString();
+    SyntheticLake.write(spark, lake, 3, 3, START, 5);
+    assertThat(gold(lake, "--run-id", "all")).isZero();
+    Dataset<Row> before = table(lake).drop("_run_id").localCheckpoint(true);
+    assertThat(gold(lake, "--start", "2024-02-03T06:00:00Z", "--end", "2024-02-03T12:00:00Z",
+        "--run-id", "hours")).isZero();
+    assertSameRows(table(lake).drop("_run_id"), before);
+    // output = [start - 24h lookback, end)
+    String range = "timestamp >= '2024-02-02 06:00:00' AND timestamp < '2024-02-03 12:00:00'";
+    assertThat(table(lake).where("_run_id = 'hours'").count())
+        .isEqualTo(before.where(range).count())
+        .isPositive();
+    assertThat(table(lake).where("_run_id = 'hours' AND NOT (" + range + ")").count()).isZero();
+  }
+
+  @Test
+  void aGoldTableOfAnotherLayoutIsRefused() {
+    String lake = dir.resolve("layout").toString();
+    SyntheticLake.write(spark, lake, 2, 1, START, 3);
+    spark.sql("SELECT 'x' AS compressor_id, DATE'2024-02-01' AS date").write().format("delta")
+        .partitionBy("date").save(lake + "/gold/sensor_features");
+    assertThat(gold(lake, "--date", "2024-02-01")).isEqualTo(2);
+    assertThat(table(lake).count()).as("left as it was").isEqualTo(1);
+    assertThat(new java.io.File(lake + "/gold/sensor_features/date=2024-02-01")
+            .list((d, name) -> name.endsWith(".parquet")))
+        .as("refused before writing any file").hasSize(1);
+  }
+
   @Test
   void badInputExitsTwo() {
     String empty = dir.resolve("empty").toString();

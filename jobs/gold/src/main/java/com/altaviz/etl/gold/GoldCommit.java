@@ -1,0 +1,114 @@
+package com.altaviz.etl.gold;
+
+import com.altaviz.etl.common.EtlException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaColumnMappingMode;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.DeltaOperations;
+import org.apache.spark.sql.delta.NoMapping$;
+import org.apache.spark.sql.delta.OptimisticTransaction;
+import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.delta.actions.Format;
+import org.apache.spark.sql.delta.actions.Metadata;
+import org.apache.spark.sql.functions;
+import scala.Option;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
+
+/**
+ * Driver side of gold's write: commits the files of {@link GoldFileWriter} to the Delta table in
+ * one transaction that also removes every file of the replaced date range, as Delta's own
+ * replaceWhere does (same commit: readers see the old range or the new one, never a mix).
+ * Conflict detection is Delta's: the transaction reads the replaced partitions.
+ */
+final class GoldCommit {
+  private GoldCommit() {}
+
+  /**
+   * @param predicate the replaced range on the {@code date} partition column ("true": all)
+   * @return the committed table version
+   */
+  static long replace(
+      SparkSession spark, String path, List<GoldFileWriter.File> files, String predicate,
+      String runId) {
+    OptimisticTransaction txn = DeltaLog.forTable(spark, path).startTransaction();
+    boolean create = txn.readVersion() < 0;
+    List<Action> actions = new ArrayList<>();
+    if (create) {
+      Map<String, String> conf = new HashMap<>();
+      conf.put("delta.dataSkippingStatsColumns", GoldSettings.STATS_COLUMNS);
+      txn.updateMetadataForNewTable(
+          new Metadata(
+              UUID.randomUUID().toString(), null, null,
+              new Format("parquet", scalaMap(Map.of())),
+              GoldSchema.OUTPUT.json(), seq(List.of("date")), scalaMap(conf),
+              Option.apply(System.currentTimeMillis())));
+    } else {
+      requireWritable(txn.metadata(), path);
+      Seq<AddFile> replaced =
+          predicate.equals("true")
+              ? txn.filterFiles()
+              : txn.filterFiles(seq(List.of(functions.expr(predicate).expr())), false);
+      for (AddFile f : JavaConverters.seqAsJavaList(replaced)) {
+        actions.add(f.remove());
+      }
+    }
+    for (GoldFileWriter.File f : files) {
+      actions.add(
+          new AddFile(
+              f.path(), scalaMap(Map.of("date", f.date())), f.size(), f.modificationTime(),
+              true, f.stats(), null, null, Option.empty(), Option.empty(), Option.empty()));
+    }
+    DeltaOperations.Write operation =
+        new DeltaOperations.Write(
+            create ? SaveMode.Append : SaveMode.Overwrite,
+            Option.apply(seq(List.of("date"))),
+            create ? Option.empty() : Option.apply(predicate),
+            Option.apply(runId));
+    return txn.commit(seq(actions), operation);
+  }
+
+  /**
+   * Fails fast, before any work, when an existing table does not have gold's layout: the files
+   * are written in this version's layout, so a table changed by hand (other columns, partitioning
+   * or column mapping) must be migrated first, not appended to.
+   */
+  static void requireWritable(SparkSession spark, String path) {
+    Snapshot snapshot = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty());
+    if (snapshot.version() >= 0) {
+      requireWritable(snapshot.metadata(), path);
+    }
+  }
+
+  private static void requireWritable(Metadata m, String path) {
+    List<String> partitioning = JavaConverters.seqAsJavaList(m.partitionColumns());
+    DeltaColumnMappingMode mapping = m.columnMappingMode();
+    if (!m.schema().sameType(GoldSchema.OUTPUT)
+        || !partitioning.equals(List.of("date"))
+        || !mapping.equals(NoMapping$.MODULE$)) {
+      throw EtlException.badInput(
+          path + " does not have this version's gold layout: it has columns "
+              + List.of(m.schema().fieldNames()) + " partitioned by " + partitioning
+              + " (column mapping " + mapping.name() + "), expected "
+              + List.of(GoldSchema.OUTPUT.fieldNames()) + " partitioned by [date]",
+          null);
+    }
+  }
+
+  private static <T> Seq<T> seq(List<T> list) {
+    return JavaConverters.asScalaBuffer(list).toList();
+  }
+
+  private static scala.collection.immutable.Map<String, String> scalaMap(Map<String, String> m) {
+    return scala.collection.immutable.Map$.MODULE$.<String, String>empty()
+        .$plus$plus(JavaConverters.mapAsScalaMap(m));
+  }
+}
