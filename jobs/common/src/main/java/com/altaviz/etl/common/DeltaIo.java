@@ -1,6 +1,8 @@
 package com.altaviz.etl.common;
 
 import io.delta.tables.DeltaTable;
+import org.apache.spark.sql.delta.DeltaLog;
+import scala.Option;
 import java.util.List;
 import java.util.OptionalLong;
 import org.apache.spark.sql.DataFrameWriter;
@@ -22,11 +24,10 @@ public final class DeltaIo {
 
   /** Latest committed version, or empty when there is no table yet. */
   public static OptionalLong latestVersion(SparkSession spark, String path) {
-    if (!exists(spark, path)) {
-      return OptionalLong.empty();
-    }
-    Row r = DeltaTable.forPath(spark, path).history(1).select("version").first();
-    return OptionalLong.of(r.getLong(0));
+    // the log's snapshot (its version file listing and checksum), not a history() query: that
+    // plans and runs a Spark job, seconds in a cold driver, for one number
+    long v = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();
+    return v < 0 ? OptionalLong.empty() : OptionalLong.of(v);
   }
 
   /** Reads {@code path} at {@code version} (time travel), or the latest when empty. */

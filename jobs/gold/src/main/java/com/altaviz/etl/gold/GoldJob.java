@@ -57,33 +57,37 @@ public class GoldJob extends StageJob {
         GoldRange.of(ctx.interval, ctx.config.silver.lookbackHours, ctx.config.gold.warmupHours);
     String silverPath = ctx.lake.silverReadings();
     String goldPath = ctx.lake.goldFeatures();
-    long goldBaseline = ctx.outputBaseline(goldPath); // before pinning: see requireNoCommitSince
-    if (range.wholeDays()) {
-      GoldCommit.requireWritable(ctx.spark, goldPath);
-    }
-    long silverVersion = ctx.inputVersion(silverPath, "silver");
-    ctx.log.info(
-        "Output {} from silver v{} rows {} (warm-up {}h)",
-        range.output(),
-        silverVersion,
-        range.read(),
-        ctx.config.gold.warmupHours);
-
     GoldFeatures.Counters counters = GoldFeatures.Counters.register(ctx.spark);
-    // The small dimension tables load on a second thread while the silver shuffle runs: their
-    // Delta log replays and collects are latency, not work, so they overlap for free.
+    // Side inputs load on a second thread from the start: gold's own log replay (the layout
+    // check, and the snapshot the commit starts from) and the two small dimension tables are a
+    // cold driver's latency (log replays, planning, tiny collects), overlapping the ledger read
+    // and the silver shuffle. A layout failure surfaces before anything is written.
     JavaRDD<InternalRow> rows;
-    try (Background<Dimensions> dimensions =
+    long goldBaseline;
+    long silverVersion;
+    try (Background<Dimensions> sideInputs =
         Background.start(
             ctx.spark,
-            "gold-dimensions",
-            () ->
-                new Dimensions(
-                    CompressorCatalog.collect(
-                        DeltaIo.read(ctx.spark, ctx.lake.bronzeMetadata(), OptionalLong.empty())),
-                    GoldFeatures.collectMaintenance(
-                        DeltaIo.read(
-                            ctx.spark, ctx.lake.bronzeMaintenance(), OptionalLong.empty()))))) {
+            "gold-side-inputs",
+            () -> {
+              if (range.wholeDays()) {
+                GoldCommit.requireWritable(ctx.spark, goldPath);
+              }
+              return new Dimensions(
+                  CompressorCatalog.collect(
+                      DeltaIo.read(ctx.spark, ctx.lake.bronzeMetadata(), OptionalLong.empty())),
+                  GoldFeatures.collectMaintenance(
+                      DeltaIo.read(
+                          ctx.spark, ctx.lake.bronzeMaintenance(), OptionalLong.empty())));
+            })) {
+      goldBaseline = ctx.outputBaseline(goldPath); // before pinning: see requireNoCommitSince
+      silverVersion = ctx.inputVersion(silverPath, "silver");
+      ctx.log.info(
+          "Output {} from silver v{} rows {} (warm-up {}h)",
+          range.output(),
+          silverVersion,
+          range.read(),
+          ctx.config.gold.warmupHours);
       JavaRDD<InternalRow> partitions =
           ctx.log.step(
               "Reading silver v" + silverVersion + ", shuffling by compressor",
@@ -92,7 +96,7 @@ public class GoldJob extends StageJob {
                       DeltaIo.read(ctx.spark, silverPath, OptionalLong.of(silverVersion))
                           .where(range.readFilter())));
       Dimensions dims =
-          ctx.log.step("Loading compressor metadata and maintenance history", dimensions::get);
+          ctx.log.step("Loading compressor metadata and maintenance history", sideInputs::get);
       ctx.log.info(
           "{} compressors in metadata, {} with maintenance events",
           dims.compressors().size(),
