@@ -52,14 +52,15 @@ public final class GoldFeatures {
       GoldRange range,
       String runId,
       Counters counters) {
-    return features(
-        byCompressor(silver),
-        CompressorCatalog.collect(metadata),
-        collectMaintenance(maintenance),
-        thresholds,
-        range,
-        runId,
-        counters);
+    return asDataFrame(
+        rows(
+            byCompressor(silver),
+            CompressorCatalog.collect(metadata),
+            collectMaintenance(maintenance),
+            thresholds,
+            range,
+            runId,
+            counters));
   }
 
   /**
@@ -81,24 +82,15 @@ public final class GoldFeatures {
         .toJavaRDD();
   }
 
-  /** One {@link FeaturePass} per partition of {@link #byCompressor}; rows in gold layout. */
-  public static Dataset<Row> features(
-      JavaRDD<InternalRow> partitions,
-      CompressorCatalog catalog,
-      MaintenanceHistory history,
-      ThresholdsConfig thresholds,
-      GoldRange range,
-      String runId,
-      Counters counters) {
-    // internal rows in, internal rows out: no Row conversion on either side
-    return SparkSession.active()
-        .internalCreateDataFrame(
-            rows(partitions, catalog, history, thresholds, range, runId, counters).rdd(),
-            GoldSchema.OUTPUT,
-            false);
+  /** Feature rows of {@link #rows} as a DataFrame in gold layout (no Row conversion). */
+  static Dataset<Row> asDataFrame(JavaRDD<InternalRow> rows) {
+    return SparkSession.active().internalCreateDataFrame(rows.rdd(), GoldSchema.OUTPUT, false);
   }
 
-  /** {@link #features} as the internal rows themselves (reused row objects: consume at once). */
+  /**
+   * One {@link FeaturePass} per partition of {@link #byCompressor}: internal rows in gold layout
+   * (one reused row object: consume each before the next).
+   */
   static JavaRDD<InternalRow> rows(
       JavaRDD<InternalRow> partitions,
       CompressorCatalog catalog,

@@ -160,7 +160,7 @@ public class GoldJob extends StageJob {
       StageContext ctx, JavaRDD<InternalRow> rows, GoldRange range, String goldPath,
       long goldBaseline) throws Exception {
     GoldSettings.apply(ctx.spark);
-    Dataset<Row> gold = ctx.spark.internalCreateDataFrame(rows.rdd(), GoldSchema.OUTPUT, false);
+    Dataset<Row> gold = GoldFeatures.asDataFrame(rows);
     ctx.requireNoCommitSince(goldPath, goldBaseline);
     return ctx.log.step(
         "Computing features and writing " + goldPath,
