@@ -1,15 +1,15 @@
 package com.altaviz.etl.common;
 
 import io.delta.tables.DeltaTable;
-import org.apache.spark.sql.delta.DeltaLog;
-import scala.Option;
 import java.util.List;
 import java.util.OptionalLong;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.functions;
+import scala.Option;
 
 /**
  * Delta reads at a pinned version and atomic writes whose commit carries the run id as {@code

@@ -9,15 +9,15 @@ import com.altaviz.etl.common.StageLog;
 import com.altaviz.etl.common.StageResult;
 import com.altaviz.etl.common.VersionProvider;
 import java.lang.management.ManagementFactory;
-import java.util.OptionalLong;
 import java.util.List;
+import java.util.OptionalLong;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.util.SerializableConfiguration;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.util.SerializableConfiguration;
 import picocli.CommandLine.Command;
 
 /**

@@ -4,8 +4,9 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Session settings of the gold run: runtime SQL confs set before anything is planned. Writing
- * the 39-column output dominates the stage, so these cut the write's fixed and per-value costs.
+ * Session settings for the runs that write gold through Spark's Delta writer (ranges that cut
+ * through a day; whole days use {@link GoldFileWriter}): runtime SQL confs that cut that
+ * writer's fixed and per-value costs. {@link #STATS_COLUMNS} applies to both writers.
  */
 final class GoldSettings {
   private GoldSettings() {}
