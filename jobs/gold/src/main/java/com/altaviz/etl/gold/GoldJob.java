@@ -1,6 +1,7 @@
 package com.altaviz.etl.gold;
 
 import com.altaviz.etl.common.Background;
+import com.altaviz.etl.common.DeltaFiles;
 import com.altaviz.etl.common.DeltaIo;
 import com.altaviz.etl.common.JobLauncher;
 import com.altaviz.etl.common.StageContext;
@@ -74,11 +75,8 @@ public class GoldJob extends StageJob {
                 GoldCommit.requireWritable(ctx.spark, goldPath);
               }
               return new Dimensions(
-                  CompressorCatalog.collect(
-                      DeltaIo.read(ctx.spark, ctx.lake.bronzeMetadata(), OptionalLong.empty())),
-                  GoldFeatures.collectMaintenance(
-                      DeltaIo.read(
-                          ctx.spark, ctx.lake.bronzeMaintenance(), OptionalLong.empty())));
+                  CompressorCatalog.collect(latest(ctx, ctx.lake.bronzeMetadata())),
+                  GoldFeatures.collectMaintenance(latest(ctx, ctx.lake.bronzeMaintenance())));
             })) {
       goldBaseline = ctx.outputBaseline(goldPath); // before pinning: see requireNoCommitSince
       silverVersion = ctx.inputVersion(silverPath, "silver");
@@ -91,10 +89,7 @@ public class GoldJob extends StageJob {
       JavaRDD<InternalRow> partitions =
           ctx.log.step(
               "Reading silver v" + silverVersion + ", shuffling by compressor",
-              () ->
-                  GoldFeatures.byCompressor(
-                      DeltaIo.read(ctx.spark, silverPath, OptionalLong.of(silverVersion))
-                          .where(range.readFilter())));
+              () -> GoldFeatures.byCompressor(readSilver(ctx, silverPath, silverVersion, range)));
       Dimensions dims =
           ctx.log.step("Loading compressor metadata and maintenance history", sideInputs::get);
       ctx.log.info(
@@ -165,6 +160,26 @@ public class GoldJob extends StageJob {
     return ctx.log.step(
         "Computing features and writing " + goldPath,
         () -> DeltaIo.replaceWhere(gold, goldPath, range.replacePredicate(), ctx.runId, "date"));
+  }
+
+  /** Silver's rows in the read range, through its files when it allows (DeltaFiles says why). */
+  private static Dataset<Row> readSilver(
+      StageContext ctx, String path, long version, GoldRange range) {
+    return DeltaFiles.readDataColumns(
+            ctx.spark, path, OptionalLong.of(version), range::readsPartition)
+        .map(files -> files.where(range.readTimestamps()))
+        .orElseGet(
+            () -> {
+              ctx.log.info("Silver needs Delta's reader (reader features): reading through it");
+              return DeltaIo.read(ctx.spark, path, OptionalLong.of(version))
+                  .where(range.readFilter());
+            });
+  }
+
+  /** A small bronze dimension table, whole, at its latest version. */
+  private static Dataset<Row> latest(StageContext ctx, String path) {
+    return DeltaFiles.readDataColumns(ctx.spark, path, OptionalLong.empty(), p -> true)
+        .orElseGet(() -> DeltaIo.read(ctx.spark, path, OptionalLong.empty()));
   }
 
   private static long processCpuNanos() {

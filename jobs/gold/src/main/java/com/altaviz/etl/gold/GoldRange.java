@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.functions;
 
@@ -33,7 +34,25 @@ public record GoldRange(Interval output, Interval read) {
         .col("date")
         .geq(functions.lit(java.sql.Date.valueOf(day(read.start()))))
         .and(functions.col("date").leq(functions.lit(java.sql.Date.valueOf(lastDay(read)))))
-        .and(read.contains(functions.col("timestamp")));
+        .and(readTimestamps());
+  }
+
+  /** The timestamp half of {@link #readFilter}, for a read whose files are already pruned. */
+  public Column readTimestamps() {
+    return read.isAll() ? functions.lit(true) : read.contains(functions.col("timestamp"));
+  }
+
+  /**
+   * The partition half of {@link #readFilter}: whether a silver file with these partition values
+   * ({@code date} as yyyy-MM-dd) can hold rows to read.
+   */
+  public boolean readsPartition(Map<String, String> partitionValues) {
+    String date = partitionValues.get("date");
+    if (read.isAll() || date == null) {
+      return true;
+    }
+    LocalDate d = LocalDate.parse(date);
+    return !d.isBefore(day(read.start())) && !d.isAfter(lastDay(read));
   }
 
   /**

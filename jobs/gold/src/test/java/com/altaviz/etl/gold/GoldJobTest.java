@@ -249,6 +249,21 @@ class GoldJobTest extends SparkTestBase {
     assertThat(table(lake).where("_run_id = 'hours' AND NOT (" + range + ")").count()).isZero();
   }
 
+  /** Silver is read through its files (DeltaFiles) unless rows are deleted by deletion vector. */
+  @Test
+  void silverWithDeletionVectorsIsReadThroughDelta() {
+    String lake = dir.resolve("dv").toString();
+    SyntheticLake.write(spark, lake, 3, 2, START, 11);
+    String silver = "delta.`" + lake + "/silver/sensor_readings`";
+    spark.sql("ALTER TABLE " + silver + " SET TBLPROPERTIES ('delta.enableDeletionVectors' = true)");
+    spark.sql("DELETE FROM " + silver + " WHERE compressor_id = 'COMP-002'");
+    long kept = spark.read().format("delta").load(lake + "/silver/sensor_readings").count();
+    assertThat(gold(lake, "--run-id", "dv")).isZero();
+    assertThat(table(lake).count()).isEqualTo(kept);
+    assertThat(table(lake).where("compressor_id = 'COMP-002'").count()).isZero();
+    assertThat(table(lake).select("compressor_id").distinct().count()).isEqualTo(2);
+  }
+
   @Test
   void aGoldTableOfAnotherLayoutIsRefused() {
     String lake = dir.resolve("layout").toString();

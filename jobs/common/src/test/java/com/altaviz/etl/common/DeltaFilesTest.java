@@ -1,0 +1,80 @@
+package com.altaviz.etl.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A pinned snapshot read through its files equals Delta's own read, or is refused. */
+class DeltaFilesTest extends SparkTestBase {
+  @TempDir Path dir;
+
+  private String table() {
+    return dir.resolve("t").toString();
+  }
+
+  /** v0: days 1 and 2 (ids 0-5); v1: day 2 replaced by ids 20-21; v2: day 3 appended. */
+  private void threeVersions() {
+    DeltaIo.append(
+        spark.sql("SELECT id, CAST(id % 2 + 1 AS INT) AS day FROM range(6)"), table(), "a", "day");
+    DeltaIo.replaceWhere(
+        spark.sql("SELECT id, 2 AS day FROM range(20, 22)"), table(), "day = 2", "b", "day");
+    DeltaIo.append(spark.sql("SELECT 30L AS id, 3 AS day"), table(), "c", "day");
+  }
+
+  @Test
+  void eachVersionReadsTheRowsDeltaReads() {
+    threeVersions();
+    for (long v = 0; v <= 2; v++) {
+      Dataset<Row> files =
+          DeltaFiles.readDataColumns(spark, table(), OptionalLong.of(v), p -> true).orElseThrow();
+      assertThat(files.columns()).containsExactly("id"); // the partition column is not in files
+      assertThat(ids(files)).isEqualTo(ids(DeltaIo.read(spark, table(), OptionalLong.of(v))));
+    }
+    assertThat(ids(DeltaFiles.readDataColumns(spark, table(), OptionalLong.of(1), p -> true)
+            .orElseThrow()))
+        .containsExactly(0L, 2L, 4L, 20L, 21L);
+    assertThat(ids(DeltaFiles.readDataColumns(spark, table(), OptionalLong.empty(), p -> true)
+            .orElseThrow()))
+        .containsExactly(0L, 2L, 4L, 20L, 21L, 30L);
+  }
+
+  @Test
+  void partitionValuesPruneFiles() {
+    threeVersions();
+    Dataset<Row> day2 =
+        DeltaFiles.readDataColumns(
+                spark, table(), OptionalLong.of(2), p -> "2".equals(p.get("day")))
+            .orElseThrow();
+    assertThat(ids(day2)).containsExactly(20L, 21L);
+    Dataset<Row> none =
+        DeltaFiles.readDataColumns(spark, table(), OptionalLong.of(2), p -> false).orElseThrow();
+    assertThat(none.columns()).containsExactly("id");
+    assertThat(none.count()).isZero();
+  }
+
+  @Test
+  void tablesThatNeedDeltasReaderAreRefused() {
+    assertThat(DeltaFiles.readDataColumns(spark, table(), OptionalLong.empty(), p -> true))
+        .isEmpty(); // no table at all: DeltaIo.read says so
+    spark.sql(
+        "CREATE TABLE delta.`" + table() + "` (id BIGINT) USING delta "
+            + "TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')");
+    spark.sql("INSERT INTO delta.`" + table() + "` SELECT id FROM range(4)");
+    spark.sql("DELETE FROM delta.`" + table() + "` WHERE id = 1");
+    assertThat(ids(DeltaIo.read(spark, table(), OptionalLong.empty())))
+        .containsExactly(0L, 2L, 3L);
+    // the file still holds id 1; only the deletion vector hides it
+    assertThat(DeltaFiles.readDataColumns(spark, table(), OptionalLong.empty(), p -> true))
+        .isEmpty();
+  }
+
+  private static List<Long> ids(Dataset<Row> df) {
+    return df.select("id").orderBy("id").collectAsList().stream().map(r -> r.getLong(0)).toList();
+  }
+}
