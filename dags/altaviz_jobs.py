@@ -47,9 +47,10 @@ SPARK_CONF = {
 }
 
 # Per-job driver JVM options, after the shared ones (scripts/spark-submit.sh has the same). Export
-# JIT-compiles with C1 only: its work is mostly one-off planning and PostgreSQL's, and C2's
-# compiler threads took the cores from both (bench/RESULTS.md); gold's per-row loops need C2.
-JOB_JVM_OPTIONS = {"export": "-XX:TieredStopAtLevel=1"}
+# and gold JIT-compile with C1 only: C2's compiler threads spent about 15 CPU-s of a gold run's
+# 35, taking the cores from the tasks, for code that runs once or for seconds (bench/RESULTS.md).
+C1_ONLY = "-XX:TieredStopAtLevel=1"
+JOB_JVM_OPTIONS = {"export": C1_ONLY, "gold": C1_ONLY}
 
 
 def spark_conf(job: str) -> dict[str, str]:

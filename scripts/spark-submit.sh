@@ -37,12 +37,13 @@ if [ "${ALTAVIZ_CDS:-1}" != 0 ]; then
   CDS_OPTS+=("-Xlog:cds=off,cds+dynamic=off")
 fi
 
-# Export runs JIT-compile with C1 only: its work is mostly one-off planning and PostgreSQL's, and
-# C2's compiler threads took the two cores from both (4,500 x 7: 30 s instead of 37-43 s; 10 x 7:
-# 15 s instead of 21 s; bench/RESULTS.md). Gold's long per-row loops need C2: it stays tiered.
+# Export and gold runs JIT-compile with C1 only: C2's compiler threads took the two cores from
+# the work. Export's work is mostly one-off planning and PostgreSQL's (4,500 x 7: 30 s instead of
+# 37-43 s); in gold C2 compiled for about 15 of a run's 35 CPU-s, and C1 code runs the feature
+# pass fast enough (4,500 x 7 processing: 11.6-12.2 s instead of 13.3-14.2 s; bench/RESULTS.md).
 # The DAG's twin: dags/altaviz_jobs.py JOB_JVM_OPTIONS.
 JIT_OPTS=""
-if [ "$job" = export ]; then JIT_OPTS="-XX:TieredStopAtLevel=1"; fi
+case "$job" in export|gold) JIT_OPTS="-XX:TieredStopAtLevel=1" ;; esac
 
 # shellcheck disable=SC2086
 cmd=("$SPARK_HOME/bin/spark-submit"

@@ -27,8 +27,9 @@ JOBS = ("simulator", "bronze", "silver", "gold", "export", "maintenance")
 # pytest workers' Spark tasks. Measured on one bronze run (3 compressors, one day; mean of two
 # runs each on the shared 2-core machine): user CPU 39 s with the JVM defaults, 20.5 s with
 # these options, 15.4 s with the class-data sharing archive too (scripts/spark-submit.sh, as in
-# production). Production keeps C2 and G1, faster at 4,500 compressors: only this test harness
-# sets the variable. ALTAVIZ_TEST_JVM_OPTS="" turns it off.
+# production). Production runs bronze and silver with C2 and G1, faster at 4,500 compressors
+# (export and gold run C1-only there too): only this test harness sets the variable.
+# ALTAVIZ_TEST_JVM_OPTS="" turns it off.
 TEST_JVM_OPTS = os.environ.get("ALTAVIZ_TEST_JVM_OPTS",
                                "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
 _SUBMIT_OPTS = os.environ.get("SPARK_SUBMIT_OPTS", "")

@@ -165,7 +165,7 @@ def test_every_stage_is_a_spark_submit_of_its_jar(medallion):
                 "-Dlog4j2.configurationFile=file:/srv/altaviz/log4j2.properties"
                 " -XX:SharedArchiveFile=/srv/altaviz/jars/spark-classes.jsa"
                 " -Xlog:cds=off,cds+dynamic=off"
-                + (" -XX:TieredStopAtLevel=1" if stage == "export" else ""),
+                + (" -XX:TieredStopAtLevel=1" if stage in ("export", "gold") else ""),
             "spark.ui.showConsoleProgress": "false",
         }
         assert task.application_args == [

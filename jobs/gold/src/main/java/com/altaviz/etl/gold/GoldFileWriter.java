@@ -38,8 +38,9 @@ import org.apache.spark.util.SerializableConfiguration;
  *
  * <p>Why not Spark's writer: for gold's 38 stored columns it took about 11 s of a 4,500 x 7 run's
  * 27 s and 20 of its 55 CPU-s (a row-at-a-time record consumer, a projection per row, an
- * encoder call per value; bench/RESULTS.md). Here each column is PLAIN-encoded into a byte
- * array as rows arrive ({@link ParquetColumn}) and a row group is one Snappy page per column.
+ * encoder call per value; bench/RESULTS.md). Here each column is encoded into a byte array as
+ * rows arrive ({@link ParquetColumn}: PLAIN, strings by dictionary) and a row group is one
+ * Snappy page per column (after a dictionary page for strings).
  * The files are the Parquet Spark writes for this schema (optional columns, INT64 microsecond
  * UTC timestamps, page min/max statistics), readable by Spark, delta-rs, pyarrow and DuckDB.
  */

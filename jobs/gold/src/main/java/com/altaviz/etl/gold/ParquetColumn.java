@@ -4,11 +4,16 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -29,7 +34,7 @@ import org.xerial.snappy.Snappy;
 
 /**
  * One optional (nullable) Parquet column being buffered for {@link GoldFileWriter}: null flags
- * and the PLAIN encoding of the non-null values, written as one Snappy-compressed data page per
+ * and the encoded non-null values (PLAIN; strings by dictionary), one Snappy-compressed page per
  * row group with its min/max statistics (which readers' page and row-group filters rely on).
  * The file-wide min/max and null count accumulate for Delta's statistics.
  */
@@ -135,9 +140,20 @@ abstract class ParquetColumn {
     }
   }
 
+  /** Called before the page is assembled: a column may re-encode its values in place. */
+  void encodeValues() throws IOException {}
+
+  /** Writes the chunk's dictionary page, for a column whose values index one. */
+  void writeDictionaryPage(ParquetFileWriter w) throws IOException {}
+
+  Encoding valuesEncoding() {
+    return Encoding.PLAIN;
+  }
+
   /** Writes the buffered rows as one column chunk of one data page, then resets the buffer. */
   @SuppressWarnings("unchecked")
   final void writeChunk(ParquetFileWriter w) throws IOException {
+    encodeValues();
     byte[] levels = definitionLevels();
     int length = levels.length + pos;
     if (page.length < length) {
@@ -160,9 +176,10 @@ abstract class ParquetColumn {
     stats.incrementNumNulls(nulls);
     fileNulls += nulls;
     w.startColumn(descriptor, size, CompressionCodecName.SNAPPY);
+    writeDictionaryPage(w);
     w.writeDataPage(
         size, length, BytesInput.from(compressed, 0, compressedLength), stats, size,
-        Encoding.BIT_PACKED, Encoding.RLE, Encoding.PLAIN);
+        Encoding.BIT_PACKED, Encoding.RLE, valuesEncoding());
     w.endColumn();
     size = 0;
     nulls = 0;
@@ -170,35 +187,32 @@ abstract class ParquetColumn {
     resetValues();
   }
 
-  /** Definition levels (1 = value present) as a length-prefixed RLE/bit-packed hybrid run. */
-  private byte[] definitionLevels() throws IOException {
-    byte[] rle;
-    if (nulls == 0) {
-      // one RLE run of `size` ones: varint header (size << 1), then the value in one byte
-      byte[] run = new byte[6];
-      int n = 0;
-      long header = (long) size << 1;
-      while ((header & ~0x7FL) != 0) {
-        run[n++] = (byte) ((header & 0x7F) | 0x80);
-        header >>>= 7;
+  /**
+   * Definition levels (1 = value present), length-prefixed, as RLE runs only: a valid
+   * RLE/bit-packed hybrid (varint run length << 1, then the value in one byte), compact for
+   * gold's sparse nulls and one pass with no per-value encoder call.
+   */
+  private byte[] definitionLevels() {
+    byte[] out = new byte[4 + 6 * Math.max(1, Math.min(size, 2 * nulls + 1))];
+    int n = 4;
+    for (int i = 0; i < size; ) {
+      boolean value = isNull[i];
+      int run = 1;
+      while (i + run < size && isNull[i + run] == value) {
+        run++;
       }
-      run[n++] = (byte) header;
-      run[n++] = 1;
-      rle = Arrays.copyOf(run, n);
-    } else {
-      RunLengthBitPackingHybridEncoder e =
-          new RunLengthBitPackingHybridEncoder(
-              1, 1024, 1 << 20, HeapByteBufferAllocator.getInstance());
-      for (int i = 0; i < size; i++) {
-        e.writeInt(isNull[i] ? 0 : 1);
+      for (long header = (long) run << 1; ; header >>>= 7) {
+        if ((header & ~0x7FL) == 0) {
+          out[n++] = (byte) header;
+          break;
+        }
+        out[n++] = (byte) ((header & 0x7F) | 0x80);
       }
-      rle = e.toBytes().toByteArray();
-      e.close();
+      out[n++] = (byte) (value ? 0 : 1);
+      i += run;
     }
-    byte[] out = new byte[4 + rle.length];
-    INTS.set(out, 0, rle.length);
-    System.arraycopy(rle, 0, out, 4, rle.length);
-    return out;
+    INTS.set(out, 0, n - 4);
+    return Arrays.copyOf(out, n);
   }
 
   private static final class DoubleColumn extends ParquetColumn {
@@ -346,52 +360,117 @@ abstract class ParquetColumn {
     }
   }
 
-  /** PLAIN byte arrays: 4-byte little-endian length, then the UTF-8 bytes. */
+  /**
+   * Strings dictionary-encoded per row group, as parquet-mr does by default: a PLAIN dictionary
+   * page, then each value as an RLE/bit-packed index. Gold's strings repeat (ids in long runs,
+   * status labels, model, station, run id), so this writes a fraction of the bytes PLAIN would
+   * and compares only the distinct values for the page bounds.
+   */
   private static final class StringColumn extends ParquetColumn {
-    private UTF8String min;
-    private UTF8String max;
+    private final Map<UTF8String, Integer> dictionary = new HashMap<>();
+    private final List<UTF8String> entries = new ArrayList<>();
+    private final int[] indices;
+    private int count;
+    private UTF8String last; // the dictionary's copy of the previous value, and its index
+    private int lastIndex;
 
     StringColumn(ColumnDescriptor d, int capacity) {
       super(d, capacity);
+      indices = new int[capacity];
     }
 
     @Override
     void appendValue(InternalRow row, int ordinal) {
       UTF8String v = row.getUTF8String(ordinal);
-      int n = v.numBytes();
-      ensure(4 + n);
-      INTS.set(values, pos, n);
-      v.writeToMemory(values, Platform.BYTE_ARRAY_OFFSET + pos + 4);
-      pos += 4 + n;
-      // rows may be reused buffers: keep copies, made only when a bound moves
-      if (min == null || v.compareTo(min) < 0) {
-        min = v.copy();
+      if (last == null || !last.equals(v)) {
+        Integer known = dictionary.get(v);
+        if (known == null) {
+          known = entries.size();
+          UTF8String copy = v.copy(); // rows may be reused buffers
+          entries.add(copy);
+          dictionary.put(copy, known);
+        }
+        lastIndex = known;
+        last = entries.get(known);
       }
-      if (max == null || v.compareTo(max) > 0) {
-        max = v.copy();
+      indices[count++] = lastIndex;
+    }
+
+    @Override
+    void encodeValues() throws IOException {
+      if (count == 0) {
+        return;
       }
+      int width = Math.max(1, 32 - Integer.numberOfLeadingZeros(entries.size() - 1));
+      RunLengthBitPackingHybridEncoder e =
+          new RunLengthBitPackingHybridEncoder(
+              width, 1024, 1 << 20, HeapByteBufferAllocator.getInstance());
+      for (int i = 0; i < count; i++) {
+        e.writeInt(indices[i]);
+      }
+      byte[] encoded = e.toBytes().toByteArray();
+      e.close();
+      ensure(1 + encoded.length);
+      values[0] = (byte) width;
+      System.arraycopy(encoded, 0, values, 1, encoded.length);
+      pos = 1 + encoded.length;
+    }
+
+    @Override
+    void writeDictionaryPage(ParquetFileWriter w) throws IOException {
+      if (entries.isEmpty()) {
+        return;
+      }
+      int length = 0;
+      for (UTF8String v : entries) {
+        length += 4 + v.numBytes();
+      }
+      byte[] plain = new byte[length];
+      int at = 0;
+      for (UTF8String v : entries) {
+        INTS.set(plain, at, v.numBytes());
+        v.writeToMemory(plain, Platform.BYTE_ARRAY_OFFSET + at + 4);
+        at += 4 + v.numBytes();
+      }
+      byte[] compressed = Snappy.compress(plain);
+      w.writeDictionaryPage(
+          new DictionaryPage(
+              BytesInput.from(compressed), length, entries.size(), Encoding.PLAIN_DICTIONARY));
+    }
+
+    @Override
+    Encoding valuesEncoding() {
+      return entries.isEmpty() ? Encoding.PLAIN : Encoding.PLAIN_DICTIONARY;
     }
 
     @Override
     boolean bounds(Statistics<?> s) {
-      if (min == null) {
+      if (entries.isEmpty()) {
         return false;
       }
-      s.updateStats(Binary.fromConstantByteArray(min.getBytes()));
-      s.updateStats(Binary.fromConstantByteArray(max.getBytes()));
+      Comparable<?>[] b = javaBounds();
+      s.updateStats(Binary.fromConstantByteArray(((UTF8String) b[0]).getBytes()));
+      s.updateStats(Binary.fromConstantByteArray(((UTF8String) b[1]).getBytes()));
       return true;
     }
 
     @Override
     Comparable<?>[] javaBounds() {
-      return new Comparable<?>[] {min, max}; // copies already; compared as UTF-8 bytes
-
+      UTF8String min = entries.get(0);
+      UTF8String max = min;
+      for (UTF8String v : entries) { // compared as UTF-8 bytes, as Parquet orders binaries
+        min = v.compareTo(min) < 0 ? v : min;
+        max = v.compareTo(max) > 0 ? v : max;
+      }
+      return new Comparable<?>[] {min, max};
     }
 
     @Override
     void resetValues() {
-      min = null;
-      max = null;
+      dictionary.clear();
+      entries.clear();
+      count = 0;
+      last = null;
     }
   }
 }
