@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.delta.DeltaColumnMappingMode;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.DeltaOperations;
@@ -53,10 +54,7 @@ final class GoldCommit {
               Option.apply(System.currentTimeMillis())));
     } else {
       requireWritable(txn.metadata(), path);
-      Seq<AddFile> replaced =
-          predicate.equals("true")
-              ? txn.filterFiles()
-              : txn.filterFiles(seq(List.of(functions.expr(predicate).expr())), false);
+      Seq<AddFile> replaced = txn.filterFiles(filters(predicate), false);
       for (AddFile f : JavaConverters.seqAsJavaList(replaced)) {
         actions.add(f.remove());
       }
@@ -77,14 +75,17 @@ final class GoldCommit {
   }
 
   /**
-   * Fails fast, before any work, when an existing table does not have gold's layout: the files
-   * are written in this version's layout, so a table changed by hand (other columns, partitioning
-   * or column mapping) must be migrated first, not appended to.
+   * Run before the features: fails fast when an existing table does not have gold's layout (the
+   * files are written in this version's layout, so a table changed by hand, with other columns,
+   * partitioning or column mapping, must be migrated first, not appended to), then lists the
+   * files {@link #replace} will remove. The listing is Delta's log replay, Spark jobs that take
+   * seconds in a cold driver; the snapshot keeps it cached, so the commit only filters it.
    */
-  static void requireWritable(SparkSession spark, String path) {
+  static void prepare(SparkSession spark, String path, String predicate) {
     Snapshot snapshot = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty());
     if (snapshot.version() >= 0) {
       requireWritable(snapshot.metadata(), path);
+      snapshot.filesForScan(filters(predicate), false);
     }
   }
 
@@ -101,6 +102,10 @@ final class GoldCommit {
               + List.of(GoldSchema.OUTPUT.fieldNames()) + " partitioned by [date]",
           null);
     }
+  }
+
+  private static Seq<Expression> filters(String predicate) {
+    return seq(predicate.equals("true") ? List.of() : List.of(functions.expr(predicate).expr()));
   }
 
   private static <T> Seq<T> seq(List<T> list) {

@@ -60,7 +60,7 @@ public class GoldJob extends StageJob {
     String goldPath = ctx.lake.goldFeatures();
     GoldFeatures.Counters counters = GoldFeatures.Counters.register(ctx.spark);
     // Side inputs load on a second thread from the start: gold's own log replay (the layout
-    // check, and the snapshot the commit starts from) and the two small dimension tables are a
+    // check, and the file list the commit filters) and the two small dimension tables are a
     // cold driver's latency (log replays, planning, tiny collects), overlapping the ledger read
     // and the silver shuffle. A layout failure surfaces before anything is written.
     JavaRDD<InternalRow> rows;
@@ -72,7 +72,7 @@ public class GoldJob extends StageJob {
             "gold-side-inputs",
             () -> {
               if (range.wholeDays()) {
-                GoldCommit.requireWritable(ctx.spark, goldPath);
+                GoldCommit.prepare(ctx.spark, goldPath, range.replacePredicate());
               }
               return new Dimensions(
                   CompressorCatalog.collect(latest(ctx, ctx.lake.bronzeMetadata())),
