@@ -59,6 +59,21 @@ class DeltaFilesTest extends SparkTestBase {
   }
 
   @Test
+  void pathsAndPartitionValuesThatNeedEscapingAreRead() {
+    String table = dir.resolve("a lake %/t").toString();
+    DeltaIo.append(
+        spark.sql("SELECT id, IF(id % 2 = 0, 'a b', 'c/d%e') AS p FROM range(6)"), table, "a",
+        "p");
+    assertThat(ids(DeltaFiles.readDataColumns(spark, table, OptionalLong.empty(), p -> true)
+            .orElseThrow()))
+        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    assertThat(ids(DeltaFiles.readDataColumns(
+                spark, table, OptionalLong.empty(), p -> "c/d%e".equals(p.get("p")))
+            .orElseThrow()))
+        .containsExactly(1L, 3L, 5L);
+  }
+
+  @Test
   void tablesThatNeedDeltasReaderAreRefused() {
     assertThat(DeltaFiles.readDataColumns(spark, table(), OptionalLong.empty(), p -> true))
         .isEmpty(); // no table at all: DeltaIo.read says so
