@@ -41,6 +41,21 @@ import org.apache.spark.sql.types.StructType;
 public final class DeltaFiles {
   private DeltaFiles() {}
 
+  /** A snapshot's data files (absolute paths) and the schema of their columns. */
+  public record DataFiles(StructType schema, List<String> paths, List<Long> sizes) {
+    /** The files' rows, read through Spark's Parquet source. */
+    public Dataset<Row> read(SparkSession spark) {
+      return read(spark, paths);
+    }
+
+    /** The rows of {@code subset}, some of {@link #paths}. */
+    public Dataset<Row> read(SparkSession spark, List<String> subset) {
+      return subset.isEmpty()
+          ? spark.createDataFrame(List.of(), schema)
+          : spark.read().schema(schema).parquet(subset.toArray(new String[0]));
+    }
+  }
+
   /**
    * The table's data columns (not its partition columns, which live in directory names) at
    * {@code version} (the latest when empty), from the files whose partition values pass {@code
@@ -48,6 +63,13 @@ public final class DeltaFiles {
    * {@link DeltaIo#read} gives).
    */
   public static Optional<Dataset<Row>> readDataColumns(
+      SparkSession spark, String path, OptionalLong version,
+      Predicate<Map<String, String>> partitions) {
+    return list(spark, path, version, partitions).map(files -> files.read(spark));
+  }
+
+  /** The files {@link #readDataColumns} reads, for a caller that plans its own reads. */
+  public static Optional<DataFiles> list(
       SparkSession spark, String path, OptionalLong version,
       Predicate<Map<String, String>> partitions) {
     Engine engine = DefaultEngine.create(spark.sessionState().newHadoopConf());
@@ -71,16 +93,15 @@ public final class DeltaFiles {
         data = data.add(f);
       }
     }
-    List<String> files = files(engine, snapshot, path, partitions);
-    return Optional.of(
-        files.isEmpty()
-            ? spark.createDataFrame(List.of(), data)
-            : spark.read().schema(data).parquet(files.toArray(new String[0])));
+    List<String> paths = new ArrayList<>();
+    List<Long> sizes = new ArrayList<>();
+    files(engine, snapshot, path, partitions, paths, sizes);
+    return Optional.of(new DataFiles(data, List.copyOf(paths), List.copyOf(sizes)));
   }
 
-  private static List<String> files(
-      Engine engine, Snapshot snapshot, String path, Predicate<Map<String, String>> partitions) {
-    List<String> files = new ArrayList<>();
+  private static void files(
+      Engine engine, Snapshot snapshot, String path, Predicate<Map<String, String>> partitions,
+      List<String> paths, List<Long> sizes) {
     try (CloseableIterator<FilteredColumnarBatch> batches =
         snapshot.getScanBuilder(engine).build().getScanFiles(engine)) {
       while (batches.hasNext()) {
@@ -88,7 +109,9 @@ public final class DeltaFiles {
           while (rows.hasNext()) {
             io.delta.kernel.data.Row file = rows.next();
             if (partitions.test(InternalScanFileUtils.getPartitionValues(file))) {
-              files.add(InternalScanFileUtils.getAddFileStatus(file).getPath());
+              var status = InternalScanFileUtils.getAddFileStatus(file);
+              paths.add(status.getPath());
+              sizes.add(status.getSize());
             }
           }
         }
@@ -96,6 +119,5 @@ public final class DeltaFiles {
     } catch (IOException e) {
       throw new UncheckedIOException("listing the files of Delta table " + path, e);
     }
-    return files;
   }
 }

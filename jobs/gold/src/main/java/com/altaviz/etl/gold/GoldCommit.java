@@ -1,6 +1,11 @@
 package com.altaviz.etl.gold;
 
 import com.altaviz.etl.common.EtlException;
+import io.delta.kernel.Table;
+import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.exceptions.KernelException;
+import io.delta.kernel.internal.SnapshotImpl;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,7 +14,6 @@ import java.util.UUID;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.delta.DeltaColumnMappingMode;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.DeltaOperations;
 import org.apache.spark.sql.delta.NoMapping$;
@@ -20,6 +24,8 @@ import org.apache.spark.sql.delta.actions.AddFile;
 import org.apache.spark.sql.delta.actions.Format;
 import org.apache.spark.sql.delta.actions.Metadata;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 import scala.Option;
 import scala.collection.JavaConverters;
 import scala.collection.Seq;
@@ -75,11 +81,33 @@ final class GoldCommit {
   }
 
   /**
-   * Run before the features: fails fast when an existing table does not have gold's layout (the
-   * files are written in this version's layout, so a table changed by hand, with other columns,
-   * partitioning or column mapping, must be migrated first, not appended to), then lists the
-   * files {@link #replace} will remove. The listing is Delta's log replay, Spark jobs that take
-   * seconds in a cold driver; the snapshot keeps it cached, so the commit only filters it.
+   * Fails fast, before any file is written, when an existing table does not have gold's layout
+   * (the files are written in this version's layout, so a table changed by hand, with other
+   * columns, partitioning or column mapping, must be migrated first, not appended to). Reads the
+   * metadata with Delta Kernel, in well under a second; a table Kernel cannot read is checked by
+   * {@link #prepare} before the commit.
+   */
+  static void requireLayout(SparkSession spark, String path) {
+    Engine engine = DefaultEngine.create(spark.sessionState().newHadoopConf());
+    SnapshotImpl snapshot;
+    try {
+      snapshot = (SnapshotImpl) Table.forPath(engine, path).getLatestSnapshot(engine);
+    } catch (KernelException e) { // no table yet, or one only Delta's reader reads
+      return;
+    }
+    io.delta.kernel.internal.actions.Metadata m = snapshot.getMetadata();
+    requireLayout(
+        (StructType) DataType.fromJson(m.getSchemaString()),
+        snapshot.getPartitionColumnNames(engine),
+        m.getConfiguration().getOrDefault("delta.columnMapping.mode", "none"),
+        path);
+  }
+
+  /**
+   * Run on a side thread while the features are computed: lists the files {@link #replace} will
+   * remove (and checks the layout again, as Delta's reader sees it). The listing is Delta's log
+   * replay, Spark jobs that take seconds in a cold driver; the snapshot keeps it cached, so the
+   * commit only filters it.
    */
   static void prepare(SparkSession spark, String path, String predicate) {
     Snapshot snapshot = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty());
@@ -90,15 +118,20 @@ final class GoldCommit {
   }
 
   private static void requireWritable(Metadata m, String path) {
-    List<String> partitioning = JavaConverters.seqAsJavaList(m.partitionColumns());
-    DeltaColumnMappingMode mapping = m.columnMappingMode();
-    if (!m.schema().sameType(GoldSchema.OUTPUT)
+    requireLayout(
+        m.schema(), JavaConverters.seqAsJavaList(m.partitionColumns()),
+        m.columnMappingMode().name(), path);
+  }
+
+  private static void requireLayout(
+      StructType schema, List<String> partitioning, String mapping, String path) {
+    if (!schema.sameType(GoldSchema.OUTPUT)
         || !partitioning.equals(List.of("date"))
-        || !mapping.equals(NoMapping$.MODULE$)) {
+        || !mapping.equalsIgnoreCase(NoMapping$.MODULE$.name())) {
       throw EtlException.badInput(
           path + " does not have this version's gold layout: it has columns "
-              + List.of(m.schema().fieldNames()) + " partitioned by " + partitioning
-              + " (column mapping " + mapping.name() + "), expected "
+              + List.of(schema.fieldNames()) + " partitioned by " + partitioning
+              + " (column mapping " + mapping + "), expected "
               + List.of(GoldSchema.OUTPUT.fieldNames()) + " partitioned by [date]",
           null);
     }

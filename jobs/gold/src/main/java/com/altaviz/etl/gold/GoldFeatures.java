@@ -70,16 +70,39 @@ public final class GoldFeatures {
    * every session here) the shuffle's map stage runs when this is called.
    */
   public static JavaRDD<InternalRow> byCompressor(Dataset<Row> silver) {
-    List<Column> columns = new ArrayList<>();
-    for (String c : GoldSchema.INPUT_COLUMNS) {
-      columns.add(inputColumn(silver.schema(), c));
-    }
-    return silver
-        .select(columns.toArray(new Column[0]))
+    return inputColumns(silver)
         .repartition(functions.col("compressor_id"))
         .queryExecution()
         .toRdd()
         .toJavaRDD();
+  }
+
+  /**
+   * Silver's input columns as internal rows, one partition per group, each group holding every
+   * reading of its compressors ({@link SilverGroups}): the partitioning of {@link #byCompressor}
+   * without a shuffle.
+   */
+  static JavaRDD<InternalRow> byGroup(List<Dataset<Row>> groups) {
+    Dataset<Row> all = null;
+    for (Dataset<Row> group : groups) {
+      Dataset<Row> one = inputColumns(group).coalesce(1);
+      all = all == null ? one : all.union(one);
+    }
+    JavaRDD<InternalRow> rows = all.queryExecution().toRdd().toJavaRDD();
+    if (rows.getNumPartitions() != groups.size()) { // a union that merged its inputs: a bug
+      throw new IllegalStateException(
+          groups.size() + " silver file groups were planned as " + rows.getNumPartitions()
+              + " partitions");
+    }
+    return rows;
+  }
+
+  private static Dataset<Row> inputColumns(Dataset<Row> silver) {
+    List<Column> columns = new ArrayList<>();
+    for (String c : GoldSchema.INPUT_COLUMNS) {
+      columns.add(inputColumn(silver.schema(), c));
+    }
+    return silver.select(columns.toArray(new Column[0]));
   }
 
   /** Feature rows of {@link #rows} as a DataFrame in gold layout (no Row conversion). */

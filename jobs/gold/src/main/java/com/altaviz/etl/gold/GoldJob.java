@@ -11,6 +11,7 @@ import com.altaviz.etl.common.StageResult;
 import com.altaviz.etl.common.VersionProvider;
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -59,26 +60,35 @@ public class GoldJob extends StageJob {
     String silverPath = ctx.lake.silverReadings();
     String goldPath = ctx.lake.goldFeatures();
     GoldFeatures.Counters counters = GoldFeatures.Counters.register(ctx.spark);
-    // Side inputs load on a second thread from the start: gold's own log replay (the layout
-    // check, and the file list the commit filters) and the two small dimension tables are a
-    // cold driver's latency (log replays, planning, tiny collects), overlapping the ledger read
-    // and the silver shuffle. A layout failure surfaces before anything is written.
-    JavaRDD<InternalRow> rows;
-    long goldBaseline;
     long silverVersion;
+    long version;
+    // Side inputs load on side threads from the start, as they are a cold driver's latency (log
+    // replays, planning, tiny collects): the two small dimension tables, needed when the features
+    // start, and the file list of gold's own log replay, which only the commit needs. The layout
+    // check (Kernel, fast) runs first: a table of another layout is refused before any write.
+    if (range.wholeDays()) {
+      GoldCommit.requireLayout(ctx.spark, goldPath);
+    }
     try (Background<Dimensions> sideInputs =
-        Background.start(
-            ctx.spark,
-            "gold-side-inputs",
-            () -> {
-              if (range.wholeDays()) {
-                GoldCommit.prepare(ctx.spark, goldPath, range.replacePredicate());
-              }
-              return new Dimensions(
-                  CompressorCatalog.collect(latest(ctx, ctx.lake.bronzeMetadata())),
-                  GoldFeatures.collectMaintenance(latest(ctx, ctx.lake.bronzeMaintenance())));
-            })) {
-      goldBaseline = ctx.outputBaseline(goldPath); // before pinning: see requireNoCommitSince
+            Background.start(
+                ctx.spark,
+                "gold-dimensions",
+                () ->
+                    new Dimensions(
+                        CompressorCatalog.collect(latest(ctx, ctx.lake.bronzeMetadata())),
+                        GoldFeatures.collectMaintenance(
+                            latest(ctx, ctx.lake.bronzeMaintenance()))));
+        Background<Boolean> commitPrep =
+            Background.start(
+                ctx.spark,
+                "gold-commit-prep",
+                () -> {
+                  if (range.wholeDays()) {
+                    GoldCommit.prepare(ctx.spark, goldPath, range.replacePredicate());
+                  }
+                  return true;
+                })) {
+      long goldBaseline = ctx.outputBaseline(goldPath); // before pinning: requireNoCommitSince
       silverVersion = ctx.inputVersion(silverPath, "silver");
       ctx.log.info(
           "Output {} from silver v{} rows {} (warm-up {}h)",
@@ -88,15 +98,15 @@ public class GoldJob extends StageJob {
           ctx.config.gold.warmupHours);
       JavaRDD<InternalRow> partitions =
           ctx.log.step(
-              "Reading silver v" + silverVersion + ", shuffling by compressor",
-              () -> GoldFeatures.byCompressor(readSilver(ctx, silverPath, silverVersion, range)));
+              "Reading silver v" + silverVersion + " by compressor",
+              () -> silverByCompressor(ctx, silverPath, silverVersion, range));
       Dimensions dims =
           ctx.log.step("Loading compressor metadata and maintenance history", sideInputs::get);
       ctx.log.info(
           "{} compressors in metadata, {} with maintenance events",
           dims.compressors().size(),
           dims.maintenance().compressors());
-      rows =
+      JavaRDD<InternalRow> rows =
           GoldFeatures.rows(
               partitions,
               dims.compressors(),
@@ -105,9 +115,11 @@ public class GoldJob extends StageJob {
               range,
               ctx.runId,
               counters);
+      version =
+          range.wholeDays()
+              ? writeFiles(ctx, rows, range, goldPath, goldBaseline, commitPrep)
+              : writeRows(ctx, rows, range, goldPath, goldBaseline);
     }
-    long version = range.wholeDays() ? writeFiles(ctx, rows, range, goldPath, goldBaseline)
-        : writeRows(ctx, rows, range, goldPath, goldBaseline);
     long rowsIn = counters.rowsIn().value();
     long rowsOut = counters.rowsOut().value();
     ctx.log.info(
@@ -131,7 +143,7 @@ public class GoldJob extends StageJob {
    */
   private static long writeFiles(
       StageContext ctx, JavaRDD<InternalRow> rows, GoldRange range, String goldPath,
-      long goldBaseline) throws Exception {
+      long goldBaseline, Background<Boolean> commitPrep) throws Exception {
     Broadcast<SerializableConfiguration> conf =
         JavaSparkContext.fromSparkContext(ctx.spark.sparkContext())
             .broadcast(new SerializableConfiguration(ctx.spark.sessionState().newHadoopConf()));
@@ -139,6 +151,7 @@ public class GoldJob extends StageJob {
         ctx.log.step(
             "Computing features and writing Parquet files under " + goldPath,
             () -> rows.mapPartitions(new GoldFileWriter(goldPath, conf)).collect());
+    commitPrep.get();
     ctx.requireNoCommitSince(goldPath, goldBaseline);
     return ctx.log.step(
         "Committing " + files.size() + " files to " + goldPath,
@@ -162,23 +175,45 @@ public class GoldJob extends StageJob {
         () -> DeltaIo.replaceWhere(gold, goldPath, range.replacePredicate(), ctx.runId, "date"));
   }
 
-  /** Silver's rows in the read range, through its files when it allows (DeltaFiles says why). */
-  private static Dataset<Row> readSilver(
+  /**
+   * Silver's rows in the read range, every compressor's in one partition: read group by group
+   * when its files allow (SilverGroups), else shuffled by compressor; through its files when the
+   * table allows (DeltaFiles says why), else through Delta's reader.
+   */
+  private static JavaRDD<InternalRow> silverByCompressor(
       StageContext ctx, String path, long version, GoldRange range) {
+    Optional<DeltaFiles.DataFiles> files =
+        DeltaFiles.list(ctx.spark, path, OptionalLong.of(version), range::readsPartition);
+    if (files.isEmpty()) {
+      ctx.log.info("Silver needs Delta's reader (reader features): shuffling it by compressor");
+      return GoldFeatures.byCompressor(
+          DeltaIo.read(ctx.spark, path, OptionalLong.of(version)).where(range.readFilter()));
+    }
+    DeltaFiles.DataFiles silver = files.get();
+    SilverGroups.Grouping grouping =
+        SilverGroups.of(
+            ctx.spark.sessionState().newHadoopConf(),
+            silver.paths(),
+            silver.sizes(),
+            ctx.spark.sparkContext().defaultParallelism());
+    if (grouping.groups().isPresent()) {
+      List<List<String>> groups = grouping.groups().get();
+      ctx.log.info(
+          "{} silver files in {} groups with no compressor in two: one task each, no shuffle",
+          silver.paths().size(),
+          groups.size());
+      return GoldFeatures.byGroup(
+          groups.stream()
+              .map(g -> silver.read(ctx.spark, g).where(range.readTimestamps()))
+              .toList());
+    }
+    ctx.log.info("Shuffling silver by compressor: {}", grouping.reason());
     // Spark sizes read splits as the input bytes over the cores, capped at 128 MB. Silver's
     // files are one row group each (not splittable), and at 4,500 x 7 the cap made three splits
     // for two cores, the third running alone: lifting it makes one per core (map stage 2.7 s
     // instead of 3.2-3.6 s; bench/RESULTS.md).
     ctx.spark.conf().set("spark.sql.files.maxPartitionBytes", String.valueOf(1L << 30));
-    return DeltaFiles.readDataColumns(
-            ctx.spark, path, OptionalLong.of(version), range::readsPartition)
-        .map(files -> files.where(range.readTimestamps()))
-        .orElseGet(
-            () -> {
-              ctx.log.info("Silver needs Delta's reader (reader features): reading through it");
-              return DeltaIo.read(ctx.spark, path, OptionalLong.of(version))
-                  .where(range.readFilter());
-            });
+    return GoldFeatures.byCompressor(silver.read(ctx.spark).where(range.readTimestamps()));
   }
 
   /** A small bronze dimension table, whole, at its latest version. */

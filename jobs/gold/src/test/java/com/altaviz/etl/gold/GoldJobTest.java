@@ -2,6 +2,7 @@ package com.altaviz.etl.gold;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.altaviz.etl.common.DeltaFiles;
 import com.altaviz.etl.common.JobLauncher;
 import com.altaviz.etl.common.SparkTestBase;
 import io.delta.tables.DeltaTable;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -91,6 +93,45 @@ class GoldJobTest extends SparkTestBase {
       LocalDate writer = date.plusDays(1).isAfter(last) ? last : date.plusDays(1);
       assertThat(w.getString(1)).as("writer of %s", date).isEqualTo("day-" + writer);
     }
+  }
+
+  /**
+   * The weekly lake's silver files are split by compressor hash, as SilverJob writes them, so
+   * gold reads them group by group; the same rows in one file per date must be shuffled instead,
+   * with the same result.
+   */
+  @Test
+  void groupedAndShuffledSilverReadsGiveTheSameTable() {
+    var files =
+        DeltaFiles.list(
+                spark, weekly + "/silver/sensor_readings", OptionalLong.empty(), p -> true)
+            .orElseThrow();
+    assertThat(
+            SilverGroups.of(spark.sessionState().newHadoopConf(), files.paths(), files.sizes(), 2)
+                .groups()
+                .orElseThrow())
+        .as("the weekly run read silver in groups")
+        .hasSize(2);
+    String lake = dir.resolve("one-file-per-date").toString();
+    SyntheticLake.write(spark, lake, COMPRESSORS, DAYS, START, 42);
+    spark.read().format("delta").load(lake + "/silver/sensor_readings").coalesce(1)
+        .localCheckpoint(true)
+        .write().format("delta").mode("overwrite").partitionBy("date")
+        .save(lake + "/silver/sensor_readings");
+    var whole =
+        DeltaFiles.list(
+                spark, lake + "/silver/sensor_readings", OptionalLong.empty(), p -> true)
+            .orElseThrow();
+    assertThat(
+            SilverGroups.of(spark.sessionState().newHadoopConf(), whole.paths(), whole.sizes(), 2)
+                .groups())
+        .as("one file per date holds every compressor: shuffled")
+        .isEmpty();
+    assertThat(
+            gold(lake, "--start", "2024-02-01T00:00:00Z", "--end", "2024-02-08T00:00:00Z",
+                "--run-id", "week"))
+        .isZero();
+    assertSameRows(table(lake), table(weekly));
   }
 
   @Test

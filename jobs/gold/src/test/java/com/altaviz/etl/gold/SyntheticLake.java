@@ -1,5 +1,6 @@
 package com.altaviz.etl.gold;
 
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
 import com.altaviz.etl.common.Schemas;
@@ -126,10 +127,14 @@ public final class SyntheticLake {
     return cols;
   }
 
-  /** Writes silver (partitioned by date) and the two bronze dimensions under {@code lake}. */
+  /**
+   * Writes silver (partitioned by date, its files split by compressor hash as SilverJob writes
+   * them) and the two bronze dimensions under {@code lake}.
+   */
   public static void write(
       SparkSession spark, String lake, int compressors, int days, LocalDate start, long seed) {
     silver(spark, compressors, days, start, seed)
+        .repartition(2, col("compressor_id"))
         .write()
         .format("delta")
         .mode("overwrite")
