@@ -1,7 +1,5 @@
 package com.altaviz.etl.gold;
 
-import com.altaviz.etl.gold.RollingFeatures.Feature;
-import com.altaviz.etl.gold.StatusFlags.Level;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -16,24 +14,19 @@ import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * The per-partition work of gold: one shuffle partition holds every reading of its compressors
- * (rows in {@link GoldSchema#INPUT_COLUMNS} layout). The partition is buffered into primitive
- * arrays, ordered by (compressor, time) with a counting sort plus a per-compressor time sort,
- * and each compressor's features are computed in one {@link RollingFeatures} pass; rows in the
- * output range are emitted as internal rows in {@link GoldSchema#OUTPUT} layout.
+ * The per-partition work of gold: one partition holds every reading of its compressors (rows in
+ * {@link GoldSchema#INPUT_COLUMNS} layout). The partition is buffered into primitive arrays,
+ * ordered by (compressor, time) with a counting sort plus a per-compressor time sort, and each
+ * compressor's features are computed in one {@link RollingFeatures} pass into a {@link
+ * FeatureBlock}: the file writer takes the blocks ({@link #blocks}), Delta's writer internal rows
+ * in {@link GoldSchema#OUTPUT} layout ({@link #call}); either way only rows in the output range.
  *
  * <p>Working on Spark's InternalRow (not Row) and on primitive arrays avoids the object
  * conversion that dominates a Row-based mapPartitions. Memory is about 90 bytes per buffered
- * reading; raise {@code spark.shuffle_partitions} when one partition outgrows an executor.
+ * reading.
  */
 public final class FeaturePass implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private static final long serialVersionUID = 1L;
-  private static final long MICROS_PER_DAY = 86_400_000_000L;
-  private static final UTF8String[] LABELS = {
-    UTF8String.fromString(Level.NORMAL.label),
-    UTF8String.fromString(Level.WARNING.label),
-    UTF8String.fromString(Level.CRITICAL.label)
-  };
 
   private final Broadcast<CompressorCatalog> catalog;
   private final Broadcast<MaintenanceHistory> maintenance;
@@ -67,14 +60,10 @@ public final class FeaturePass implements FlatMapFunction<Iterator<InternalRow>,
     this.rowsOut = rowsOut;
   }
 
+  /** The partition's gold rows (one reused row object: consume each before the next). */
   @Override
   public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
-    Readings r = Readings.buffer(rows);
-    rowsIn.add(r.n);
-    if (r.n == 0) {
-      return Collections.emptyIterator();
-    }
-    return new Emitter(r);
+    return new Rows(blocks(rows));
   }
 
   /** A partition's readings as columns; sensor nulls are NaN. */
@@ -123,33 +112,30 @@ public final class FeaturePass implements FlatMapFunction<Iterator<InternalRow>,
     }
   }
 
-  /** Walks compressors in id order, computing each one's features just before emitting it. */
-  private final class Emitter implements Iterator<InternalRow> {
+  /**
+   * Feature blocks of a partition's compressors in id order, one reused {@link FeatureBlock}
+   * (consume each before the next); compressors with no reading in the output range are skipped.
+   */
+  Iterator<FeatureBlock> blocks(Iterator<InternalRow> rows) {
+    Readings r = Readings.buffer(rows);
+    rowsIn.add(r.n);
+    return r.n == 0 ? Collections.emptyIterator() : new Blocks(r);
+  }
+
+  /** Walks compressors in id order, computing each one's features when it is reached. */
+  private final class Blocks implements Iterator<FeatureBlock> {
     private final Readings r;
     private final int[] order;
     private final int[] start;
     private final Integer[] compressorsById;
     private final RollingFeatures features = new RollingFeatures();
-    private final SpecificInternalRow row = new SpecificInternalRow(GoldSchema.OUTPUT);
+    private final FeatureBlock block = new FeatureBlock();
     private final UTF8String runIdUtf8 = UTF8String.fromString(runId);
     private int next = 0;
-    private int from;
-    private int size;
-    private int k;
     private boolean ready;
-    private long[] ts = new long[256];
-    private double[] vib = new double[256];
-    private double[] temp = new double[256];
-    private double[] press = new double[256];
     private int[] sortTmp = new int[256];
-    // per-compressor constants
-    private UTF8String id;
-    private UTF8String model;
-    private UTF8String station;
-    private double rated;
-    private long[] events;
 
-    Emitter(Readings r) {
+    Blocks(Readings r) {
       this.r = r;
       int c = r.ids.length;
       // counting sort of the rows by compressor code
@@ -174,23 +160,103 @@ public final class FeaturePass implements FlatMapFunction<Iterator<InternalRow>,
 
     @Override
     public boolean hasNext() {
-      if (ready) {
-        return true;
+      while (!ready && next < compressorsById.length) {
+        ready = load(compressorsById[next++]);
       }
-      while (true) {
-        while (k < size) {
-          long t = ts[k];
-          if (t >= outputStart && t < outputEnd) {
-            ready = true;
-            return true;
-          }
-          k++;
+      return ready;
+    }
+
+    @Override
+    public FeatureBlock next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      ready = false;
+      rowsOut.add(block.to - block.from);
+      return block;
+    }
+
+    /** Fills the block with one compressor's rows; false when none is in the output range. */
+    private boolean load(int code) {
+      int from = start[code];
+      int size = start[code + 1] - from;
+      block.ensure(size);
+      block.size = size;
+      long[] ts = block.timestamps();
+      boolean sorted = true;
+      for (int j = 0; j < size; j++) {
+        ts[j] = r.ts[order[from + j]];
+        sorted &= j == 0 || ts[j - 1] <= ts[j];
+      }
+      if (!sorted) {
+        if (sortTmp.length < size) {
+          sortTmp = new int[Math.max(size, 2 * sortTmp.length)];
         }
-        if (next == compressorsById.length) {
+        TimeOrder.sort(order, from, from + size, r.ts, sortTmp);
+        for (int j = 0; j < size; j++) {
+          ts[j] = r.ts[order[from + j]];
+        }
+      }
+      int first = 0;
+      while (first < size && ts[first] < outputStart) {
+        first++;
+      }
+      int end = first;
+      while (end < size && ts[end] < outputEnd) {
+        end++;
+      }
+      if (first == end) {
+        return false;
+      }
+      block.from = first;
+      block.to = end;
+      for (int v = 0; v < GoldSchema.VALUE_COLUMNS; v++) {
+        double[] in = r.values[v];
+        double[] out = block.values(v);
+        for (int j = 0; j < size; j++) {
+          out[j] = in[order[from + j]];
+        }
+      }
+      features.compute(
+          size, ts, block.values(GoldSchema.V_VIBRATION), block.values(GoldSchema.V_TEMP),
+          block.values(GoldSchema.V_DISCHARGE));
+
+      UTF8String id = r.ids[code];
+      String idString = id.toString();
+      CompressorCatalog.Entry e = catalog.value().lookup(idString);
+      double rated = e == null || e.ratedHorsepower() == null ? Double.NaN : e.ratedHorsepower();
+      block.constants(
+          id,
+          e == null || e.model() == null ? null : UTF8String.fromString(e.model()),
+          e == null || e.stationId() == null ? null : UTF8String.fromString(e.stationId()),
+          runIdUtf8,
+          rated);
+      block.derive(features, flags, maintenance.value().events(idString), rated);
+      return true;
+    }
+  }
+
+  /** The blocks' emitted rows as internal rows (one reused row object). */
+  private static final class Rows implements Iterator<InternalRow> {
+    private final Iterator<FeatureBlock> blocks;
+    private final SpecificInternalRow row = new SpecificInternalRow(GoldSchema.OUTPUT);
+    private FeatureBlock block;
+    private int j;
+
+    Rows(Iterator<FeatureBlock> blocks) {
+      this.blocks = blocks;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (block == null || j == block.to) {
+        if (!blocks.hasNext()) {
           return false;
         }
-        load(compressorsById[next++]);
+        block = blocks.next();
+        j = block.from;
       }
+      return true;
     }
 
     @Override
@@ -198,117 +264,8 @@ public final class FeaturePass implements FlatMapFunction<Iterator<InternalRow>,
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      ready = false;
-      fill(k++);
-      rowsOut.add(1);
+      block.copyRow(j++, row);
       return row;
-    }
-
-    private void load(int code) {
-      from = start[code];
-      size = start[code + 1] - from;
-      k = 0;
-      if (ts.length < size) {
-        int cap = Math.max(size, ts.length * 2);
-        ts = new long[cap];
-        vib = new double[cap];
-        temp = new double[cap];
-        press = new double[cap];
-        sortTmp = new int[cap];
-      }
-      boolean sorted = true;
-      for (int j = 0; j < size; j++) {
-        ts[j] = r.ts[order[from + j]];
-        sorted &= j == 0 || ts[j - 1] <= ts[j];
-      }
-      if (!sorted) {
-        TimeOrder.sort(order, from, from + size, r.ts, sortTmp);
-        for (int j = 0; j < size; j++) {
-          ts[j] = r.ts[order[from + j]];
-        }
-      }
-      for (int j = 0; j < size; j++) {
-        int p = order[from + j];
-        vib[j] = r.values[GoldSchema.V_VIBRATION][p];
-        temp[j] = r.values[GoldSchema.V_TEMP][p];
-        press[j] = r.values[GoldSchema.V_DISCHARGE][p];
-      }
-      features.compute(size, ts, vib, temp, press);
-
-      id = r.ids[code];
-      String idString = id.toString();
-      CompressorCatalog.Entry e = catalog.value().lookup(idString);
-      model = e == null || e.model() == null ? null : UTF8String.fromString(e.model());
-      station = e == null || e.stationId() == null ? null : UTF8String.fromString(e.stationId());
-      rated = e == null || e.ratedHorsepower() == null ? Double.NaN : e.ratedHorsepower();
-      events = maintenance.value().events(idString);
-    }
-
-    /** Writes reading {@code j} of the current compressor into the reused output row. */
-    private void fill(int j) {
-      int p = order[from + j];
-      long t = ts[j];
-      int c = 0;
-      row.update(c++, id);
-      row.setLong(c++, t);
-      for (int v = 0; v < GoldSchema.VALUE_COLUMNS; v++) {
-        setDouble(c++, r.values[v][p]);
-      }
-      setString(c++, model);
-      setString(c++, station);
-      setDouble(c++, rated);
-      for (Feature f : Feature.values()) {
-        if (f != Feature.TEMP_1HR_DELTA) {
-          setDouble(c++, features.value(f, j));
-        }
-      }
-      row.setLong(c++, features.readings1h(j));
-      row.setLong(c++, features.readings24h(j));
-      setDouble(c++, features.value(Feature.TEMP_1HR_DELTA, j));
-      double discharge = r.values[GoldSchema.V_DISCHARGE][p];
-      double suction = r.values[GoldSchema.V_SUCTION][p];
-      setDouble(c++, discharge - suction);
-      double hp = r.values[GoldSchema.V_HORSEPOWER][p];
-      setDouble(c++, rated > 0 ? hp / rated : Double.NaN);
-      setDouble(c++, MaintenanceHistory.daysSince(events, t));
-      Level vibration = flags.vibration(r.values[GoldSchema.V_VIBRATION][p]);
-      Level temperature = flags.temperature(r.values[GoldSchema.V_TEMP][p]);
-      Level pressure = flags.pressure(discharge, suction);
-      setLevel(c++, vibration);
-      setLevel(c++, temperature);
-      setLevel(c++, pressure);
-      setLevel(c++, StatusFlags.worst(vibration, temperature, pressure));
-      long day = Math.floorDiv(t, MICROS_PER_DAY);
-      int dayOfWeek = (int) Math.floorMod(day + 3, 7) + 1; // 1970-01-01 was a Thursday (ISO 4)
-      row.setInt(c++, (int) (Math.floorMod(t, MICROS_PER_DAY) / RollingFeatures.MICROS_PER_HOUR));
-      row.setInt(c++, dayOfWeek);
-      row.setBoolean(c++, dayOfWeek >= 6);
-      row.setInt(c++, (int) day);
-      row.update(c, runIdUtf8);
-    }
-
-    private void setDouble(int c, double v) {
-      if (Double.isNaN(v)) {
-        row.setNullAt(c);
-      } else {
-        row.setDouble(c, v);
-      }
-    }
-
-    private void setString(int c, UTF8String s) {
-      if (s == null) {
-        row.setNullAt(c);
-      } else {
-        row.update(c, s);
-      }
-    }
-
-    private void setLevel(int c, Level level) {
-      if (level == null) {
-        row.setNullAt(c);
-      } else {
-        row.update(c, LABELS[level.ordinal()]);
-      }
     }
   }
 }

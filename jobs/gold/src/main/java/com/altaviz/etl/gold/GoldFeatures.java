@@ -52,15 +52,15 @@ public final class GoldFeatures {
       GoldRange range,
       String runId,
       Counters counters) {
-    return asDataFrame(
-        rows(
-            byCompressor(silver),
+    FeaturePass pass =
+        pass(
             CompressorCatalog.collect(metadata),
             collectMaintenance(maintenance),
             thresholds,
             range,
             runId,
-            counters));
+            counters);
+    return asDataFrame(byCompressor(silver).mapPartitions(pass));
   }
 
   /**
@@ -111,28 +111,27 @@ public final class GoldFeatures {
   }
 
   /**
-   * One {@link FeaturePass} per partition of {@link #byCompressor}: internal rows in gold layout
-   * (one reused row object: consume each before the next).
+   * The feature computation for each partition of {@link #byCompressor} or {@link #byGroup}, the
+   * dimensions broadcast: mapped over the partitions it gives gold rows, in a {@link
+   * GoldFileWriter} it writes them.
    */
-  static JavaRDD<InternalRow> rows(
-      JavaRDD<InternalRow> partitions,
+  static FeaturePass pass(
       CompressorCatalog catalog,
       MaintenanceHistory history,
       ThresholdsConfig thresholds,
       GoldRange range,
       String runId,
       Counters counters) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(partitions.context());
-    return partitions.mapPartitions(
-        new FeaturePass(
-            jsc.broadcast(catalog),
-            jsc.broadcast(history),
-            new StatusFlags(thresholds),
-            range.outputStartMicros(),
-            range.outputEndMicros(),
-            runId,
-            counters.rowsIn(),
-            counters.rowsOut()));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSession.active().sparkContext());
+    return new FeaturePass(
+        jsc.broadcast(catalog),
+        jsc.broadcast(history),
+        new StatusFlags(thresholds),
+        range.outputStartMicros(),
+        range.outputEndMicros(),
+        runId,
+        counters.rowsIn(),
+        counters.rowsOut());
   }
 
   private static Column inputColumn(StructType schema, String name) {

@@ -50,13 +50,13 @@ final class GoldFileWriter implements FlatMapFunction<Iterator<InternalRow>, Gol
   static final int ROW_GROUP_ROWS = 32_768;
   /** Delta keeps string statistics up to this length; longer strings get none here. */
   private static final int MAX_STRING_STAT = 32;
-  private static final int DATE = GoldSchema.index("date");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter MILLIS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneOffset.UTC);
   private static final StructType STORED = stored();
   private static final MessageType PARQUET = ParquetColumn.schema(STORED);
 
+  private final FeaturePass features;
   private final String tableDir;
   private final Broadcast<SerializableConfiguration> hadoopConf;
 
@@ -67,30 +67,37 @@ final class GoldFileWriter implements FlatMapFunction<Iterator<InternalRow>, Gol
   record File(String path, String date, long size, long modificationTime, long rows, String stats)
       implements Serializable {}
 
-  GoldFileWriter(String tableDir, Broadcast<SerializableConfiguration> hadoopConf) {
+  /** Writes the feature rows {@code features} computes from a partition of silver readings. */
+  GoldFileWriter(
+      FeaturePass features, String tableDir, Broadcast<SerializableConfiguration> hadoopConf) {
+    this.features = features;
     this.tableDir = tableDir;
     this.hadoopConf = hadoopConf;
   }
 
   @Override
-  public Iterator<File> call(Iterator<InternalRow> rows) throws IOException {
+  public Iterator<File> call(Iterator<InternalRow> silver) throws IOException {
     Configuration conf = hadoopConf.value().value();
     Map<Integer, DateFile> open = new LinkedHashMap<>();
     try {
-      int lastDay = Integer.MIN_VALUE;
-      DateFile current = null;
-      while (rows.hasNext()) {
-        InternalRow row = rows.next();
-        int day = row.getInt(DATE);
-        if (current == null || day != lastDay) {
-          current = open.get(day);
-          if (current == null) {
-            current = new DateFile(conf, day);
-            open.put(day, current);
+      Iterator<FeatureBlock> blocks = features.blocks(silver);
+      while (blocks.hasNext()) {
+        FeatureBlock b = blocks.next();
+        // a compressor's rows are in time order: one run per date
+        for (int from = b.from; from < b.to; ) {
+          int day = b.day(from);
+          int to = from + 1;
+          while (to < b.to && b.day(to) == day) {
+            to++;
           }
-          lastDay = day;
+          DateFile file = open.get(day);
+          if (file == null) {
+            file = new DateFile(conf, day);
+            open.put(day, file);
+          }
+          file.append(b, from, to);
+          from = to;
         }
-        current.append(row);
       }
       List<File> written = new ArrayList<>(open.size());
       for (DateFile f : open.values()) {
@@ -132,12 +139,18 @@ final class GoldFileWriter implements FlatMapFunction<Iterator<InternalRow>, Gol
       }
     }
 
-    void append(InternalRow row) throws IOException {
-      for (int c = 0; c < columns.length; c++) {
-        columns[c].append(row, ordinals[c]);
-      }
-      if (++buffered == ROW_GROUP_ROWS) {
-        flush();
+    /** Rows {@code [from, to)} of a block, all of this date. */
+    void append(FeatureBlock b, int from, int to) throws IOException {
+      while (from < to) {
+        int n = Math.min(to - from, ROW_GROUP_ROWS - buffered);
+        for (int c = 0; c < columns.length; c++) {
+          b.appendTo(ordinals[c], columns[c], from, from + n);
+        }
+        buffered += n;
+        from += n;
+        if (buffered == ROW_GROUP_ROWS) {
+          flush();
+        }
       }
     }
 

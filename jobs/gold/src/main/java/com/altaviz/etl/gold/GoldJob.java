@@ -106,9 +106,8 @@ public class GoldJob extends StageJob {
           "{} compressors in metadata, {} with maintenance events",
           dims.compressors().size(),
           dims.maintenance().compressors());
-      JavaRDD<InternalRow> rows =
-          GoldFeatures.rows(
-              partitions,
+      FeaturePass features =
+          GoldFeatures.pass(
               dims.compressors(),
               dims.maintenance(),
               ctx.config.thresholds,
@@ -117,8 +116,8 @@ public class GoldJob extends StageJob {
               counters);
       version =
           range.wholeDays()
-              ? writeFiles(ctx, rows, range, goldPath, goldBaseline, commitPrep)
-              : writeRows(ctx, rows, range, goldPath, goldBaseline);
+              ? writeFiles(ctx, partitions, features, range, goldPath, goldBaseline, commitPrep)
+              : writeRows(ctx, partitions.mapPartitions(features), range, goldPath, goldBaseline);
     }
     long rowsIn = counters.rowsIn().value();
     long rowsOut = counters.rowsOut().value();
@@ -142,15 +141,15 @@ public class GoldJob extends StageJob {
    * themselves and one Delta commit swaps them in (GoldFileWriter says why).
    */
   private static long writeFiles(
-      StageContext ctx, JavaRDD<InternalRow> rows, GoldRange range, String goldPath,
-      long goldBaseline, Background<Boolean> commitPrep) throws Exception {
+      StageContext ctx, JavaRDD<InternalRow> silver, FeaturePass features, GoldRange range,
+      String goldPath, long goldBaseline, Background<Boolean> commitPrep) throws Exception {
     Broadcast<SerializableConfiguration> conf =
         JavaSparkContext.fromSparkContext(ctx.spark.sparkContext())
             .broadcast(new SerializableConfiguration(ctx.spark.sessionState().newHadoopConf()));
     List<GoldFileWriter.File> files =
         ctx.log.step(
             "Computing features and writing Parquet files under " + goldPath,
-            () -> rows.mapPartitions(new GoldFileWriter(goldPath, conf)).collect());
+            () -> silver.mapPartitions(new GoldFileWriter(features, goldPath, conf)).collect());
     commitPrep.get();
     ctx.requireNoCommitSince(goldPath, goldBaseline);
     return ctx.log.step(

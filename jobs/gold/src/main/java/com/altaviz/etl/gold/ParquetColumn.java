@@ -23,7 +23,6 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -101,17 +100,45 @@ abstract class ParquetColumn {
     };
   }
 
-  final void append(InternalRow row, int ordinal) {
-    if (row.isNullAt(ordinal)) {
-      isNull[size++] = true;
-      nulls++;
-    } else {
-      isNull[size++] = false;
-      appendValue(row, ordinal);
-    }
+  /** Bulk appends of a column slice (FeatureBlock): each type overrides those it stores. */
+  void appendDoubles(double[] v, int from, int to) {
+    throw unsupported();
   }
 
-  abstract void appendValue(InternalRow row, int ordinal);
+  void appendLongs(long[] v, int from, int to) {
+    throw unsupported();
+  }
+
+  void appendInts(int[] v, int from, int to) {
+    throw unsupported();
+  }
+
+  void appendBooleans(boolean[] v, int from, int to) {
+    throw unsupported();
+  }
+
+  /** Status levels: {@code labels[code]}, a negative code is null. */
+  void appendLevels(byte[] codes, UTF8String[] labels, int from, int to) {
+    throw unsupported();
+  }
+
+  /** {@code n} times the same string, or {@code n} nulls. */
+  void appendConstant(UTF8String v, int n) {
+    throw unsupported();
+  }
+
+  private UnsupportedOperationException unsupported() {
+    return new UnsupportedOperationException("wrong value type for Parquet column " + descriptor);
+  }
+
+  final void addNull() {
+    isNull[size++] = true;
+    nulls++;
+  }
+
+  final void addPresent() {
+    isNull[size++] = false;
+  }
 
   /** The buffered page's min/max into {@code s}; true when there were values. */
   abstract boolean bounds(Statistics<?> s);
@@ -223,15 +250,22 @@ abstract class ParquetColumn {
       super(d, capacity);
     }
 
+    /** NaN is null here (FeatureBlock's convention). */
     @Override
-    void appendValue(InternalRow row, int ordinal) {
-      double v = row.getDouble(ordinal);
-      ensure(8);
-      DOUBLES.set(values, pos, v);
-      pos += 8;
-      // as parquet-mr's own writer: a NaN makes the bounds NaN, which drops the column index
-      min = Math.min(min, v);
-      max = Math.max(max, v);
+    void appendDoubles(double[] v, int from, int to) {
+      ensure(8 * (to - from));
+      for (int i = from; i < to; i++) {
+        double x = v[i];
+        if (Double.isNaN(x)) {
+          addNull();
+        } else {
+          addPresent();
+          DOUBLES.set(values, pos, x);
+          pos += 8;
+          min = Math.min(min, x);
+          max = Math.max(max, x);
+        }
+      }
     }
 
     @Override
@@ -268,21 +302,29 @@ abstract class ParquetColumn {
     }
 
     @Override
-    void appendValue(InternalRow row, int ordinal) {
-      long v;
-      if (wide) {
-        v = row.getLong(ordinal);
-        ensure(8);
-        LONGS.set(values, pos, v);
+    void appendLongs(long[] v, int from, int to) {
+      ensure(8 * (to - from));
+      for (int i = from; i < to; i++) {
+        long x = v[i];
+        addPresent();
+        LONGS.set(values, pos, x);
         pos += 8;
-      } else {
-        v = row.getInt(ordinal);
-        ensure(4);
-        INTS.set(values, pos, (int) v);
-        pos += 4;
+        min = Math.min(min, x);
+        max = Math.max(max, x);
       }
-      min = Math.min(min, v);
-      max = Math.max(max, v);
+    }
+
+    @Override
+    void appendInts(int[] v, int from, int to) {
+      ensure(4 * (to - from));
+      for (int i = from; i < to; i++) {
+        int x = v[i];
+        addPresent();
+        INTS.set(values, pos, x);
+        pos += 4;
+        min = Math.min(min, x);
+        max = Math.max(max, x);
+      }
     }
 
     @Override
@@ -323,9 +365,16 @@ abstract class ParquetColumn {
     }
 
     @Override
-    void appendValue(InternalRow row, int ordinal) {
+    void appendBooleans(boolean[] v, int from, int to) {
+      for (int i = from; i < to; i++) {
+        addPresent();
+        add(v[i]);
+      }
+    }
+
+    private void add(boolean v) {
       ensure(1);
-      if (row.getBoolean(ordinal)) {
+      if (v) {
         values[count >>> 3] |= (byte) (1 << (count & 7));
         sawTrue = true;
       } else {
@@ -380,20 +429,46 @@ abstract class ParquetColumn {
     }
 
     @Override
-    void appendValue(InternalRow row, int ordinal) {
-      UTF8String v = row.getUTF8String(ordinal);
+    void appendConstant(UTF8String v, int n) {
+      if (v == null) {
+        for (int i = 0; i < n; i++) {
+          addNull();
+        }
+        return;
+      }
+      int index = index(v);
+      for (int i = 0; i < n; i++) {
+        addPresent();
+        indices[count++] = index;
+      }
+    }
+
+    @Override
+    void appendLevels(byte[] codes, UTF8String[] labels, int from, int to) {
+      for (int i = from; i < to; i++) {
+        if (codes[i] < 0) {
+          addNull();
+        } else {
+          addPresent();
+          indices[count++] = index(labels[codes[i]]);
+        }
+      }
+    }
+
+    /** The dictionary index of {@code v}, added when new. */
+    private int index(UTF8String v) {
       if (last == null || !last.equals(v)) {
         Integer known = dictionary.get(v);
         if (known == null) {
           known = entries.size();
-          UTF8String copy = v.copy(); // rows may be reused buffers
+          UTF8String copy = v.copy(); // the caller may reuse its string
           entries.add(copy);
           dictionary.put(copy, known);
         }
         lastIndex = known;
         last = entries.get(known);
       }
-      indices[count++] = lastIndex;
+      return lastIndex;
     }
 
     @Override

@@ -95,6 +95,19 @@ public final class RollingFeatures {
     return readings24h[i];
   }
 
+  /** Every reading's value of {@code feature} (first n of the last compute); NaN = null. */
+  double[] values(Feature feature) {
+    return out[feature.ordinal()];
+  }
+
+  long[] readings1h() {
+    return readings1h;
+  }
+
+  long[] readings24h() {
+    return readings24h;
+  }
+
   /**
    * Computes every feature for readings {@code 0..n-1} of one compressor. {@code ts} (epoch
    * microseconds) must be non-decreasing; sensor arrays hold NaN where the value is null.
