@@ -3,6 +3,7 @@ package com.altaviz.etl.common;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
@@ -86,6 +87,32 @@ class DeltaFilesTest extends SparkTestBase {
         .containsExactly(0L, 2L, 3L);
     // the file still holds id 1; only the deletion vector hides it
     assertThat(DeltaFiles.readDataColumns(spark, table(), OptionalLong.empty(), p -> true))
+        .isEmpty();
+  }
+
+  @Test
+  void smallTablesAreCollectedWithJavaValues() {
+    DeltaIo.append(
+        spark.sql(
+            "SELECT 'C1' AS id, 7 AS n, 1.5D AS x, TIMESTAMP '2024-02-01 06:30:00.000001' AS t, "
+                + "true AS b UNION ALL SELECT NULL, NULL, NULL, NULL, NULL"),
+        table(), "a");
+    DeltaIo.append(
+        spark.sql(
+            "SELECT 'C2' AS id, 8 AS n, 2.5D AS x, TIMESTAMP '1969-12-31 23:59:59' AS t, "
+                + "false AS b"),
+        table(), "b");
+
+    List<Object[]> rows =
+        DeltaFiles.collect(spark, table(), List.of("t", "id", "n", "x", "b")).orElseThrow();
+
+    assertThat(rows)
+        .containsExactlyInAnyOrder(
+            new Object[] {Instant.parse("2024-02-01T06:30:00.000001Z"), "C1", 7, 1.5, true},
+            new Object[] {null, null, null, null, null},
+            new Object[] {Instant.parse("1969-12-31T23:59:59Z"), "C2", 8, 2.5, false});
+    assertThat(DeltaFiles.collect(spark, table(), List.of("id", "nope"))).isEmpty();
+    assertThat(DeltaFiles.collect(spark, dir.resolve("none").toString(), List.of("id")))
         .isEmpty();
   }
 

@@ -2,6 +2,7 @@ package com.altaviz.etl.gold;
 
 import com.altaviz.etl.common.EtlException;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,17 +32,28 @@ public final class CompressorCatalog implements Serializable {
    * compressor listed twice is ambiguous and stops the run with a clear message.
    */
   public static CompressorCatalog collect(Dataset<Row> metadata) {
-    List<Row> rows =
+    List<Object[]> rows = new ArrayList<>();
+    for (Row r :
         metadata
             .selectExpr("compressor_id", "model", "station_id", "CAST(horsepower AS DOUBLE)")
-            .where("compressor_id IS NOT NULL")
-            .collectAsList();
+            .collectAsList()) {
+      rows.add(new Object[] {r.get(0), r.get(1), r.get(2), r.get(3)});
+    }
+    return of(rows);
+  }
+
+  /** From rows of (compressor_id, model, station_id, horsepower: any number), as {@link #collect}. */
+  public static CompressorCatalog of(List<Object[]> rows) {
     Map<String, Entry> byId = new HashMap<>();
-    for (Row r : rows) {
-      Entry e = new Entry(r.getString(1), r.getString(2), r.isNullAt(3) ? null : r.getDouble(3));
-      if (byId.put(r.getString(0), e) != null) {
+    for (Object[] r : rows) {
+      String id = (String) r[0];
+      if (id == null) {
+        continue;
+      }
+      Double hp = r[3] == null ? null : ((Number) r[3]).doubleValue();
+      if (byId.put(id, new Entry((String) r[1], (String) r[2], hp)) != null) {
         throw EtlException.badInput(
-            "compressor metadata lists " + r.getString(0) + " more than once; fix "
+            "compressor metadata lists " + id + " more than once; fix "
                 + "raw/compressor_metadata.csv and re-run bronze",
             null);
       }

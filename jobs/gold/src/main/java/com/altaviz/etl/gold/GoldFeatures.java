@@ -2,6 +2,7 @@ package com.altaviz.etl.gold;
 
 import com.altaviz.etl.common.EtlException;
 import com.altaviz.etl.common.config.ThresholdsConfig;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -157,16 +158,29 @@ public final class GoldFeatures {
 
   /** Collects (compressor, event time) pairs; events with no time or compressor are ignored. */
   static MaintenanceHistory collectMaintenance(Dataset<Row> maintenance) {
-    List<Row> rows =
-        maintenance
-            .selectExpr("compressor_id", "unix_micros(performed_at)")
-            .where("compressor_id IS NOT NULL AND performed_at IS NOT NULL")
-            .collectAsList();
+    List<Object[]> rows = new ArrayList<>();
+    for (Row r :
+        maintenance.selectExpr("compressor_id", "unix_micros(performed_at)").collectAsList()) {
+      rows.add(new Object[] {r.get(0), r.get(1)});
+    }
+    return maintenance(rows);
+  }
+
+  /**
+   * From rows of (compressor_id, performed_at as epoch µs or Instant), as {@link
+   * #collectMaintenance}.
+   */
+  static MaintenanceHistory maintenance(List<Object[]> rows) {
     List<String> ids = new ArrayList<>(rows.size());
     List<Long> times = new ArrayList<>(rows.size());
-    for (Row r : rows) {
-      ids.add(r.getString(0));
-      times.add(r.getLong(1));
+    for (Object[] r : rows) {
+      if (r[0] != null && r[1] != null) {
+        ids.add((String) r[0]);
+        times.add(
+            r[1] instanceof Instant i
+                ? Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000)
+                : (Long) r[1]);
+      }
     }
     return MaintenanceHistory.of(ids, times);
   }

@@ -10,6 +10,7 @@ import com.altaviz.etl.common.StageLog;
 import com.altaviz.etl.common.StageResult;
 import com.altaviz.etl.common.VersionProvider;
 import java.lang.management.ManagementFactory;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -73,11 +74,7 @@ public class GoldJob extends StageJob {
             Background.start(
                 ctx.spark,
                 "gold-dimensions",
-                () ->
-                    new Dimensions(
-                        CompressorCatalog.collect(latest(ctx, ctx.lake.bronzeMetadata())),
-                        GoldFeatures.collectMaintenance(
-                            latest(ctx, ctx.lake.bronzeMaintenance()))));
+                () -> new Dimensions(compressors(ctx), maintenance(ctx)));
         Background<Boolean> commitPrep =
             Background.start(
                 ctx.spark,
@@ -215,10 +212,29 @@ public class GoldJob extends StageJob {
     return GoldFeatures.byCompressor(silver.read(ctx.spark).where(range.readTimestamps()));
   }
 
-  /** A small bronze dimension table, whole, at its latest version. */
-  private static Dataset<Row> latest(StageContext ctx, String path) {
-    return DeltaFiles.readDataColumns(ctx.spark, path, OptionalLong.empty(), p -> true)
-        .orElseGet(() -> DeltaIo.read(ctx.spark, path, OptionalLong.empty()));
+  /**
+   * bronze/compressor_metadata at its latest version, read on the driver by Delta Kernel when
+   * the table allows (DeltaFiles.collect says why), else through Delta's reader.
+   */
+  private static CompressorCatalog compressors(StageContext ctx) {
+    String path = ctx.lake.bronzeMetadata();
+    return DeltaFiles.collect(
+            ctx.spark, path, List.of("compressor_id", "model", "station_id", "horsepower"))
+        .map(CompressorCatalog::of)
+        .orElseGet(
+            () -> CompressorCatalog.collect(DeltaIo.read(ctx.spark, path, OptionalLong.empty())));
+  }
+
+  /** bronze/maintenance_logs at its latest version, read as {@link #compressors} is. */
+  private static MaintenanceHistory maintenance(StageContext ctx) {
+    String path = ctx.lake.bronzeMaintenance();
+    return DeltaFiles.collect(ctx.spark, path, List.of("compressor_id", "performed_at"))
+        .filter(rows -> rows.stream().allMatch(r -> r[1] == null || r[1] instanceof Instant))
+        .map(GoldFeatures::maintenance)
+        .orElseGet(
+            () ->
+                GoldFeatures.collectMaintenance(
+                    DeltaIo.read(ctx.spark, path, OptionalLong.empty())));
   }
 
   private static long processCpuNanos() {
