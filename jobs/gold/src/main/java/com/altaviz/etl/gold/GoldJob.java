@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -191,7 +192,8 @@ public class GoldJob extends StageJob {
             ctx.spark.sessionState().newHadoopConf(),
             silver.paths(),
             silver.sizes(),
-            ctx.spark.sparkContext().defaultParallelism());
+            ctx.spark.sparkContext().defaultParallelism(),
+            maxGroupBytes(ctx.spark.sparkContext()));
     if (grouping.groups().isPresent()) {
       List<List<String>> groups = grouping.groups().get();
       ctx.log.info(
@@ -210,6 +212,21 @@ public class GoldJob extends StageJob {
     // instead of 3.2-3.6 s; bench/RESULTS.md).
     ctx.spark.conf().set("spark.sql.files.maxPartitionBytes", String.valueOf(1L << 30));
     return GoldFeatures.byCompressor(silver.read(ctx.spark).where(range.readTimestamps()));
+  }
+
+  /**
+   * Silver bytes one task may read as one group: a quarter of an executor's heap over its
+   * concurrent tasks. A task buffers its readings at about 1.2 bytes of heap per byte of silver
+   * read, twice that while its arrays grow; at 4,500 x 7 two 135 MB groups ran in a 2 GB heap
+   * with 0.24 s of GC each (bench/RESULTS.md).
+   */
+  static long maxGroupBytes(SparkContext sc) {
+    if (sc.isLocal()) {
+      return Runtime.getRuntime().maxMemory() / 4 / sc.defaultParallelism();
+    }
+    int cores = sc.getConf().getInt("spark.executor.cores", 1);
+    int tasks = Math.max(1, cores / sc.getConf().getInt("spark.task.cpus", 1));
+    return (sc.executorMemory() << 20) / 4 / tasks;
   }
 
   /**

@@ -38,8 +38,6 @@ import org.apache.parquet.schema.MessageType;
  * the groups are too few for the cores or too large for one task, the caller shuffles instead.
  */
 final class SilverGroups {
-  /** Above this, one task would buffer too many readings (about 1.3 kB of heap per kB read). */
-  static final long MAX_GROUP_BYTES = 256L << 20;
   private static final String ID = "compressor_id";
 
   private SilverGroups() {}
@@ -53,9 +51,12 @@ final class SilverGroups {
 
   /**
    * Groups {@code paths} (with their byte {@code sizes}) for at least {@code minGroups} tasks
-   * and at most four per core: connected groups beyond that are packed together by size.
+   * and at most four per core: connected groups beyond that are packed together by size. A
+   * group over {@code maxGroupBytes} means shuffling: its task would buffer too many readings.
    */
-  static Grouping of(Configuration conf, List<String> paths, List<Long> sizes, int minGroups) {
+  static Grouping of(
+      Configuration conf, List<String> paths, List<Long> sizes, int minGroups,
+      long maxGroupBytes) {
     if (paths.isEmpty()) {
       return Grouping.shuffle("no silver files in the read range");
     }
@@ -92,10 +93,10 @@ final class SilverGroups {
     List<List<String>> groups = new ArrayList<>();
     for (List<Integer> group : packed) {
       long bytes = group.stream().mapToLong(sizes::get).sum();
-      if (bytes > MAX_GROUP_BYTES) {
+      if (bytes > maxGroupBytes) {
         return Grouping.shuffle(
             "a group of files sharing compressors holds " + (bytes >> 20) + " MB, over "
-                + (MAX_GROUP_BYTES >> 20) + " MB for one task");
+                + (maxGroupBytes >> 20) + " MB for one task");
       }
       groups.add(group.stream().map(paths::get).toList());
     }

@@ -106,10 +106,7 @@ class GoldJobTest extends SparkTestBase {
         DeltaFiles.list(
                 spark, weekly + "/silver/sensor_readings", OptionalLong.empty(), p -> true)
             .orElseThrow();
-    assertThat(
-            SilverGroups.of(spark.sessionState().newHadoopConf(), files.paths(), files.sizes(), 2)
-                .groups()
-                .orElseThrow())
+    assertThat(grouping(files).groups().orElseThrow())
         .as("the weekly run read silver in groups")
         .hasSize(2);
     String lake = dir.resolve("one-file-per-date").toString();
@@ -122,9 +119,7 @@ class GoldJobTest extends SparkTestBase {
         DeltaFiles.list(
                 spark, lake + "/silver/sensor_readings", OptionalLong.empty(), p -> true)
             .orElseThrow();
-    assertThat(
-            SilverGroups.of(spark.sessionState().newHadoopConf(), whole.paths(), whole.sizes(), 2)
-                .groups())
+    assertThat(grouping(whole).groups())
         .as("one file per date holds every compressor: shuffled")
         .isEmpty();
     assertThat(
@@ -132,6 +127,12 @@ class GoldJobTest extends SparkTestBase {
                 "--run-id", "week"))
         .isZero();
     assertSameRows(table(lake), table(weekly));
+  }
+
+  private static SilverGroups.Grouping grouping(DeltaFiles.DataFiles files) {
+    return SilverGroups.of(
+        spark.sessionState().newHadoopConf(), files.paths(), files.sizes(),
+        spark.sparkContext().defaultParallelism(), GoldJob.maxGroupBytes(spark.sparkContext()));
   }
 
   @Test

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Grouping real Parquet files, written by Spark, by the compressors they share. */
 class SilverGroupsTest extends SparkTestBase {
   private static final Configuration CONF = new Configuration();
+  private static final long MAX = 256L << 20;
 
   @TempDir Path dir;
 
@@ -61,7 +62,7 @@ class SilverGroupsTest extends SparkTestBase {
     List<String> files = write(readings().repartition(3, col("compressor_id")), "hash");
     assertThat(files).hasSize(6); // 3 splits x 2 dates
 
-    SilverGroups.Grouping g = SilverGroups.of(CONF, files, sizes(files, 1000), 2);
+    SilverGroups.Grouping g = SilverGroups.of(CONF, files, sizes(files, 1000), 2, MAX);
 
     List<List<String>> groups = g.groups().orElseThrow();
     assertThat(groups).hasSize(3);
@@ -98,17 +99,17 @@ class SilverGroupsTest extends SparkTestBase {
   @Test
   void tooFewOrTooLargeGroupsMeanShuffling() {
     List<String> whole = write(readings().coalesce(1), "whole");
-    assertThat(SilverGroups.of(CONF, whole, sizes(whole, 1000), 2).reason())
+    assertThat(SilverGroups.of(CONF, whole, sizes(whole, 1000), 2, MAX).reason())
         .isEqualTo("1 group(s) of files sharing compressors, fewer than the 2 cores");
 
     List<String> hash = write(readings().repartition(2, col("compressor_id")), "large");
     SilverGroups.Grouping large =
-        SilverGroups.of(CONF, hash, sizes(hash, SilverGroups.MAX_GROUP_BYTES), 2);
+        SilverGroups.of(CONF, hash, sizes(hash, MAX), 2, MAX);
     assertThat(large.groups()).isEmpty();
     assertThat(large.reason())
         .isEqualTo("a group of files sharing compressors holds 512 MB, over 256 MB for one task");
 
-    assertThat(SilverGroups.of(CONF, List.of(), List.of(), 2).reason())
+    assertThat(SilverGroups.of(CONF, List.of(), List.of(), 2, MAX).reason())
         .isEqualTo("no silver files in the read range");
   }
 
@@ -123,7 +124,7 @@ class SilverGroupsTest extends SparkTestBase {
         .count();
     assertThat(splits).as("non-empty hash splits").isGreaterThan(4);
 
-    List<List<String>> groups = SilverGroups.of(CONF, files, sizes(files, 1000), 1)
+    List<List<String>> groups = SilverGroups.of(CONF, files, sizes(files, 1000), 1, MAX)
         .groups().orElseThrow();
 
     assertThat(groups).hasSize(4);
