@@ -145,8 +145,8 @@ public final class DeltaFiles {
     List<Object[]> rows = new ArrayList<>();
     List<FileStatus> files = files(engine, snapshot, path, p -> true);
     try (CloseableIterator<ColumnarBatch> batches =
-        engine.getParquetHandler()
-            .readParquetFiles(Utils.toCloseableIterator(files.iterator()), read, Optional.empty())) {
+        engine.getParquetHandler().readParquetFiles(
+            Utils.toCloseableIterator(files.iterator()), read, Optional.empty())) {
       while (batches.hasNext()) {
         ColumnarBatch batch = batches.next();
         for (int r = 0; r < batch.getSize(); r++) {

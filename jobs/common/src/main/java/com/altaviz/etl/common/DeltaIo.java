@@ -1,5 +1,10 @@
 package com.altaviz.etl.common;
 
+import io.delta.kernel.Table;
+import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.exceptions.KernelException;
+import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.tables.DeltaTable;
 import java.util.List;
 import java.util.OptionalLong;
@@ -24,10 +29,21 @@ public final class DeltaIo {
 
   /** Latest committed version, or empty when there is no table yet. */
   public static OptionalLong latestVersion(SparkSession spark, String path) {
-    // the log's snapshot (its version file listing and checksum), not a history() query: that
-    // plans and runs a Spark job, seconds in a cold driver, for one number
-    long v = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();
-    return v < 0 ? OptionalLong.empty() : OptionalLong.of(v);
+    // Delta Kernel lists the log and reads its last checkpoint and commits on the driver, in
+    // milliseconds; Delta's own snapshot replays the log with Spark jobs, seconds in a cold
+    // driver, for one number. A table Kernel does not read (a protocol feature it does not
+    // support) gets Delta's snapshot.
+    Engine engine = DefaultEngine.create(spark.sessionState().newHadoopConf());
+    try {
+      return OptionalLong.of(
+          Table.forPath(engine, path).getLatestSnapshot(engine).getVersion(engine));
+    } catch (TableNotFoundException e) {
+      return OptionalLong.empty();
+    } catch (KernelException e) {
+      long v =
+          DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();
+      return v < 0 ? OptionalLong.empty() : OptionalLong.of(v);
+    }
   }
 
   /** Reads {@code path} at {@code version} (time travel), or the latest when empty. */

@@ -138,17 +138,33 @@ public final class RunLedger {
   }
 
   private List<Success> successes(String... stages) {
-    // through the ledger's files (DeltaFiles): Delta's reader would first replay its log with
-    // Spark jobs, 2-3 s of every incremental run in a cold driver
-    Optional<Dataset<Row>> files =
-        DeltaFiles.readDataColumns(spark, path, OptionalLong.empty(), p -> true);
-    if (files.isEmpty() && !DeltaIo.exists(spark, path)) {
+    // read on the driver by Delta Kernel (DeltaFiles.collect): Delta's reader would replay the
+    // log and plan the read with Spark jobs, 2-3 s of every incremental run in a cold driver
+    List<String> wanted = List.of(stages);
+    Optional<List<Object[]>> rows =
+        DeltaFiles.collect(
+            spark, path,
+            List.of(
+                "status", "stage", "run_id", "interval_start", "interval_end", "input_version",
+                "output_version", "finished_at"));
+    if (rows.isPresent()) {
+      return rows.get().stream()
+          .filter(r -> LedgerEntry.SUCCESS.equals(r[0]) && wanted.contains((String) r[1]))
+          .map(
+              r ->
+                  new Success(
+                      (String) r[2], (String) r[1], (Instant) r[3], (Instant) r[4], (Long) r[5],
+                      (Long) r[6], (Instant) r[7]))
+          .toList();
+    }
+    if (!DeltaIo.exists(spark, path)) {
       return List.of();
     }
     List<Success> out = new ArrayList<>();
     for (Row r :
-        files.orElseGet(this::entries)
-            .where(col("status").equalTo(LedgerEntry.SUCCESS).and(col("stage").isin((Object[]) stages)))
+        entries()
+            .where(col("status").equalTo(LedgerEntry.SUCCESS))
+            .where(col("stage").isin(wanted.toArray()))
             .select(
                 "run_id",
                 "stage",
