@@ -204,17 +204,55 @@ public final class DeltaFiles {
         : Optional.of(snapshot);
   }
 
+  /** A data file as the log records it (its path as written: relative to the table, mostly). */
+  public record LoggedFile(
+      String path, Map<String, String> partitionValues, long size, long modificationTime) {}
+
+  /**
+   * The files of {@code version} whose partition values pass {@code partitions}, as logged: what
+   * a transaction removes to replace them. Empty when the table needs Delta's reader (deletion
+   * vectors would be part of a file's identity) or is missing.
+   */
+  public static Optional<List<LoggedFile>> loggedFiles(
+      SparkSession spark, String path, long version, Predicate<Map<String, String>> partitions) {
+    Engine engine = DefaultEngine.create(spark.sessionState().newHadoopConf());
+    return snapshot(engine, path, OptionalLong.of(version))
+        .map(
+            snapshot ->
+                scan(engine, snapshot, path, partitions).stream()
+                    .map(
+                        f ->
+                            new LoggedFile(
+                                f.loggedPath, f.partitionValues, f.status.getSize(),
+                                f.status.getModificationTime()))
+                    .toList());
+  }
+
   private static List<FileStatus> files(
       Engine engine, Snapshot snapshot, String path, Predicate<Map<String, String>> partitions) {
-    List<FileStatus> files = new ArrayList<>();
+    return scan(engine, snapshot, path, partitions).stream().map(f -> f.status).toList();
+  }
+
+  private record ScanFile(
+      FileStatus status, String loggedPath, Map<String, String> partitionValues) {}
+
+  private static List<ScanFile> scan(
+      Engine engine, Snapshot snapshot, String path, Predicate<Map<String, String>> partitions) {
+    List<ScanFile> files = new ArrayList<>();
     try (CloseableIterator<FilteredColumnarBatch> batches =
         snapshot.getScanBuilder(engine).build().getScanFiles(engine)) {
       while (batches.hasNext()) {
         try (CloseableIterator<io.delta.kernel.data.Row> rows = batches.next().getRows()) {
           while (rows.hasNext()) {
             io.delta.kernel.data.Row file = rows.next();
-            if (partitions.test(InternalScanFileUtils.getPartitionValues(file))) {
-              files.add(InternalScanFileUtils.getAddFileStatus(file));
+            Map<String, String> values = InternalScanFileUtils.getPartitionValues(file);
+            if (partitions.test(values)) {
+              io.delta.kernel.data.Row add = file.getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
+              files.add(
+                  new ScanFile(
+                      InternalScanFileUtils.getAddFileStatus(file),
+                      add.getString(add.getSchema().indexOf("path")),
+                      values));
             }
           }
         }

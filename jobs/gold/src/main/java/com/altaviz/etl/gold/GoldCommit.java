@@ -1,5 +1,6 @@
 package com.altaviz.etl.gold;
 
+import com.altaviz.etl.common.DeltaFiles;
 import com.altaviz.etl.common.EtlException;
 import io.delta.kernel.Table;
 import io.delta.kernel.defaults.engine.DefaultEngine;
@@ -40,12 +41,13 @@ final class GoldCommit {
   private GoldCommit() {}
 
   /**
-   * @param predicate the replaced range on the {@code date} partition column ("true": all)
+   * @param range the replaced range, whole date partitions
    * @return the committed table version
    */
   static long replace(
-      SparkSession spark, String path, List<GoldFileWriter.File> files, String predicate,
+      SparkSession spark, String path, List<GoldFileWriter.File> files, GoldRange range,
       String runId) {
+    String predicate = range.replacePredicate();
     OptimisticTransaction txn = DeltaLog.forTable(spark, path).startTransaction();
     boolean create = txn.readVersion() < 0;
     List<Action> actions = new ArrayList<>();
@@ -60,8 +62,7 @@ final class GoldCommit {
               Option.apply(System.currentTimeMillis())));
     } else {
       requireWritable(txn.metadata(), path);
-      Seq<AddFile> replaced = txn.filterFiles(filters(predicate), false);
-      for (AddFile f : JavaConverters.seqAsJavaList(replaced)) {
+      for (AddFile f : replaced(spark, txn, path, range)) {
         actions.add(f.remove());
       }
     }
@@ -104,16 +105,39 @@ final class GoldCommit {
   }
 
   /**
-   * Run on a side thread while the features are computed: lists the files {@link #replace} will
-   * remove (and checks the layout again, as Delta's reader sees it). The listing is Delta's log
-   * replay, Spark jobs that take seconds in a cold driver; the snapshot keeps it cached, so the
-   * commit only filters it.
+   * The files of the replaced range at the transaction's read version, registered as read (the
+   * predicate too) so that Delta's conflict check covers them, as {@code txn.filterFiles} does.
+   * They are listed by Delta Kernel: filterFiles computes the table state with Spark jobs, 5 s of
+   * an incremental run's driver. A table Kernel refuses gets filterFiles.
    */
-  static void prepare(SparkSession spark, String path, String predicate) {
+  private static List<AddFile> replaced(
+      SparkSession spark, OptimisticTransaction txn, String path, GoldRange range) {
+    Seq<Expression> filters = filters(range.replacePredicate());
+    return DeltaFiles.loggedFiles(spark, path, txn.readVersion(), range::replacesPartition)
+        .map(
+            logged -> {
+              List<AddFile> files = new ArrayList<>();
+              for (DeltaFiles.LoggedFile f : logged) {
+                files.add(
+                    new AddFile(
+                        f.path(), scalaMap(f.partitionValues()), f.size(), f.modificationTime(),
+                        true, null, null, null, Option.empty(), Option.empty(), Option.empty()));
+              }
+              txn.trackReadPredicates(filters, false, true);
+              txn.trackFilesRead(seq(files));
+              return files;
+            })
+        .orElseGet(() -> JavaConverters.seqAsJavaList(txn.filterFiles(filters, false)));
+  }
+
+  /**
+   * Run on a side thread while the features are computed: loads Delta's snapshot of the table
+   * (and checks the layout again, as Delta's reader sees it), so that the commit starts warm.
+   */
+  static void prepare(SparkSession spark, String path) {
     Snapshot snapshot = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty());
     if (snapshot.version() >= 0) {
       requireWritable(snapshot.metadata(), path);
-      snapshot.filesForScan(filters(predicate), false);
     }
   }
 

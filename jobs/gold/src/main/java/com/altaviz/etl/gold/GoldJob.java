@@ -64,10 +64,10 @@ public class GoldJob extends StageJob {
     GoldFeatures.Counters counters = GoldFeatures.Counters.register(ctx.spark);
     long silverVersion;
     long version;
-    // Side inputs load on side threads from the start, as they are a cold driver's latency (log
-    // replays, planning, tiny collects): the two small dimension tables, needed when the features
-    // start, and the file list of gold's own log replay, which only the commit needs. The layout
-    // check (Kernel, fast) runs first: a table of another layout is refused before any write.
+    // Side inputs load on side threads from the start, as they are a cold driver's latency: the
+    // two small dimension tables, needed when the features start, and Delta's snapshot of gold,
+    // which only the commit needs. The layout check (Kernel, fast) runs first: a table of another
+    // layout is refused before any write.
     if (range.wholeDays()) {
       GoldCommit.requireLayout(ctx.spark, goldPath);
     }
@@ -82,7 +82,7 @@ public class GoldJob extends StageJob {
                 "gold-commit-prep",
                 () -> {
                   if (range.wholeDays()) {
-                    GoldCommit.prepare(ctx.spark, goldPath, range.replacePredicate());
+                    GoldCommit.prepare(ctx.spark, goldPath);
                   }
                   return true;
                 })) {
@@ -153,8 +153,7 @@ public class GoldJob extends StageJob {
     return ctx.log.step(
         "Committing " + files.size() + " files to " + goldPath,
         () ->
-            GoldCommit.replace(
-                ctx.spark, goldPath, files, range.replacePredicate(), ctx.runId));
+            GoldCommit.replace(ctx.spark, goldPath, files, range, ctx.runId));
   }
 
   /**

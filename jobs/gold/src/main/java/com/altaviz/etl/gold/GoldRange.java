@@ -47,12 +47,21 @@ public record GoldRange(Interval output, Interval read) {
    * ({@code date} as yyyy-MM-dd) can hold rows to read.
    */
   public boolean readsPartition(Map<String, String> partitionValues) {
-    String date = partitionValues.get("date");
-    if (read.isAll() || date == null) {
-      return true;
-    }
-    LocalDate d = LocalDate.parse(date);
-    return !d.isBefore(day(read.start())) && !d.isAfter(lastDay(read));
+    return read.isAll() || partitionValues.get("date") == null || holdsDay(read, partitionValues);
+  }
+
+  /**
+   * Whether a gold file with these partition values is in the replaced range: the Java twin of
+   * the date bounds of {@link #replacePredicate}, for a range of whole days.
+   */
+  public boolean replacesPartition(Map<String, String> partitionValues) {
+    // a null date compares as unknown in SQL: such a file is not replaced
+    return output.isAll() || (partitionValues.get("date") != null && holdsDay(output, partitionValues));
+  }
+
+  private static boolean holdsDay(Interval range, Map<String, String> partitionValues) {
+    LocalDate d = LocalDate.parse(partitionValues.get("date"));
+    return !d.isBefore(day(range.start())) && !d.isAfter(lastDay(range));
   }
 
   /**
