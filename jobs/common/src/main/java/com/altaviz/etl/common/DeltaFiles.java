@@ -79,18 +79,11 @@ public final class DeltaFiles {
   }
 
   /**
-   * The table's data columns (not its partition columns, which live in directory names) at
-   * {@code version} (the latest when empty), from the files whose partition values pass {@code
-   * partitions}; empty when the table needs Delta's own reader, or is missing (whose error
-   * {@link DeltaIo#read} gives).
+   * The table's data files at {@code version} (the latest when empty) whose partition values pass
+   * {@code partitions}, with the schema of their columns (not the partition columns, which live
+   * in directory names); empty when the table needs Delta's own reader, or is missing (whose
+   * error {@link DeltaIo#read} gives).
    */
-  public static Optional<Dataset<Row>> readDataColumns(
-      SparkSession spark, String path, OptionalLong version,
-      Predicate<Map<String, String>> partitions) {
-    return list(spark, path, version, partitions).map(files -> files.read(spark));
-  }
-
-  /** The files {@link #readDataColumns} reads, for a caller that plans its own reads. */
   public static Optional<DataFiles> list(
       SparkSession spark, String path, OptionalLong version,
       Predicate<Map<String, String>> partitions) {

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,14 +37,14 @@ class DeltaFilesTest extends SparkTestBase {
     threeVersions();
     for (long v = 0; v <= 2; v++) {
       Dataset<Row> files =
-          DeltaFiles.readDataColumns(spark, table(), OptionalLong.of(v), p -> true).orElseThrow();
+          read(spark, table(), OptionalLong.of(v), p -> true).orElseThrow();
       assertThat(files.columns()).containsExactly("id"); // the partition column is not in files
       assertThat(ids(files)).isEqualTo(ids(DeltaIo.read(spark, table(), OptionalLong.of(v))));
     }
-    assertThat(ids(DeltaFiles.readDataColumns(spark, table(), OptionalLong.of(1), p -> true)
+    assertThat(ids(read(spark, table(), OptionalLong.of(1), p -> true)
             .orElseThrow()))
         .containsExactly(0L, 2L, 4L, 20L, 21L);
-    assertThat(ids(DeltaFiles.readDataColumns(spark, table(), OptionalLong.empty(), p -> true)
+    assertThat(ids(read(spark, table(), OptionalLong.empty(), p -> true)
             .orElseThrow()))
         .containsExactly(0L, 2L, 4L, 20L, 21L, 30L);
   }
@@ -49,12 +53,12 @@ class DeltaFilesTest extends SparkTestBase {
   void partitionValuesPruneFiles() {
     threeVersions();
     Dataset<Row> day2 =
-        DeltaFiles.readDataColumns(
+        read(
                 spark, table(), OptionalLong.of(2), p -> "2".equals(p.get("day")))
             .orElseThrow();
     assertThat(ids(day2)).containsExactly(20L, 21L);
     Dataset<Row> none =
-        DeltaFiles.readDataColumns(spark, table(), OptionalLong.of(2), p -> false).orElseThrow();
+        read(spark, table(), OptionalLong.of(2), p -> false).orElseThrow();
     assertThat(none.columns()).containsExactly("id");
     assertThat(none.count()).isZero();
   }
@@ -65,10 +69,10 @@ class DeltaFilesTest extends SparkTestBase {
     DeltaIo.append(
         spark.sql("SELECT id, IF(id % 2 = 0, 'a b', 'c/d%e') AS p FROM range(6)"), table, "a",
         "p");
-    assertThat(ids(DeltaFiles.readDataColumns(spark, table, OptionalLong.empty(), p -> true)
+    assertThat(ids(read(spark, table, OptionalLong.empty(), p -> true)
             .orElseThrow()))
         .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
-    assertThat(ids(DeltaFiles.readDataColumns(
+    assertThat(ids(read(
                 spark, table, OptionalLong.empty(), p -> "c/d%e".equals(p.get("p")))
             .orElseThrow()))
         .containsExactly(1L, 3L, 5L);
@@ -76,7 +80,7 @@ class DeltaFilesTest extends SparkTestBase {
 
   @Test
   void tablesThatNeedDeltasReaderAreRefused() {
-    assertThat(DeltaFiles.readDataColumns(spark, table(), OptionalLong.empty(), p -> true))
+    assertThat(read(spark, table(), OptionalLong.empty(), p -> true))
         .isEmpty(); // no table at all: DeltaIo.read says so
     spark.sql(
         "CREATE TABLE delta.`" + table() + "` (id BIGINT) USING delta "
@@ -86,7 +90,7 @@ class DeltaFilesTest extends SparkTestBase {
     assertThat(ids(DeltaIo.read(spark, table(), OptionalLong.empty())))
         .containsExactly(0L, 2L, 3L);
     // the file still holds id 1; only the deletion vector hides it
-    assertThat(DeltaFiles.readDataColumns(spark, table(), OptionalLong.empty(), p -> true))
+    assertThat(read(spark, table(), OptionalLong.empty(), p -> true))
         .isEmpty();
   }
 
@@ -114,6 +118,13 @@ class DeltaFilesTest extends SparkTestBase {
     assertThat(DeltaFiles.collect(spark, table(), List.of("id", "nope"))).isEmpty();
     assertThat(DeltaFiles.collect(spark, dir.resolve("none").toString(), List.of("id")))
         .isEmpty();
+  }
+
+  /** The rows of DeltaFiles.list, when it lists. */
+  private static Optional<Dataset<Row>> read(
+      SparkSession spark, String table, OptionalLong version,
+      Predicate<Map<String, String>> partitions) {
+    return DeltaFiles.list(spark, table, version, partitions).map(f -> f.read(spark));
   }
 
   private static List<Long> ids(Dataset<Row> df) {

@@ -146,9 +146,9 @@ class GoldJobTest extends SparkTestBase {
     // the commit removed the replaced files by their logged paths: Delta Kernel (which does not
     // canonicalize paths as Delta's Spark reader does) sees no file twice
     assertThat(
-            DeltaFiles.readDataColumns(
-                    spark, daily + "/gold/sensor_features", OptionalLong.empty(), p -> true)
+            DeltaFiles.list(spark, daily + "/gold/sensor_features", OptionalLong.empty(), p -> true)
                 .orElseThrow()
+                .read(spark)
                 .count())
         .isEqualTo(before.count());
     long after = DeltaTable.forPath(spark, daily + "/gold/sensor_features").history(1)
