@@ -94,7 +94,8 @@ final class FeatureBlock {
   /**
    * Takes the window features of {@code features} (computed over these rows; its arrays are
    * used as they are, until its next compute) and derives the other per-row columns:
-   * differential, utilization, maintenance age, status levels, calendar.
+   * differential, utilization, maintenance age, status levels, calendar. Only rows {@code [from,
+   * to)} are filled: the others are never emitted.
    */
   void derive(RollingFeatures features, StatusFlags flags, long[] events, double rated) {
     for (Feature f : Feature.values()) {
@@ -108,7 +109,7 @@ final class FeatureBlock {
     double[] suction = values(GoldSchema.V_SUCTION);
     double[] discharge = values(GoldSchema.V_DISCHARGE);
     double[] hp = values(GoldSchema.V_HORSEPOWER);
-    for (int j = 0; j < size; j++) {
+    for (int j = from; j < to; j++) {
       long t = ts[j];
       doubles[DIFFERENTIAL][j] = discharge[j] - suction[j];
       doubles[UTILIZATION][j] = rated > 0 ? hp[j] / rated : Double.NaN;

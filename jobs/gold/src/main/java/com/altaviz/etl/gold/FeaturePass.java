@@ -219,7 +219,7 @@ public final class FeaturePass implements FlatMapFunction<Iterator<InternalRow>,
       }
       features.compute(
           size, ts, block.values(GoldSchema.V_VIBRATION), block.values(GoldSchema.V_TEMP),
-          block.values(GoldSchema.V_DISCHARGE));
+          block.values(GoldSchema.V_DISCHARGE), first);
 
       UTF8String id = r.ids[code];
       String idString = id.toString();

@@ -422,6 +422,7 @@ abstract class ParquetColumn {
     private int count;
     private UTF8String last; // the dictionary's copy of the previous value, and its index
     private int lastIndex;
+    private UTF8String lastArgument; // the object last passed in
 
     StringColumn(ColumnDescriptor d, int capacity) {
       super(d, capacity);
@@ -457,13 +458,18 @@ abstract class ParquetColumn {
 
     /** The dictionary index of {@code v}, added when new. */
     private int index(UTF8String v) {
+      // callers pass strings they never change (FeatureBlock's constants and labels), over and
+      // over: the same object is the same value
+      if (v == lastArgument) {
+        return lastIndex;
+      }
+      lastArgument = v;
       if (last == null || !last.equals(v)) {
         Integer known = dictionary.get(v);
         if (known == null) {
           known = entries.size();
-          UTF8String copy = v.copy(); // the caller may reuse its string
-          entries.add(copy);
-          dictionary.put(copy, known);
+          entries.add(v);
+          dictionary.put(v, known);
         }
         lastIndex = known;
         last = entries.get(known);
@@ -546,6 +552,7 @@ abstract class ParquetColumn {
       entries.clear();
       count = 0;
       last = null;
+      lastArgument = null;
     }
   }
 }

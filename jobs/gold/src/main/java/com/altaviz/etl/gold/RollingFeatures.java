@@ -113,6 +113,14 @@ public final class RollingFeatures {
    * microseconds) must be non-decreasing; sensor arrays hold NaN where the value is null.
    */
   public void compute(int n, long[] ts, double[] vib, double[] temp, double[] press) {
+    compute(n, ts, vib, temp, press, 0);
+  }
+
+  /**
+   * As {@link #compute(int, long[], double[], double[], double[])}, with outputs only for readings
+   * {@code from..n-1}: the earlier ones (warm-up) only fill the windows.
+   */
+  public void compute(int n, long[] ts, double[] vib, double[] temp, double[] press, int from) {
     if (out[0].length < n) {
       allocate(Math.max(n, out[0].length * 2));
     }
@@ -176,6 +184,9 @@ public final class RollingFeatures {
       }
       while (dqTail > dqHead && deque[dqHead] < lo[W1]) {
         dqHead++;
+      }
+      if (i < from) {
+        continue;
       }
 
       for (int w = 0; w < WIDTHS.length; w++) {

@@ -62,14 +62,19 @@ public final class StatusFlags implements Serializable {
   }
 
   /** The worst non-null level, or null when every level is null. */
-  public static Level worst(Level... levels) {
-    Level w = null;
-    for (Level l : levels) {
-      if (l != null && (w == null || l.ordinal() > w.ordinal())) {
-        w = l;
-      }
+  public static Level worst(Level a, Level b, Level c) {
+    return worst(worst(a, b), c);
+  }
+
+  /**
+   * The worse non-null level of two, or null when both are null (no varargs: gold calls this per
+   * reading, in C1-compiled code that would allocate each array).
+   */
+  public static Level worst(Level a, Level b) {
+    if (a == null) {
+      return b;
     }
-    return w;
+    return b == null || a.ordinal() >= b.ordinal() ? a : b;
   }
 
   static Level high(double x, double warning, double critical) {

@@ -243,6 +243,34 @@ class RollingFeaturesTest {
     assertThat(maxDiff).isLessThan(1e-9);
   }
 
+  /** Warm-up readings fill the windows only: the outputs after them are bit-identical. */
+  @Test
+  void outputsFromALaterReadingEqualTheFullPass() {
+    SplittableRandom rnd = new SplittableRandom(5);
+    int n = 500;
+    long[] ts = new long[n];
+    double[][] x = new double[3][n];
+    for (int i = 1; i < n; i++) {
+      ts[i] = ts[i - 1] + rnd.nextLong(0, 20 * MIN);
+      for (double[] s : x) {
+        s[i] = rnd.nextInt(10) == 0 ? N : rnd.nextGaussian();
+      }
+    }
+    RollingFeatures full = new RollingFeatures();
+    full.compute(n, ts, x[0], x[1], x[2]);
+    RollingFeatures late = new RollingFeatures();
+    late.compute(n, ts, x[0], x[1], x[2], 300);
+    for (int i = 300; i < n; i++) {
+      for (Feature f : Feature.values()) {
+        assertThat(Double.doubleToRawLongBits(late.value(f, i)))
+            .as("%s at %d", f, i)
+            .isEqualTo(Double.doubleToRawLongBits(full.value(f, i)));
+      }
+      assertThat(late.readings1h(i)).isEqualTo(full.readings1h(i));
+      assertThat(late.readings24h(i)).isEqualTo(full.readings24h(i));
+    }
+  }
+
   private static double check(RollingFeatures f, Feature feature, int i, double expected) {
     double actual = f.value(feature, i);
     assertThat(Double.isNaN(actual)).as("%s null at %d", feature, i).isEqualTo(Double.isNaN(expected));
