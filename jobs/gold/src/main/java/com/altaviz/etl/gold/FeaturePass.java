@@ -14,18 +14,18 @@ import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * The per-partition work of gold: one partition holds every reading of its compressors (rows in
- * {@link GoldSchema#INPUT_COLUMNS} layout). The partition is buffered into primitive arrays,
- * ordered by (compressor, time) with a counting sort plus a per-compressor time sort, and each
- * compressor's features are computed in one {@link RollingFeatures} pass into a {@link
- * FeatureBlock}: the file writer takes the blocks ({@link #blocks}), Delta's writer internal rows
- * in {@link GoldSchema#OUTPUT} layout ({@link #call}); either way only rows in the output range.
+ * The per-partition work of gold: one partition holds every reading of its compressors, buffered
+ * into primitive arrays ({@link Readings}), ordered by (compressor, time) with a counting sort
+ * plus a per-compressor time sort, and each compressor's features are computed in one {@link
+ * RollingFeatures} pass into a {@link FeatureBlock}: the file writer takes the blocks ({@link
+ * #blocks}), Delta's writer internal rows in {@link GoldSchema#OUTPUT} layout ({@link #call});
+ * either way only rows in the output range.
  *
- * <p>Working on Spark's InternalRow (not Row) and on primitive arrays avoids the object
- * conversion that dominates a Row-based mapPartitions. Memory is about 90 bytes per buffered
- * reading.
+ * <p>Working on primitive arrays (not Row objects) avoids the object conversion that dominates a
+ * Row-based mapPartitions. Memory is about 90 bytes per buffered reading.
  */
-public final class FeaturePass implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+public final class FeaturePass
+    implements FlatMapFunction<Iterator<FeaturePass.Readings>, InternalRow> {
   private static final long serialVersionUID = 1L;
 
   private final Broadcast<CompressorCatalog> catalog;
@@ -62,44 +62,62 @@ public final class FeaturePass implements FlatMapFunction<Iterator<InternalRow>,
 
   /** The partition's gold rows (one reused row object: consume each before the next). */
   @Override
-  public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
-    return new Rows(blocks(rows));
+  public Iterator<InternalRow> call(Iterator<Readings> partition) {
+    return new Rows(blocks(partition));
   }
 
-  /** A partition's readings as columns; sensor nulls are NaN. */
+  /**
+   * A partition's readings as columns (sensor nulls are NaN), buffered by {@link #buffer} or
+   * {@link SilverScan}; one per partition of {@link GoldFeatures#byCompressor}.
+   */
   static final class Readings {
     int n;
     int[] compressor = new int[1024];
     long[] ts = new long[1024];
     final double[][] values = new double[GoldSchema.VALUE_COLUMNS][1024];
     UTF8String[] ids;
+    private final Map<UTF8String, Integer> dictionary = new HashMap<>();
 
+    /** Rows in {@link GoldSchema#INPUT_COLUMNS} layout. */
     static Readings buffer(Iterator<InternalRow> rows) {
       Readings r = new Readings();
-      // keys are cloned on insert: the incoming rows (and their strings) are reused buffers
-      Map<UTF8String, Integer> dictionary = new HashMap<>();
       while (rows.hasNext()) {
         InternalRow row = rows.next();
-        if (r.n == r.ts.length) {
-          r.grow();
-        }
-        int i = r.n++;
-        UTF8String id = row.getUTF8String(GoldSchema.IN_COMPRESSOR);
-        Integer code = dictionary.get(id);
-        if (code == null) {
-          code = dictionary.size();
-          dictionary.put(id.clone(), code);
-        }
-        r.compressor[i] = code;
-        r.ts[i] = row.getLong(GoldSchema.IN_TIMESTAMP);
+        int i =
+            r.add(row.getUTF8String(GoldSchema.IN_COMPRESSOR), row.getLong(GoldSchema.IN_TIMESTAMP));
         for (int v = 0; v < GoldSchema.VALUE_COLUMNS; v++) {
           int col = GoldSchema.IN_FIRST_VALUE + v;
           r.values[v][i] = row.isNullAt(col) ? Double.NaN : row.getDouble(col);
         }
       }
-      r.ids = new UTF8String[dictionary.size()];
-      dictionary.forEach((id, code) -> r.ids[code] = id);
-      return r;
+      return r.done();
+    }
+
+    /**
+     * Appends a reading of compressor {@code id} (copied when first seen: callers reuse their
+     * buffers) at {@code t}; the caller fills its {@link #values} at the index returned.
+     */
+    int add(UTF8String id, long t) {
+      if (n == ts.length) {
+        grow();
+      }
+      int i = n++;
+      Integer code = dictionary.get(id);
+      if (code == null) {
+        code = dictionary.size();
+        dictionary.put(id.clone(), code);
+      }
+      compressor[i] = code;
+      ts[i] = t;
+      return i;
+    }
+
+    /** Ends the buffering: the ids by code. */
+    Readings done() {
+      ids = new UTF8String[dictionary.size()];
+      dictionary.forEach((id, code) -> ids[code] = id);
+      dictionary.clear();
+      return this;
     }
 
     private void grow() {
@@ -116,8 +134,11 @@ public final class FeaturePass implements FlatMapFunction<Iterator<InternalRow>,
    * Feature blocks of a partition's compressors in id order, one reused {@link FeatureBlock}
    * (consume each before the next); compressors with no reading in the output range are skipped.
    */
-  Iterator<FeatureBlock> blocks(Iterator<InternalRow> rows) {
-    Readings r = Readings.buffer(rows);
+  Iterator<FeatureBlock> blocks(Iterator<Readings> partition) {
+    if (!partition.hasNext()) {
+      return Collections.emptyIterator();
+    }
+    Readings r = partition.next();
     rowsIn.add(r.n);
     return r.n == 0 ? Collections.emptyIterator() : new Blocks(r);
   }

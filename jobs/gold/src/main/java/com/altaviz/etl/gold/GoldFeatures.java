@@ -5,6 +5,7 @@ import com.altaviz.etl.common.config.ThresholdsConfig;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -21,10 +22,10 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Silver readings → gold feature rows (DESIGN §6 Gold), with no I/O: shuffle by compressor so
- * each compressor's history sits in one partition (the job scales out by compressor), then one
- * {@link FeaturePass} per partition; compressor metadata and maintenance events ride along as
- * broadcast variables (a map-side broadcast join).
+ * Silver readings → gold feature rows (DESIGN §6 Gold): each compressor's history in one
+ * partition (the job scales out by compressor), read group by group ({@link #byGroup}) or
+ * shuffled ({@link #byCompressor}), then one {@link FeaturePass} per partition; compressor
+ * metadata and maintenance events ride along as broadcast variables (a map-side broadcast join).
  */
 public final class GoldFeatures {
   private GoldFeatures() {}
@@ -65,48 +66,42 @@ public final class GoldFeatures {
   }
 
   /**
-   * Silver's input columns as internal rows, hash-partitioned by compressor: every reading of a
+   * Silver's readings hash-partitioned by compressor, buffered per partition: every reading of a
    * compressor lands in the same partition. Numeric sensor columns of another type are cast to
    * double; a missing or non-numeric column is bad input. With adaptive execution on (as in
    * every session here) the shuffle's map stage runs when this is called.
    */
-  public static JavaRDD<InternalRow> byCompressor(Dataset<Row> silver) {
-    return inputColumns(silver)
-        .repartition(functions.col("compressor_id"))
-        .queryExecution()
-        .toRdd()
-        .toJavaRDD();
-  }
-
-  /**
-   * Silver's input columns as internal rows, one partition per group, each group holding every
-   * reading of its compressors ({@link SilverGroups}): the partitioning of {@link #byCompressor}
-   * without a shuffle.
-   */
-  static JavaRDD<InternalRow> byGroup(List<Dataset<Row>> groups) {
-    Dataset<Row> all = null;
-    for (Dataset<Row> group : groups) {
-      Dataset<Row> one = inputColumns(group).coalesce(1);
-      all = all == null ? one : all.union(one);
-    }
-    JavaRDD<InternalRow> rows = all.queryExecution().toRdd().toJavaRDD();
-    if (rows.getNumPartitions() != groups.size()) { // a union that merged its inputs: a bug
-      throw new IllegalStateException(
-          groups.size() + " silver file groups were planned as " + rows.getNumPartitions()
-              + " partitions");
-    }
-    return rows;
-  }
-
-  private static Dataset<Row> inputColumns(Dataset<Row> silver) {
+  public static JavaRDD<FeaturePass.Readings> byCompressor(Dataset<Row> silver) {
     List<Column> columns = new ArrayList<>();
     for (String c : GoldSchema.INPUT_COLUMNS) {
       columns.add(inputColumn(silver.schema(), c));
     }
-    return silver.select(columns.toArray(new Column[0]));
+    return silver
+        .select(columns.toArray(new Column[0]))
+        .repartition(functions.col("compressor_id"))
+        .queryExecution()
+        .toRdd()
+        .toJavaRDD()
+        .mapPartitions(rows -> List.of(FeaturePass.Readings.buffer(rows)).iterator());
   }
 
-  /** Feature rows of {@link #rows} as a DataFrame in gold layout (no Row conversion). */
+  /**
+   * Silver's readings group by group, one partition each, each group holding every reading of
+   * its compressors ({@link SilverGroups}): the partitioning of {@link #byCompressor} without a
+   * shuffle.
+   */
+  static JavaRDD<FeaturePass.Readings> byGroup(
+      SilverScan scan, List<List<SilverScan.SilverFile>> groups) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSession.active().sparkContext());
+    // as many slices as elements: one group per partition
+    return jsc.parallelize(groups, groups.size())
+        .mapPartitions(
+            g -> g.hasNext()
+                ? List.of(scan.read(g.next())).iterator()
+                : Collections.emptyIterator());
+  }
+
+  /** Feature rows of a {@link FeaturePass} as a DataFrame in gold layout (no Row conversion). */
   static Dataset<Row> asDataFrame(JavaRDD<InternalRow> rows) {
     return SparkSession.active().internalCreateDataFrame(rows.rdd(), GoldSchema.OUTPUT, false);
   }
@@ -140,10 +135,7 @@ public final class GoldFeatures {
       throw EtlException.badInput("silver table has no column " + name, null);
     }
     DataType type = schema.apply(name).dataType();
-    DataType expected =
-        name.equals("compressor_id")
-            ? DataTypes.StringType
-            : name.equals("timestamp") ? DataTypes.TimestampType : DataTypes.DoubleType;
+    DataType expected = SilverScan.expected(name);
     if (type.equals(expected)) {
       return functions.col(name);
     }
@@ -176,12 +168,13 @@ public final class GoldFeatures {
     for (Object[] r : rows) {
       if (r[0] != null && r[1] != null) {
         ids.add((String) r[0]);
-        times.add(
-            r[1] instanceof Instant i
-                ? Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000)
-                : (Long) r[1]);
+        times.add(r[1] instanceof Instant i ? micros(i) : (Long) r[1]);
       }
     }
     return MaintenanceHistory.of(ids, times);
+  }
+
+  private static long micros(Instant i) {
+    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
   }
 }

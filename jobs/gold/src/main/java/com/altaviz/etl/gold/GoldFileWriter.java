@@ -24,7 +24,6 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.package$;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -44,7 +43,8 @@ import org.apache.spark.util.SerializableConfiguration;
  * The files are the Parquet Spark writes for this schema (optional columns, INT64 microsecond
  * UTC timestamps, page min/max statistics), readable by Spark, delta-rs, pyarrow and DuckDB.
  */
-final class GoldFileWriter implements FlatMapFunction<Iterator<InternalRow>, GoldFileWriter.File> {
+final class GoldFileWriter
+    implements FlatMapFunction<Iterator<FeaturePass.Readings>, GoldFileWriter.File> {
   private static final long serialVersionUID = 1L;
   /** Rows per row group: about 10 MB of buffers per open date file. */
   static final int ROW_GROUP_ROWS = 32_768;
@@ -76,7 +76,7 @@ final class GoldFileWriter implements FlatMapFunction<Iterator<InternalRow>, Gol
   }
 
   @Override
-  public Iterator<File> call(Iterator<InternalRow> silver) throws IOException {
+  public Iterator<File> call(Iterator<FeaturePass.Readings> silver) throws IOException {
     Configuration conf = hadoopConf.value().value();
     Map<Integer, DateFile> open = new LinkedHashMap<>();
     try {

@@ -94,7 +94,7 @@ public class GoldJob extends StageJob {
           silverVersion,
           range.read(),
           ctx.config.gold.warmupHours);
-      JavaRDD<InternalRow> partitions =
+      JavaRDD<FeaturePass.Readings> partitions =
           ctx.log.step(
               "Reading silver v" + silverVersion + " by compressor",
               () -> silverByCompressor(ctx, silverPath, silverVersion, range));
@@ -139,7 +139,8 @@ public class GoldJob extends StageJob {
    * themselves and one Delta commit swaps them in (GoldFileWriter says why).
    */
   private static long writeFiles(
-      StageContext ctx, JavaRDD<InternalRow> silver, FeaturePass features, GoldRange range,
+      StageContext ctx, JavaRDD<FeaturePass.Readings> silver, FeaturePass features,
+      GoldRange range,
       String goldPath, long goldBaseline, Background<Boolean> commitPrep) throws Exception {
     Broadcast<SerializableConfiguration> conf =
         JavaSparkContext.fromSparkContext(ctx.spark.sparkContext())
@@ -172,11 +173,11 @@ public class GoldJob extends StageJob {
   }
 
   /**
-   * Silver's rows in the read range, every compressor's in one partition: read group by group
-   * when its files allow (SilverGroups), else shuffled by compressor; through its files when the
-   * table allows (DeltaFiles says why), else through Delta's reader.
+   * Silver's readings in the read range, every compressor's in one partition: read group by
+   * group when its files allow (SilverGroups, SilverScan), else shuffled by compressor; through
+   * its files when the table allows (DeltaFiles says why), else through Delta's reader.
    */
-  private static JavaRDD<InternalRow> silverByCompressor(
+  private static JavaRDD<FeaturePass.Readings> silverByCompressor(
       StageContext ctx, String path, long version, GoldRange range) {
     Optional<DeltaFiles.DataFiles> files =
         DeltaFiles.list(ctx.spark, path, OptionalLong.of(version), range::readsPartition);
@@ -186,23 +187,23 @@ public class GoldJob extends StageJob {
           DeltaIo.read(ctx.spark, path, OptionalLong.of(version)).where(range.readFilter()));
     }
     DeltaFiles.DataFiles silver = files.get();
+    Optional<SilverScan> scan = SilverScan.of(ctx.spark, silver.schema(), range);
     SilverGroups.Grouping grouping =
-        SilverGroups.of(
-            ctx.spark.sessionState().newHadoopConf(),
-            silver.paths(),
-            silver.sizes(),
-            ctx.spark.sparkContext().defaultParallelism(),
-            maxGroupBytes(ctx.spark.sparkContext()));
+        scan.isEmpty()
+            ? SilverGroups.Grouping.shuffle("silver's columns need casts")
+            : SilverGroups.of(
+                ctx.spark.sessionState().newHadoopConf(),
+                silver.paths(),
+                silver.sizes(),
+                ctx.spark.sparkContext().defaultParallelism(),
+                maxGroupBytes(ctx.spark.sparkContext()));
     if (grouping.groups().isPresent()) {
-      List<List<String>> groups = grouping.groups().get();
+      List<List<SilverScan.SilverFile>> groups = grouping.groups().get();
       ctx.log.info(
           "{} silver files in {} groups with no compressor in two: one task each, no shuffle",
           silver.paths().size(),
           groups.size());
-      return GoldFeatures.byGroup(
-          groups.stream()
-              .map(g -> silver.read(ctx.spark, g).where(range.readTimestamps()))
-              .toList());
+      return GoldFeatures.byGroup(scan.get(), groups);
     }
     ctx.log.info("Shuffling silver by compressor: {}", grouping.reason());
     // Spark sizes read splits as the input bytes over the cores, capped at 128 MB. Silver's

@@ -87,6 +87,16 @@ public record GoldRange(Interval output, Interval read) {
     return output.isAll() || (isMidnight(output.start()) && isMidnight(output.end()));
   }
 
+  /** First timestamp to read (warm-up included) in epoch µs (Long.MIN_VALUE for all data). */
+  public long readStartMicros() {
+    return read.isAll() ? Long.MIN_VALUE : micros(read.start());
+  }
+
+  /** End of the read range in epoch microseconds, exclusive (Long.MAX_VALUE for all data). */
+  public long readEndMicros() {
+    return read.isAll() ? Long.MAX_VALUE : micros(read.end());
+  }
+
   /** First output timestamp in epoch microseconds (Long.MIN_VALUE for all data). */
   public long outputStartMicros() {
     return output.isAll() ? Long.MIN_VALUE : micros(output.start());

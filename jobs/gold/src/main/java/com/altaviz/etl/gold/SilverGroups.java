@@ -42,8 +42,8 @@ final class SilverGroups {
 
   private SilverGroups() {}
 
-  /** Groups of file paths, one task each; or why the files cannot be read that way. */
-  record Grouping(Optional<List<List<String>>> groups, String reason) {
+  /** Groups of files, one task each; or why the files cannot be read that way. */
+  record Grouping(Optional<List<List<SilverScan.SilverFile>>> groups, String reason) {
     static Grouping shuffle(String reason) {
       return new Grouping(Optional.empty(), reason);
     }
@@ -90,7 +90,7 @@ final class SilverGroups {
               + minGroups + " cores");
     }
     List<List<Integer>> packed = pack(new ArrayList<>(components.values()), sizes, 4 * minGroups);
-    List<List<String>> groups = new ArrayList<>();
+    List<List<SilverScan.SilverFile>> groups = new ArrayList<>();
     for (List<Integer> group : packed) {
       long bytes = group.stream().mapToLong(sizes::get).sum();
       if (bytes > maxGroupBytes) {
@@ -98,7 +98,8 @@ final class SilverGroups {
             "a group of files sharing compressors holds " + (bytes >> 20) + " MB, over "
                 + (maxGroupBytes >> 20) + " MB for one task");
       }
-      groups.add(group.stream().map(paths::get).toList());
+      groups.add(
+          group.stream().map(f -> new SilverScan.SilverFile(paths.get(f), sizes.get(f))).toList());
     }
     return new Grouping(Optional.of(groups), "");
   }

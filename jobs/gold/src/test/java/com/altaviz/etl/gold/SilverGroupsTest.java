@@ -64,14 +64,14 @@ class SilverGroupsTest extends SparkTestBase {
 
     SilverGroups.Grouping g = SilverGroups.of(CONF, files, sizes(files, 1000), 2, MAX);
 
-    List<List<String>> groups = g.groups().orElseThrow();
+    List<List<SilverScan.SilverFile>> groups = g.groups().orElseThrow();
     assertThat(groups).hasSize(3);
     Set<String> seen = new HashSet<>();
-    for (List<String> group : groups) {
+    for (List<SilverScan.SilverFile> group : groups) {
       assertThat(group).hasSize(2); // the same split on both dates
       Set<String> ids = new HashSet<>();
-      for (String f : group) {
-        ids.addAll(SilverGroups.compressorIds(CONF, f));
+      for (SilverScan.SilverFile f : group) {
+        ids.addAll(SilverGroups.compressorIds(CONF, f.path()));
       }
       assertThat(Collections.disjoint(ids, seen)).as("%s shares no compressor", group).isTrue();
       seen.addAll(ids);
@@ -124,15 +124,15 @@ class SilverGroupsTest extends SparkTestBase {
         .count();
     assertThat(splits).as("non-empty hash splits").isGreaterThan(4);
 
-    List<List<String>> groups = SilverGroups.of(CONF, files, sizes(files, 1000), 1, MAX)
-        .groups().orElseThrow();
+    List<List<SilverScan.SilverFile>> groups =
+        SilverGroups.of(CONF, files, sizes(files, 1000), 1, MAX).groups().orElseThrow();
 
     assertThat(groups).hasSize(4);
     assertThat(groups.stream().mapToInt(List::size).sum()).isEqualTo(files.size());
     Set<String> seen = new HashSet<>();
-    for (List<String> group : groups) {
+    for (List<SilverScan.SilverFile> group : groups) {
       Set<String> ids = new HashSet<>();
-      group.forEach(f -> ids.addAll(SilverGroups.compressorIds(CONF, f)));
+      group.forEach(f -> ids.addAll(SilverGroups.compressorIds(CONF, f.path())));
       assertThat(Collections.disjoint(ids, seen)).as("%s shares no compressor", group).isTrue();
       seen.addAll(ids);
     }
