@@ -20,8 +20,8 @@ import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.ShortType;
 import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.TimestampType;
-import io.delta.kernel.utils.FileStatus;
 import io.delta.kernel.utils.CloseableIterator;
+import io.delta.kernel.utils.FileStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -42,8 +42,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A pinned Delta snapshot read as its data files through Spark's plain Parquet source, the files
- * listed by Delta Kernel on the driver.
+ * Delta snapshots read on the driver by Delta Kernel: a table's data files (read by Spark's plain
+ * Parquet source, or by the caller), a small table's rows, the files a commit replaces.
  *
  * <p>Why: Delta's Spark reader replays the log and filters its files with Spark jobs, each
  * planned and code-generated in a cold driver: about 6 s before the first row of gold's silver
@@ -67,14 +67,9 @@ public final class DeltaFiles {
   public record DataFiles(StructType schema, List<String> paths, List<Long> sizes) {
     /** The files' rows, read through Spark's Parquet source. */
     public Dataset<Row> read(SparkSession spark) {
-      return read(spark, paths);
-    }
-
-    /** The rows of {@code subset}, some of {@link #paths}. */
-    public Dataset<Row> read(SparkSession spark, List<String> subset) {
-      return subset.isEmpty()
+      return paths.isEmpty()
           ? spark.createDataFrame(List.of(), schema)
-          : spark.read().schema(schema).parquet(subset.toArray(new String[0]));
+          : spark.read().schema(schema).parquet(paths.toArray(new String[0]));
     }
   }
 
