@@ -2,6 +2,7 @@ package com.altaviz.etl.gold;
 
 import com.altaviz.etl.gold.RollingFeatures.Feature;
 import com.altaviz.etl.gold.StatusFlags.Level;
+import java.util.Arrays;
 import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -88,7 +89,7 @@ final class FeatureBlock {
     constants[GoldSchema.index("model")] = model;
     constants[GoldSchema.index("station_id")] = station;
     constants[GoldSchema.index("_run_id")] = runId;
-    java.util.Arrays.fill(doubles[RATED], 0, size, rated);
+    Arrays.fill(doubles[RATED], 0, size, rated);
   }
 
   /**

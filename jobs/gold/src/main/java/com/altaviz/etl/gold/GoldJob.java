@@ -224,9 +224,13 @@ public class GoldJob extends StageJob {
     if (sc.isLocal()) {
       return Runtime.getRuntime().maxMemory() / 4 / sc.defaultParallelism();
     }
-    int cores = sc.getConf().getInt("spark.executor.cores", 1);
+    // without spark.executor.cores (standalone), an executor takes its worker's cores: the
+    // registered cores over the executors (the driver is in that list too)
+    int executors = Math.max(1, sc.getExecutorMemoryStatus().size() - 1);
+    int perExecutor = Math.max(1, sc.defaultParallelism() / executors);
+    int cores = sc.getConf().getInt("spark.executor.cores", perExecutor);
     int tasks = Math.max(1, cores / sc.getConf().getInt("spark.task.cpus", 1));
-    return (sc.executorMemory() << 20) / 4 / tasks;
+    return ((long) sc.executorMemory() << 20) / 4 / tasks; // executorMemory is in MB
   }
 
   /**
