@@ -64,6 +64,62 @@ public final class Schemas {
           .add("region", DataTypes.StringType)
           .add("state", DataTypes.StringType);
 
+  /**
+   * {@code gold/sensor_features}, partitioned by {@code date}: the contract between gold (which
+   * writes exactly this), export (which reads some of it) and their tests. Every column is
+   * nullable; status columns are {@code normal | warning | critical}, null when the sensor is.
+   */
+  public static final StructType GOLD_FEATURES = goldFeatures();
+
+  /** The rolling-window features of gold, in contract order (all doubles). */
+  public static final List<String> GOLD_WINDOW_FEATURES =
+      List.of(
+          "vibration_1hr_mean",
+          "vibration_1hr_std",
+          "vibration_1hr_max",
+          "temp_1hr_mean",
+          "temp_1hr_std",
+          "pressure_1hr_mean",
+          "vibration_4hr_mean",
+          "temp_4hr_mean",
+          "pressure_4hr_mean",
+          "vibration_24hr_mean",
+          "temp_24hr_mean",
+          "pressure_24hr_mean");
+
+  private static StructType goldFeatures() {
+    StructType s =
+        new StructType()
+            .add("compressor_id", DataTypes.StringType)
+            .add("timestamp", DataTypes.TimestampType);
+    for (String sensor : SENSOR_COLUMNS) {
+      s = s.add(sensor, DataTypes.DoubleType);
+    }
+    s =
+        s.add("operating_hours", DataTypes.DoubleType)
+            .add("model", DataTypes.StringType)
+            .add("station_id", DataTypes.StringType)
+            .add("rated_horsepower", DataTypes.DoubleType);
+    for (String feature : GOLD_WINDOW_FEATURES) {
+      s = s.add(feature, DataTypes.DoubleType);
+    }
+    return s.add("readings_1hr", DataTypes.LongType)
+        .add("readings_24hr", DataTypes.LongType)
+        .add("temp_1hr_delta", DataTypes.DoubleType)
+        .add("pressure_differential", DataTypes.DoubleType)
+        .add("hp_utilization", DataTypes.DoubleType)
+        .add("days_since_maintenance", DataTypes.DoubleType)
+        .add("vibration_status", DataTypes.StringType)
+        .add("temp_status", DataTypes.StringType)
+        .add("pressure_status", DataTypes.StringType)
+        .add("overall_status", DataTypes.StringType)
+        .add("hour_of_day", DataTypes.IntegerType)
+        .add("day_of_week", DataTypes.IntegerType)
+        .add("is_weekend", DataTypes.BooleanType)
+        .add("date", DataTypes.DateType)
+        .add(RUN_ID, DataTypes.StringType);
+  }
+
   /** {@code ops/quality_metrics}: one row per run, metric and column (or compressor). */
   public static final StructType QUALITY_METRICS =
       new StructType()

@@ -23,47 +23,7 @@ import org.apache.spark.sql.types.StructType;
  * all so a contract change shows up here.
  */
 final class GoldFixtures {
-  static final StructType GOLD =
-      new StructType()
-          .add("compressor_id", DataTypes.StringType)
-          .add("timestamp", DataTypes.TimestampType)
-          .add("vibration_mms", DataTypes.DoubleType)
-          .add("discharge_temp_f", DataTypes.DoubleType)
-          .add("suction_pressure_psi", DataTypes.DoubleType)
-          .add("discharge_pressure_psi", DataTypes.DoubleType)
-          .add("horsepower_consumption", DataTypes.DoubleType)
-          .add("gas_flow_mcf", DataTypes.DoubleType)
-          .add("operating_hours", DataTypes.DoubleType)
-          .add("model", DataTypes.StringType)
-          .add("station_id", DataTypes.StringType)
-          .add("rated_horsepower", DataTypes.DoubleType)
-          .add("vibration_1hr_mean", DataTypes.DoubleType)
-          .add("vibration_1hr_std", DataTypes.DoubleType)
-          .add("vibration_1hr_max", DataTypes.DoubleType)
-          .add("temp_1hr_mean", DataTypes.DoubleType)
-          .add("temp_1hr_std", DataTypes.DoubleType)
-          .add("pressure_1hr_mean", DataTypes.DoubleType)
-          .add("vibration_4hr_mean", DataTypes.DoubleType)
-          .add("temp_4hr_mean", DataTypes.DoubleType)
-          .add("pressure_4hr_mean", DataTypes.DoubleType)
-          .add("vibration_24hr_mean", DataTypes.DoubleType)
-          .add("temp_24hr_mean", DataTypes.DoubleType)
-          .add("pressure_24hr_mean", DataTypes.DoubleType)
-          .add("readings_1hr", DataTypes.LongType)
-          .add("readings_24hr", DataTypes.LongType)
-          .add("temp_1hr_delta", DataTypes.DoubleType)
-          .add("pressure_differential", DataTypes.DoubleType)
-          .add("hp_utilization", DataTypes.DoubleType)
-          .add("days_since_maintenance", DataTypes.DoubleType)
-          .add("vibration_status", DataTypes.StringType)
-          .add("temp_status", DataTypes.StringType)
-          .add("pressure_status", DataTypes.StringType)
-          .add("overall_status", DataTypes.StringType)
-          .add("hour_of_day", DataTypes.IntegerType)
-          .add("day_of_week", DataTypes.IntegerType)
-          .add("is_weekend", DataTypes.BooleanType)
-          .add("date", DataTypes.DateType)
-          .add("_run_id", DataTypes.StringType);
+  static final StructType GOLD = Schemas.GOLD_FEATURES;
 
   /** One reading: the six sensors in contract order (nullable). */
   record Reading(

@@ -126,6 +126,14 @@ class GoldFeaturesTest extends SparkTestBase {
   void columnsAreExactlyTheContract() {
     assertThat(Arrays.asList(gold.schema().fieldNames())).isEqualTo(CONTRACT_COLUMNS);
     assertThat(GoldSchema.OUTPUT.size()).isEqualTo(39);
+    // the rolling features RollingFeatures computes are the contract's window columns
+    List<String> rolling = new ArrayList<>();
+    for (RollingFeatures.Feature f : RollingFeatures.Feature.values()) {
+      if (f != RollingFeatures.Feature.TEMP_1HR_DELTA) {
+        rolling.add(f.column);
+      }
+    }
+    assertThat(rolling).isEqualTo(Schemas.GOLD_WINDOW_FEATURES);
     assertThat(gold.schema().apply("readings_1hr").dataType()).isEqualTo(DataTypes.LongType);
     assertThat(gold.schema().apply("day_of_week").dataType()).isEqualTo(DataTypes.IntegerType);
     assertThat(gold.schema().apply("is_weekend").dataType()).isEqualTo(DataTypes.BooleanType);
