@@ -12,9 +12,7 @@ import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.functions;
-import scala.Option;
 
 /**
  * Delta reads at a pinned version and atomic writes whose commit carries the run id as {@code
@@ -32,7 +30,7 @@ public final class DeltaIo {
     // Delta Kernel lists the log and reads its last checkpoint and commits on the driver, in
     // milliseconds; Delta's own snapshot replays the log with Spark jobs, seconds in a cold
     // driver, for one number. A table Kernel does not read (a protocol feature it does not
-    // support) gets Delta's snapshot.
+    // support) gets Delta's history.
     Engine engine = DefaultEngine.create(spark.sessionState().newHadoopConf());
     try {
       return OptionalLong.of(
@@ -40,9 +38,11 @@ public final class DeltaIo {
     } catch (TableNotFoundException e) {
       return OptionalLong.empty();
     } catch (KernelException e) {
-      long v =
-          DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();
-      return v < 0 ? OptionalLong.empty() : OptionalLong.of(v);
+      if (!exists(spark, path)) {
+        return OptionalLong.empty();
+      }
+      Row last = DeltaTable.forPath(spark, path).history(1).select("version").first();
+      return OptionalLong.of(last.getLong(0));
     }
   }
 

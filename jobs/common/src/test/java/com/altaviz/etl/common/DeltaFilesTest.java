@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Predicate;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A pinned snapshot read through its files equals Delta's own read, or is refused. */
+/** A small table read by Kernel on the driver equals Delta's own read, or is refused. */
 class DeltaFilesTest extends SparkTestBase {
   @TempDir Path dir;
 
@@ -33,34 +29,12 @@ class DeltaFilesTest extends SparkTestBase {
   }
 
   @Test
-  void eachVersionReadsTheRowsDeltaReads() {
+  void theLatestVersionReadsTheRowsDeltaReads() {
     threeVersions();
-    for (long v = 0; v <= 2; v++) {
-      Dataset<Row> files =
-          read(spark, table(), OptionalLong.of(v), p -> true).orElseThrow();
-      assertThat(files.columns()).containsExactly("id"); // the partition column is not in files
-      assertThat(ids(files)).isEqualTo(ids(DeltaIo.read(spark, table(), OptionalLong.of(v))));
-    }
-    assertThat(ids(read(spark, table(), OptionalLong.of(1), p -> true)
-            .orElseThrow()))
-        .containsExactly(0L, 2L, 4L, 20L, 21L);
-    assertThat(ids(read(spark, table(), OptionalLong.empty(), p -> true)
-            .orElseThrow()))
-        .containsExactly(0L, 2L, 4L, 20L, 21L, 30L);
-  }
-
-  @Test
-  void partitionValuesPruneFiles() {
-    threeVersions();
-    Dataset<Row> day2 =
-        read(
-                spark, table(), OptionalLong.of(2), p -> "2".equals(p.get("day")))
-            .orElseThrow();
-    assertThat(ids(day2)).containsExactly(20L, 21L);
-    Dataset<Row> none =
-        read(spark, table(), OptionalLong.of(2), p -> false).orElseThrow();
-    assertThat(none.columns()).containsExactly("id");
-    assertThat(none.count()).isZero();
+    // v1 removed day 2's first files: only the live ones are read
+    assertThat(collectedIds(table())).containsExactly(0L, 2L, 4L, 20L, 21L, 30L);
+    assertThat(collectedIds(table()))
+        .isEqualTo(ids(DeltaIo.read(spark, table(), OptionalLong.empty())));
   }
 
   @Test
@@ -69,29 +43,31 @@ class DeltaFilesTest extends SparkTestBase {
     DeltaIo.append(
         spark.sql("SELECT id, IF(id % 2 = 0, 'a b', 'c/d%e') AS p FROM range(6)"), table, "a",
         "p");
-    assertThat(ids(read(spark, table, OptionalLong.empty(), p -> true)
-            .orElseThrow()))
-        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
-    assertThat(ids(read(
-                spark, table, OptionalLong.empty(), p -> "c/d%e".equals(p.get("p")))
-            .orElseThrow()))
-        .containsExactly(1L, 3L, 5L);
+    assertThat(collectedIds(table)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    // a partition column lives in directory names, not in the files: Delta's reader reads it
+    assertThat(DeltaFiles.collect(spark, table, List.of("id", "p"))).isEmpty();
   }
 
   @Test
   void tablesThatNeedDeltasReaderAreRefused() {
-    assertThat(read(spark, table(), OptionalLong.empty(), p -> true))
-        .isEmpty(); // no table at all: DeltaIo.read says so
     spark.sql(
         "CREATE TABLE delta.`" + table() + "` (id BIGINT) USING delta "
             + "TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')");
     spark.sql("INSERT INTO delta.`" + table() + "` SELECT id FROM range(4)");
+    assertThat(collectedIds(table())).containsExactly(0L, 1L, 2L, 3L);
     spark.sql("DELETE FROM delta.`" + table() + "` WHERE id = 1");
     assertThat(ids(DeltaIo.read(spark, table(), OptionalLong.empty())))
         .containsExactly(0L, 2L, 3L);
     // the file still holds id 1; only the deletion vector hides it
-    assertThat(read(spark, table(), OptionalLong.empty(), p -> true))
-        .isEmpty();
+    assertThat(DeltaFiles.collect(spark, table(), List.of("id"))).isEmpty();
+
+    String mapped = dir.resolve("mapped").toString();
+    spark.sql(
+        "CREATE TABLE delta.`" + mapped + "` (id BIGINT) USING delta TBLPROPERTIES ("
+            + "'delta.columnMapping.mode' = 'name', 'delta.minReaderVersion' = '2', "
+            + "'delta.minWriterVersion' = '5')");
+    spark.sql("INSERT INTO delta.`" + mapped + "` SELECT id FROM range(2)");
+    assertThat(DeltaFiles.collect(spark, mapped, List.of("id"))).isEmpty();
   }
 
   @Test
@@ -120,11 +96,11 @@ class DeltaFilesTest extends SparkTestBase {
         .isEmpty();
   }
 
-  /** The rows of DeltaFiles.list, when it lists. */
-  private static Optional<Dataset<Row>> read(
-      SparkSession spark, String table, OptionalLong version,
-      Predicate<Map<String, String>> partitions) {
-    return DeltaFiles.list(spark, table, version, partitions).map(f -> f.read(spark));
+  private List<Long> collectedIds(String table) {
+    return DeltaFiles.collect(spark, table, List.of("id")).orElseThrow().stream()
+        .map(r -> (Long) r[0])
+        .sorted()
+        .toList();
   }
 
   private static List<Long> ids(Dataset<Row> df) {
