@@ -6,8 +6,12 @@ import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.KernelException;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.OptionalLong;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -38,11 +42,35 @@ public final class DeltaIo {
     } catch (TableNotFoundException e) {
       return OptionalLong.empty();
     } catch (KernelException e) {
-      if (!exists(spark, path)) {
+      return versionFromHistory(spark, path);
+    } catch (RuntimeException e) {
+      // a first write killed before its commit leaves a log directory with no commit in it,
+      // which Kernel reports with a plain RuntimeException: there is no table yet
+      if (!hasCommit(spark, path)) {
         return OptionalLong.empty();
       }
-      Row last = DeltaTable.forPath(spark, path).history(1).select("version").first();
-      return OptionalLong.of(last.getLong(0));
+      throw e;
+    }
+  }
+
+  private static OptionalLong versionFromHistory(SparkSession spark, String path) {
+    if (!exists(spark, path)) {
+      return OptionalLong.empty();
+    }
+    Row last = DeltaTable.forPath(spark, path).history(1).select("version").first();
+    return OptionalLong.of(last.getLong(0));
+  }
+
+  /** Whether the table's log holds a commit or checkpoint file. */
+  private static boolean hasCommit(SparkSession spark, String path) {
+    Path log = new Path(path, "_delta_log");
+    try {
+      FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
+      return fs.exists(log)
+          && fs.listStatus(log, p -> p.getName().matches("\\d{20}\\.(json|checkpoint.*)")).length
+              > 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing " + log, e);
     }
   }
 

@@ -100,6 +100,31 @@ class DeltaIoTest extends SparkTestBase {
         .satisfies(e -> assertThat(((EtlException) e).exitCode()).isEqualTo(ExitCode.USAGE));
   }
 
+  /** What a first write killed before its commit leaves: a log directory without a commit. */
+  private void interruptedFirstWrite() throws Exception {
+    java.nio.file.Files.createDirectories(dir.resolve("t/_delta_log/_commits"));
+  }
+
+  @Test
+  void anInterruptedFirstWriteLeavesNoTableAndTheRetryCreatesIt() throws Exception {
+    interruptedFirstWrite();
+    assertThat(DeltaIo.exists(spark, table())).isFalse();
+    assertThat(DeltaIo.latestVersion(spark, table())).isEmpty();
+    assertThat(
+            DeltaIo.replaceWhere(
+                rows("SELECT id, id % 2 AS day FROM range(2)"), table(), "day = 0", "r", "day"))
+        .isZero();
+    assertThat(ids(DeltaIo.read(spark, table(), OptionalLong.empty()))).containsExactly(0L, 1L);
+  }
+
+  @Test
+  void anInterruptedFirstAppendIsRetried() throws Exception {
+    interruptedFirstWrite();
+    assertThat(DeltaIo.append(rows("SELECT id FROM range(3)"), table(), "r")).isZero();
+    assertThat(ids(DeltaIo.read(spark, table(), OptionalLong.empty())))
+        .containsExactly(0L, 1L, 2L);
+  }
+
   private static List<Long> ids(Dataset<Row> df) {
     return df.orderBy("id").select("id").collectAsList().stream().map(r -> r.getLong(0)).toList();
   }
