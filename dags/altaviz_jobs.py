@@ -119,7 +119,7 @@ class StageSubmitHook(SparkSubmitHook):
                 level = level if in_record else logging.ERROR
             else:
                 level, in_record = logging.INFO, False  # a line of its own (spark-submit's)
-            self.log.log(level, "%s", line)
+            self.log.log(level, line)
 
     def submit(self, application: str = "", **kwargs) -> None:
         self.job_error = None
