@@ -17,8 +17,8 @@
 # time), one API worker, one parsing process. Nothing listens beyond 127.0.0.1: the API server
 # binds there, and the scheduler and triggerer do not start their log servers (which bind every
 # interface); the API server reads the task logs from $AIRFLOW_HOME/logs, on this machine.
-# Each component runs in a process group of its own, recorded in $AIRFLOW_HOME/standalone.pids,
-# so stopping one stops its workers and spark-submit children too.
+# Each component runs in a session of its own, recorded in $AIRFLOW_HOME/standalone.pids, so
+# stopping one stops its workers, task processes and spark-submit children too.
 #
 # Connections come from environment variables (AIRFLOW_CONN_*), built here from scripts/pg.sh:
 # nothing secret is written to disk by this script. No Airflow Variables are used: the DAGs'
@@ -29,23 +29,35 @@ cd "$ROOT"
 export AIRFLOW_HOME="$ROOT/.airflow"          # metadata DB, logs, generated password (git-ignored)
 PIDS="$AIRFLOW_HOME/standalone.pids"
 
-# Stops the components listed in $PIDS: SIGTERM to each process group, SIGKILL to what is left
-# after 30 s.
+# Each component is started by setsid, so it leads a session of its own; its workers and task
+# processes stay in that session even where Airflow gives a task a process group of its own.
+session_members() {
+  local sid
+  for sid in $(cut -d' ' -f1 "$PIDS"); do
+    ps -eo pid=,sid= | awk -v s="$sid" '$2 == s {print $1}'
+  done
+}
+
+# Stops the components listed in $PIDS and everything in their sessions: SIGTERM to each
+# component's process group (the components shut their workers down), after 15 s SIGTERM to
+# whatever is left in their sessions, after 30 s SIGKILL.
 stop_components() {
   [ -s "$PIDS" ] || return 0
-  local pgids pg left
-  pgids="$(cut -d' ' -f1 "$PIDS")"
-  for pg in $pgids; do kill -TERM -- "-$pg" 2>/dev/null || true; done
-  for _ in $(seq 1 30); do
-    left=""
-    for pg in $pgids; do kill -0 -- "-$pg" 2>/dev/null && left="$left $pg"; done
+  local pg left
+  for pg in $(cut -d' ' -f1 "$PIDS"); do kill -TERM -- "-$pg" 2>/dev/null || true; done
+  for i in $(seq 1 30); do
+    left="$(session_members)"
     [ -n "$left" ] || break
+    # shellcheck disable=SC2086
+    [ "$i" != 15 ] || kill -TERM $left 2>/dev/null || true
     sleep 1
   done
-  for pg in $left; do
-    echo "standalone.sh: process group $pg still running after 30 s; killing it" >&2
-    kill -KILL -- "-$pg" 2>/dev/null || true
-  done
+  left="$(session_members)"
+  if [ -n "$left" ]; then
+    echo "standalone.sh: killing what is still running after 30 s:" $left >&2
+    # shellcheck disable=SC2086
+    kill -KILL $left 2>/dev/null || true
+  fi
   rm -f "$PIDS"
 }
 
@@ -167,8 +179,8 @@ echo "standalone.sh: starting Airflow $(.venv/bin/airflow version 2>/dev/null) i
 
 trap 'trap - INT TERM; echo "standalone.sh: stopping Airflow" >&2; stop_components; exit 0' INT TERM
 : > "$PIDS"
-# setsid: a process group per component (its workers and task processes included), which is
-# what stop_components signals; the output goes to one log per component.
+# setsid: a session per component (its workers and task processes included), which is what
+# stop_components stops; the output goes to one log per component.
 start_component() {
   local name="$1"; shift
   setsid .venv/bin/airflow "$@" >"$AIRFLOW_HOME/$name.out" 2>&1 < /dev/null &
