@@ -28,6 +28,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 export AIRFLOW_HOME="$ROOT/.airflow"          # metadata DB, logs, generated password (git-ignored)
 PIDS="$AIRFLOW_HOME/standalone.pids"
+STOPPING="$AIRFLOW_HOME/standalone.stopping"   # present while `stop` runs
 
 # Each component is started by setsid, so it leads a session of its own; its workers and task
 # processes stay in that session even where Airflow gives a task a process group of its own.
@@ -65,7 +66,9 @@ case "${1:-start}" in
   stop)
     if [ -s "$PIDS" ]; then
       echo "standalone.sh: stopping $(cut -d' ' -f2 "$PIDS" | paste -sd' ')" >&2
+      touch "$STOPPING"
       stop_components
+      rm -f "$STOPPING"
     else
       echo "standalone.sh: nothing to stop (no $PIDS)" >&2
     fi
@@ -106,6 +109,7 @@ export AIRFLOW__API__WORKERS=1
 export AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES=1
 export AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK=False   # its server would bind every interface
 mkdir -p "$AIRFLOW_HOME"
+rm -f "$STOPPING"
 if [ -s "$PIDS" ]; then
   while read -r pg name; do
     if kill -0 -- "-$pg" 2>/dev/null; then
@@ -203,7 +207,11 @@ done
 echo "standalone.sh: component output in $AIRFLOW_HOME/{api-server,scheduler,dag-processor,triggerer}.out" >&2
 # Stay in the foreground while every component runs; if one dies, stop the rest.
 while :; do
-  [ -s "$PIDS" ] || { echo "standalone.sh: Airflow was stopped (make airflow-stop)" >&2; exit 0; }
+  if [ -e "$STOPPING" ] || [ ! -s "$PIDS" ]; then
+    while [ -e "$STOPPING" ]; do sleep 1; done
+    echo "standalone.sh: Airflow was stopped (make airflow-stop)" >&2
+    exit 0
+  fi
   while read -r pg name; do
     if ! kill -0 "$pg" 2>/dev/null; then
       echo "standalone.sh: $name exited; stopping Airflow (see $AIRFLOW_HOME/$name.out)" >&2
