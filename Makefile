@@ -4,10 +4,11 @@ SHELL := /bin/bash
 MVN ?= mvn -B
 JOBS := simulator bronze silver gold export maintenance
 
-.PHONY: help setup build dist demo test test-java test-py bench pg-url pg-stop airflow constraints clean
+.PHONY: help setup build dist demo test test-java test-py bench pg-url pg-stop airflow airflow-stop \
+	airflow-run-day constraints clean
 
 help:
-	@echo "make demo | test | setup | build | bench | airflow | pg-url | pg-stop | clean"
+	@echo "make demo | test | setup | build | bench | airflow | airflow-stop | airflow-run-day DAY=... | pg-url | pg-stop | clean"
 
 setup:  ## .venv with spark-submit + Airflow, local PostgreSQL
 	@scripts/setup.sh
@@ -38,8 +39,16 @@ pg-url:  ## libpq URL of the configured PostgreSQL: psql "$$(make -s pg-url)"
 pg-stop:
 	@scripts/pg.sh stop
 
-airflow: setup build  ## local Airflow standalone with our DAGs
+airflow: setup build  ## local Airflow (API/UI on 127.0.0.1:8080) with our DAGs; Ctrl-C stops it
 	@airflow/standalone.sh
+
+airflow-stop:  ## stops the local Airflow of this checkout, every process it started
+	@airflow/standalone.sh stop
+
+# one given UTC day through the REST API, e.g. make airflow-run-day DAY=2024-02-03 CONF=start_from=silver
+airflow-run-day:
+	@test -n "$(DAY)" || { echo "usage: make airflow-run-day DAY=YYYY-MM-DD [CONF='start_from=silver skip_export=true']" >&2; exit 2; }
+	@.venv/bin/python scripts/airflow_run_day.py $(DAY) $(CONF)
 
 constraints:  ## re-resolve airflow/constraints.txt from airflow/requirements.txt
 	.venv/bin/pip install -q -r airflow/requirements.txt

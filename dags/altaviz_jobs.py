@@ -18,12 +18,16 @@ demo, ``spark://spark-master:7077`` in compose). Listed in .airflowignore: not a
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from datetime import timedelta
 
+from airflow.providers.apache.spark.hooks.spark_submit import SparkSubmitHook
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+from airflow.sdk.exceptions import AirflowException
 
-from altaviz_notify import on_task_failure
+from altaviz_notify import EXIT_CODE_MEANING, on_task_failure
 
 JAR_DIR = os.environ.get("ALTAVIZ_JAR_DIR", "/opt/altaviz/jars")
 CONFIG = os.environ.get("ALTAVIZ_CONFIG", "/opt/altaviz/config/etl_config.yaml")
@@ -79,9 +83,72 @@ def jar(job: str) -> str:
     return f"{JAR_DIR.rstrip('/')}/altaviz-{job}.jar"
 
 
+# A driver log line of config/log4j2.properties' layout: "2024-02-03 00:00:05 WARN  logger - ...".
+LOG4J_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\b")
+LEVELS = {"TRACE": logging.DEBUG, "DEBUG": logging.DEBUG, "INFO": logging.INFO,
+          "WARN": logging.WARNING, "ERROR": logging.ERROR, "FATAL": logging.CRITICAL}
+# The one line a stage jar prints when it fails (JobLauncher): "altaviz-silver: error: <why>".
+JOB_ERROR_LINE = re.compile(r"^altaviz-[\w-]+: error: ")
+EXCEPTION_HEADER = re.compile(r"^([A-Za-z_$][\w$]*\.)+[\w$]*(Exception|Error|Throwable)\b")
+TRACE_CONTINUATIONS = ("Caused by:", "Suppressed:", "...")
+
+
+class StageSubmitHook(SparkSubmitHook):
+    """spark-submit whose output keeps the job's log levels in the task log (a WARN line is a
+    warning there, an ERROR line an error, so the UI's level filter finds them) and whose
+    failure names the job's own error line, not only the command line."""
+
+    def _process_spark_submit_log(self, itr) -> None:
+        if self._is_yarn or self._is_kubernetes or self._should_track_driver_status:
+            # cluster deploy modes: the provider reads driver ids out of these lines
+            super()._process_spark_submit_log(itr)
+            return
+        level, in_record = logging.INFO, False
+        for raw in itr:
+            line = raw.rstrip()
+            match = LOG4J_LINE.match(line)
+            if match:
+                level, in_record = LEVELS[match.group(1)], True
+            elif JOB_ERROR_LINE.match(line):
+                self.job_error = line
+                level, in_record = logging.ERROR, False
+            elif raw[:1].isspace() or line.startswith(TRACE_CONTINUATIONS):
+                pass  # a stack trace's frames and causes keep their record's level
+            elif EXCEPTION_HEADER.match(line):
+                # the exception of the log record above, or one printed on its own (an error)
+                level = level if in_record else logging.ERROR
+            else:
+                level, in_record = logging.INFO, False  # a line of its own (spark-submit's)
+            self.log.log(level, line)
+
+    def submit(self, application: str = "", **kwargs) -> None:
+        self.job_error = None
+        try:
+            super().submit(application, **kwargs)
+        except AirflowException as e:
+            code = re.search(r"Error code is: (\d+)", str(e))
+            meaning = EXIT_CODE_MEANING.get(code.group(1), "") if code else ""
+            raise AirflowException(
+                f"{self.job_error or 'the job printed no error line (see the task log)'}"
+                f" | exit {code.group(1) if code else '?'}{' = ' + meaning if meaning else ''}"
+                f" | {e}") from None
+
+
+class StageSubmitOperator(SparkSubmitOperator):
+    """SparkSubmitOperator running :class:`StageSubmitHook`."""
+
+    def _get_hook(self) -> SparkSubmitHook:
+        hook = super()._get_hook()
+        # The provider builds its hook from thirty arguments in _get_hook; StageSubmitHook only
+        # adds behaviour (no state of its own before submit), so the built hook is re-classed
+        # rather than rebuilt from a copy of that argument list.
+        hook.__class__ = StageSubmitHook
+        return hook
+
+
 def spark_job(task_id: str, job: str, application_args: list[str], **kwargs) -> SparkSubmitOperator:
     """``spark-submit`` of dist/altaviz-<job>.jar: the way scripts/spark-submit.sh runs it."""
-    return SparkSubmitOperator(
+    return StageSubmitOperator(
         task_id=task_id,
         conn_id=SPARK_CONN_ID,
         application=jar(job),

@@ -15,10 +15,17 @@ run (a cleared-and-rerun task gets the same run id and pins the same input).
 
 **Which day a run processes.** The schedule is a daily *data-interval* timetable: the run with
 logical date D processes day D and starts right after D ends, at 00:00 UTC of D+1 (which is why
-Airflow 3 names it `scheduled__<D+1>`). Backfill runs follow the same rule. A *manual* trigger
-whose data interval is left on "auto" processes the last complete day before its logical date
-(Airflow's rule for manual runs); to process one given day, set the data interval in the
-trigger form or, better, backfill that day.
+Airflow 3 names it `scheduled__<D+1>`; a backfill run of D is `backfill__<D+1>`). A day without
+raw data is a normal, successful run: bronze finds nothing new, silver and gold have nothing to
+replace (silver's metrics record completeness 0), export upserts nothing.
+
+**Run one given day**: `make airflow-run-day DAY=2024-02-03` (`scripts/airflow_run_day.py`), a
+REST trigger with the day as its explicit data interval, run id `day__2024-02-03__<trigger
+time>` and a note naming the interval; params as `start_from=silver skip_export=true`. In the
+UI: *Trigger*, set the data interval start/end to 2024-02-03T00:00Z / 2024-02-04T00:00Z and leave
+the logical date at now. A trigger with the interval left on "auto" processes the last complete
+day *before* its logical date. **Not** `airflow dags trigger --logical-date D`: that run
+processes D-1 and takes logical date D, which then blocks the scheduled or backfill run of D.
 
 **Manual-trigger params** (the original guide's `--skip-*` options):
 * `start_from` = `bronze` (default) | `silver` | `gold` | `export`: earlier stages are skipped,
@@ -46,7 +53,15 @@ input/usage (the message names the file/option), 3 data-quality gate (see
 `ops/quality_metrics`). A task that fails for good, and a run still unfinished 6 h after it was
 queued (Deadline Alert), notify the operator: a POST to `$ALTAVIZ_ALERT_WEBHOOK` if set, else an
 ERROR log line plus a row in PostgreSQL `pipeline_notifications` (connection
-`altaviz_postgres`).
+`altaviz_postgres`). The alert starts with the job's own error line (`altaviz-silver: error:
+...`) and the exit code's meaning, and ends with the task log's address. In the task log the
+job's WARN and ERROR lines are Airflow warnings and errors: filter the log by level to find them.
+
+**Recover**: fix the cause, then *Clear* the failed task (with *Downstream*; UI, or
+`POST /api/v2/dags/altaviz_medallion/clearTaskInstances`). The run keeps its run id, so each
+stage pins the same inputs as before; the Deadline Alert moves to 6 h after the re-queue.
+**Re-run from a stage** of a finished run: *Clear* that stage with *Downstream*, or run the day
+again with `start_from`.
 
 **Assets.** bronze, silver and gold declare their Delta tables as outlets
 (`altaviz.bronze.sensor_readings`, `altaviz.silver.sensor_readings`, `altaviz.silver.quarantine`,
@@ -82,6 +97,7 @@ from altaviz_notify import POSTGRES_CONN_ID, on_deadline_missed
 
 DAG_ID = "altaviz_medallion"
 STAGES = ("bronze", "silver", "gold", "export")
+DEADLINE_SECONDS = timedelta(hours=6).total_seconds()
 
 # The run's interval and id; the paths are fixed per deployment (altaviz_jobs).
 STAGE_ARGS = [
@@ -177,7 +193,12 @@ with DAG(
     # would otherwise miss its deadline the moment it is created.
     deadline=DeadlineAlert(
         reference=DeadlineReference.DAGRUN_QUEUED_AT,
-        interval=timedelta(hours=6),
+        # In seconds, not a timedelta: clearing a task re-queues the run and Airflow 3.3.2 then
+        # moves a queued-at deadline with timedelta(seconds=<stored interval>), which fails
+        # (HTTP 500 on Clear) for the serialized timedelta a timedelta is stored as; a number is
+        # stored as such and read back as a timedelta everywhere else. Tested through the REST
+        # API in tests/test_dags.py (test_a_failed_task_is_cleared_through_the_rest_api).
+        interval=DEADLINE_SECONDS,
         callback=SyncCallback(on_deadline_missed),
         name="altaviz_medallion_6h",
     ),

@@ -106,11 +106,13 @@ def _insert(note: Notification) -> None:
 
 def failure_message(task_id: str, try_number: int | None, error: BaseException | None,
                     log_url: str | None = None) -> str:
-    """One readable paragraph: what failed, after how many attempts, the exit code's meaning."""
+    """One readable paragraph: what failed, after how many attempts, the job's own error line
+    and the exit code's meaning (both put first by dags/altaviz_jobs.py's StageSubmitHook), the
+    spark-submit command, the log's address."""
     text = " ".join(str(error).split()) if error is not None else "no exception recorded"
     parts = [f"task {task_id} failed after {try_number or 1} attempt(s): {text[:1500]}"]
     code = re.search(r"Error code is: (\d+)", text)
-    if code and code.group(1) in EXIT_CODE_MEANING:
+    if code and code.group(1) in EXIT_CODE_MEANING and f"exit {code.group(1)} = " not in text:
         parts.append(f"exit {code.group(1)} = {EXIT_CODE_MEANING[code.group(1)]}")
     if log_url:
         parts.append(f"log: {log_url}")

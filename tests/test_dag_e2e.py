@@ -210,6 +210,37 @@ def test_one_day_through_all_four_stages(demo_raw, jar_dir, pg, monkeypatch, tmp
     assert_frame_equal(gold_frame(lake), gold)
 
 
+# --- a day without data ------------------------------------------------------------------------
+
+def test_a_day_without_raw_data_is_a_successful_run_of_every_stage(demo_raw, jar_dir, pg,
+                                                                    monkeypatch, tmp_path):
+    """The first run of a new deployment: the landing holds the fleet files and other days'
+    readings, none for the day. Every stage jar succeeds on the empty interval."""
+    empty_day = date(2024, 2, 10)  # the simulator's data end on 2024-02-07
+    lake = tmp_path / "lake"
+    dag = deploy(monkeypatch, jar_dir, demo_raw, lake)
+
+    t0 = time.perf_counter()
+    dr = h.run_day(dag, empty_day)
+    print(f"\ndag.test() of the empty day {empty_day}: {time.perf_counter() - t0:.1f} s")
+
+    assert h.task_states(dr) == {s: ("success", 1) for s in STAGES}
+    runs = ledger(lake, dr.run_id)
+    assert {s: (r["status"], r["rows_in"]) for s, r in runs.items()} == {
+        s: ("success", 0) for s in STAGES}
+    # nothing appended or replaced (export's rows_out counts the fleet's dimension rows too)
+    assert [runs[s]["rows_out"] for s in ("bronze", "silver", "gold")] == [0, 0, 0]
+    assert delta_table(lake / "silver" / "sensor_readings").to_pandas().empty
+    metrics = delta_table(lake / "ops" / "quality_metrics").to_pandas()
+    completeness = metrics[(metrics.run_id == dr.run_id) & (metrics.metric == "completeness")
+                           & (metrics.column_name == "*")]
+    assert list(completeness.value) == [0.0]
+    # export upserted no reading aggregates (its migrations may or may not have run)
+    db = pg["ALTAVIZ_PG_DB"]
+    if h.query(db, "SELECT to_regclass('sensor_readings_agg') IS NOT NULL") == [(True,)]:
+        assert h.query(db, "SELECT count(*) FROM sensor_readings_agg") == [(0,)]
+
+
 # --- backfill equivalence ----------------------------------------------------------------------
 
 def test_three_daily_runs_equal_one_run_over_the_three_days(demo_raw, jar_dir, monkeypatch,
@@ -277,8 +308,11 @@ def test_a_corrupt_raw_file_fails_bronze_after_its_retries_and_alerts(
         pg["ALTAVIZ_PG_DB"],
         "SELECT dag_id, run_id, task_id, kind, message FROM pipeline_notifications")
     assert (dag_id, run_id, task_id, kind) == (MEDALLION, dr.run_id, "bronze", "task_failure")
-    assert "failed after 3 attempt(s)" in message
-    assert "Error code is: 2." in message and "exit 2 = bad input" in message
+    # the job's own error line first, naming the file, then the exit code's meaning
+    assert message.startswith("task bronze failed after 3 attempt(s): altaviz-bronze: error: ")
+    assert victim.name in message.split(" | ")[0]
+    assert message.split(" | ")[1].startswith("exit 2 = bad input")
+    assert "Error code is: 2." in message
 
     # the file is re-delivered intact: the next run of the day succeeds end to end, into the
     # database where the callback created pipeline_notifications first

@@ -226,7 +226,7 @@ def test_deadline_alert_six_hours_after_queued(medallion):
 
     (alert,) = medallion.deadline
     assert alert.reference == DeadlineReference.DAGRUN_QUEUED_AT
-    assert alert.interval == timedelta(hours=6)
+    assert alert.interval == timedelta(hours=6).total_seconds()  # seconds: see the DAG file
     assert isinstance(alert.callback, SyncCallback)
     assert alert.callback.path == "altaviz_notify.on_deadline_missed"
     # survives serialization, i.e. reaches the scheduler
@@ -305,6 +305,149 @@ def test_scheduled_run_of_2024_02_03_renders_that_utc_day(medallion):
             "--lake", "/srv/altaviz/lake",
         ]
         assert rendered["application"] == f"/srv/altaviz/jars/altaviz-{stage}.jar"
+
+
+# --- operating through the REST API -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def api():
+    """Airflow's REST API (the api-server's FastAPI app, as `airflow api-server` serves it) in a
+    test client; every caller is an admin, as a logged-in operator is."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS", "True")
+        from fastapi.testclient import TestClient
+        from airflow.api_fastapi.app import create_app
+
+        yield TestClient(create_app())
+
+
+def _run_and_deadline(run_id: str):
+    """(DagRun, its one unmissed Deadline) from the metadata DB."""
+    from sqlalchemy import select
+    from airflow.models.dagrun import DagRun
+    from airflow.models.deadline import Deadline
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        dr = session.scalars(select(DagRun).where(DagRun.dag_id == MEDALLION,
+                                                  DagRun.run_id == run_id)).one()
+        (deadline,) = session.scalars(select(Deadline).where(Deadline.dagrun_id == dr.id)).all()
+        session.expunge_all()
+        return dr, deadline
+
+
+def test_a_failed_task_is_cleared_through_the_rest_api_and_its_deadline_moves(medallion, api):
+    """What the failure alert asks the operator to do: Clear the failed task (UI or REST, with
+    the defaults: the run is reset too). The DAG's Deadline Alert stays in place and moves with
+    the run's new queued time."""
+    from sqlalchemy import select, update
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+    from airflow.utils.state import DagRunState, TaskInstanceState
+
+    run_id = _scheduled_run(MEDALLION, datetime(2024, 2, 9, tzinfo=UTC))
+    dr, deadline = _run_and_deadline(run_id)
+    assert deadline.deadline_time == dr.queued_at + timedelta(hours=6)
+    with create_session() as session:  # bronze failed for good; the run failed with it
+        for task_id, state in [("bronze", TaskInstanceState.FAILED),
+                               *((s, TaskInstanceState.UPSTREAM_FAILED) for s in STAGES[1:])]:
+            session.execute(update(TaskInstance).where(
+                TaskInstance.dag_id == MEDALLION, TaskInstance.run_id == run_id,
+                TaskInstance.task_id == task_id).values(state=state))
+        session.execute(update(DagRun).where(DagRun.run_id == run_id)
+                        .values(state=DagRunState.FAILED))
+
+    response = api.post(f"/api/v2/dags/{MEDALLION}/clearTaskInstances",
+                        json={"dag_run_id": run_id, "task_ids": ["bronze"], "dry_run": False,
+                              "include_downstream": True})
+
+    assert response.status_code == 200, response.text
+    assert sorted(ti["task_id"] for ti in response.json()["task_instances"]) == sorted(STAGES)
+    cleared, moved = _run_and_deadline(run_id)
+    assert str(cleared.state) == "queued"
+    assert cleared.queued_at > dr.queued_at
+    assert moved.deadline_time > deadline.deadline_time
+    # Airflow takes the clear's time for the deadline, then stamps queued_at once more
+    assert abs(moved.deadline_time - (cleared.queued_at + timedelta(hours=6))) < timedelta(
+        seconds=5)
+    assert moved.missed is False
+    with create_session() as session:
+        states = dict(session.execute(select(TaskInstance.task_id, TaskInstance.state).where(
+            TaskInstance.dag_id == MEDALLION, TaskInstance.run_id == run_id)).all())
+    assert states == {s: None for s in STAGES}
+
+
+def test_the_run_day_helper_processes_that_day_and_leaves_its_scheduled_run_possible(
+        medallion, api):
+    sys.path.insert(0, str(h.ROOT / "scripts"))
+    try:
+        from airflow_run_day import parse_conf, run_request
+    finally:
+        sys.path.pop(0)
+    now = datetime(2026, 12, 2, 14, 30, 5, 123456, tzinfo=UTC)
+    body = run_request(date(2024, 2, 10), parse_conf(["start_from=silver", "skip_export=true"]),
+                       now)
+    _scheduled_run(MEDALLION, datetime(2024, 2, 1, tzinfo=UTC))  # the DAG in the metadata DB
+
+    response = api.post(f"/api/v2/dags/{MEDALLION}/dagRuns", json=body)
+
+    assert response.status_code == 200, response.text
+    run = response.json()
+    assert run["dag_run_id"] == "day__2024-02-10__20261202T143005"
+    assert (run["data_interval_start"], run["data_interval_end"]) == (
+        "2024-02-10T00:00:00Z", "2024-02-11T00:00:00Z")
+    assert run["conf"] == {"start_from": "silver", "skip_export": True}
+    assert run["note"].startswith("UTC day 2024-02-10: data interval [2024-02-10T00:00:00+00:00, "
+                                  "2024-02-11T00:00:00+00:00)")
+    # the day's scheduled (or backfill) run is not blocked: its logical date is still free
+    assert _scheduled_run(MEDALLION, datetime(2024, 2, 10, tzinfo=UTC)) == \
+        "scheduled__2024-02-11T00:00:00+00:00"
+    # a second run of the same day is possible too (another id, another logical date)
+    again = api.post(f"/api/v2/dags/{MEDALLION}/dagRuns",
+                     json=run_request(date(2024, 2, 10), {}, now + timedelta(minutes=5)))
+    assert again.status_code == 200, again.text
+    assert again.json()["dag_run_id"] == "day__2024-02-10__20261202T143505"
+
+
+# --- job output in the task log and in the alert ------------------------------------------------
+
+JOB_OUTPUT = """\
+Ivy Default Cache set to: /root/.ivy2/cache
+2024-02-04 00:00:07 INFO  altaviz.silver - Processed range [2024-02-02, 2024-02-04)
+2024-02-04 00:00:08 WARN  org.apache.spark.util.Utils - Service 'SparkUI' could not bind on port 4040.
+2024-02-04 00:00:09 ERROR altaviz.silver - rule 'schema' failed
+java.lang.IllegalStateException: boom
+\tat com.altaviz.etl.silver.SilverJob.execute(SilverJob.java:99)
+Caused by: java.io.IOException: disk
+\tat java.base/java.io.File.open(File.java:1)
+altaviz-silver: error: input table /lake/bronze/sensor_readings does not exist; run bronze first
+Try 'altaviz-silver --help' for the options.
+"""
+
+
+def test_the_task_log_keeps_the_jobs_log_levels_and_the_alert_names_its_error(medallion,
+                                                                              monkeypatch):
+    from structlog.testing import capture_logs
+
+    from altaviz_jobs import StageSubmitHook
+
+    monkeypatch.setenv("AIRFLOW_CONN_SPARK_DEFAULT", '{"conn_type": "spark", "host": "local[2]"}')
+    hook = StageSubmitHook(conn_id="spark_default")
+    hook.job_error = None
+    with capture_logs() as records:  # what the task's structlog logger receives
+        hook._process_spark_submit_log(iter(JOB_OUTPUT.splitlines(keepends=True)))
+
+    assert [r["event"] for r in records] == JOB_OUTPUT.rstrip().split("\n")
+    assert [r["log_level"] for r in records] == [
+        "info",                                         # spark-submit's own line
+        "info", "warning", "error",                     # log4j records at their level
+        "error", "error", "error", "error",             # the ERROR record's stack trace
+        "error",                                        # the job's one-line error
+        "info",                                         # a plain line again
+    ]
+    assert hook.job_error == ("altaviz-silver: error: input table /lake/bronze/sensor_readings "
+                              "does not exist; run bronze first")
 
 
 # --- maintenance DAG -------------------------------------------------------------------------
@@ -430,6 +573,16 @@ def test_failure_message_explains_the_stage_exit_code():
         "/jars/altaviz-silver.jar --start x. Error code is: 3. | exit 3 = data-quality gate "
         "failed: see ops/quality_metrics and silver/quarantine | log: http://airflow/log")
 
+    # as StageSubmitHook raises it: the job's error line and the exit code's meaning first
+    error = RuntimeError("altaviz-silver: error: silver quality gate failed: completeness 0.10 < "
+                         "0.50 | exit 3 = data-quality gate failed: see ops/quality_metrics and "
+                         "silver/quarantine | Cannot execute: spark-submit x. Error code is: 3.")
+    assert failure_message("silver", 1, error, "http://airflow/log") == (
+        "task silver failed after 1 attempt(s): altaviz-silver: error: silver quality gate "
+        "failed: completeness 0.10 < 0.50 | exit 3 = data-quality gate failed: see "
+        "ops/quality_metrics and silver/quarantine | Cannot execute: spark-submit x. Error code "
+        "is: 3. | log: http://airflow/log")
+
 
 # --- dag.test() runs that need no jar ----------------------------------------------------------
 
@@ -463,6 +616,9 @@ def test_a_failing_stage_retries_as_configured_then_notifies(scratch_pg, monkeyp
                                  "gold": ("upstream_failed", 0), "export": ("upstream_failed", 0)}
     ((dag_id, run_id, task_id, kind, message),) = _notifications(scratch_pg)
     assert (dag_id, run_id, task_id, kind) == (MEDALLION, dr.run_id, "bronze", "task_failure")
-    assert message.startswith("task bronze failed after 3 attempt(s): Cannot execute: spark-submit")
+    # spark-submit found no jar, so no job ran to print an error line
+    assert message.startswith("task bronze failed after 3 attempt(s): the job printed no error "
+                              "line (see the task log) | exit 1 = unexpected failure")
+    assert "Cannot execute: spark-submit" in message
     assert f"{tmp_path}/no-jars/altaviz-bronze.jar" in message
     assert "| exit 1 = unexpected failure" in message

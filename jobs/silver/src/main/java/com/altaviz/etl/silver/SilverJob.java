@@ -138,8 +138,20 @@ public class SilverJob extends StageJob {
       }
       long silverVersion = log.step("Writing silver " + silverPath, () -> {
         createSilver(ctx, silverPath);
+        long before = DeltaIo.latestVersion(ctx.spark, silverPath).orElse(-1);
         long v = DeltaIo.replaceWhere(silverRows, silverPath,
             SilverScope.silverPredicate(processed), ctx.runId, "date");
+        if (v <= before) {
+          // Delta records no commit for a write that neither adds nor removes a file: a day
+          // without readings over a range silver holds nothing for. The table is unchanged.
+          if (counts.silver() != 0) {
+            throw new IllegalStateException(String.format(Locale.ROOT,
+                "silver write of %d rows made no commit (table still at version %d)",
+                counts.silver(), before));
+          }
+          log.info("  nothing to replace: no silver rows in or for {}", processed);
+          return before;
+        }
         long written = committedRows(ctx, silverPath, v);
         if (written != counts.silver()) {
           throw new IllegalStateException(String.format(Locale.ROOT,

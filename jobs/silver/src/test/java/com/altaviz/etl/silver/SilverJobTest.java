@@ -140,6 +140,33 @@ class SilverJobTest extends SparkTestBase {
   }
 
   @Test
+  void aDayWithoutReadingsSucceedsAndLeavesSilverUnchanged() {
+    appendBronze(twoDays());
+    assertThat(silver("--date", "2024-02-02", "--run-id", "day2")).as(stderr).isZero();
+    long silverVersion = DeltaIo.latestVersion(spark, lake + "/silver/sensor_readings")
+        .getAsLong();
+    List<String> before = sorted(table("silver/sensor_readings"));
+
+    // Feb 5: nothing in bronze for [Feb 4, Feb 6), so nothing in silver to replace either
+    assertThat(silver("--date", "2024-02-05", "--run-id", "day5")).as(stderr).isZero();
+
+    Row run = ledger("day5");
+    assertThat(run.<String>getAs("status")).isEqualTo("success");
+    assertThat(run.<Long>getAs("rows_in")).isZero();
+    assertThat(run.<Long>getAs("rows_out")).isZero();
+    assertThat(run.<Long>getAs("output_version")).isEqualTo(silverVersion);
+    assertThat(DeltaIo.latestVersion(spark, lake + "/silver/sensor_readings").getAsLong())
+        .isEqualTo(silverVersion);
+    assertThat(sorted(table("silver/sensor_readings"))).isEqualTo(before);
+    // the empty day is a quality finding in the metrics, not a crash
+    assertThat(table("ops/quality_metrics").where(col("run_id").equalTo("day5")
+            .and(col("metric").equalTo("completeness")).and(col("column_name").equalTo("*")))
+        .collectAsList())
+        .extracting(m -> m.<Double>getAs("value") + "/" + m.getAs("status"))
+        .containsExactly("0.0/warn");
+  }
+
+  @Test
   void aPinnedInputVersionReproducesItsOutputAfterBronzeGrew() {
     long v1 = appendBronze(twoDays());
     assertThat(silver("--date", "2024-02-02", "--run-id", "pinned")).as(stderr).isZero();
