@@ -67,7 +67,8 @@ final class AlertBoundaries implements Serializable {
    * is the reading at {@code times[i]}, null or NaN when it has no valid value (it is skipped: no
    * number, no evidence either way).
    */
-  List<Boundary> series(String compressorId, AlertSensor sensor, Timestamp[] times, Double[] values) {
+  List<Boundary> series(
+      String compressorId, AlertSensor sensor, Timestamp[] times, Double[] values) {
     if (times.length != values.length) {
       throw new IllegalArgumentException(times.length + " times but " + values.length + " values");
     }
@@ -84,7 +85,8 @@ final class AlertBoundaries implements Serializable {
       n++;
       double signed = v * sensor.sign();
       Mutable r = new Mutable(times[i], v, signed, level(sensor, signed), n);
-      lastKept = r.level > SensorLevels.NORMAL || prevLevel > SensorLevels.NORMAL || n == closeAfter;
+      lastKept =
+          r.level > SensorLevels.NORMAL || prevLevel > SensorLevels.NORMAL || n == closeAfter;
       if (lastKept) {
         keep(kept, r);
       }

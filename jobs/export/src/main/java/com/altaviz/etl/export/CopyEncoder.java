@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -103,7 +104,7 @@ public final class CopyEncoder implements Serializable {
   /** The encoders of {@code tables}, by table name, checked against the database. */
   public static Map<String, CopyEncoder> readAll(Connection conn, List<PgTable> tables)
       throws SQLException {
-    Map<String, CopyEncoder> out = new java.util.LinkedHashMap<>();
+    Map<String, CopyEncoder> out = new LinkedHashMap<>();
     for (PgTable t : tables) {
       out.put(t.name(), read(conn, t));
     }
@@ -170,7 +171,7 @@ public final class CopyEncoder implements Serializable {
     return List.of(copyColumns);
   }
 
-  /** {@code COPY target (columns) FROM STDIN (FORMAT csv)}; {@code target} has the table's shape. */
+  /** {@code COPY target (columns) FROM STDIN (FORMAT csv)} into a table of this one's columns. */
   String copyStatement(String target) {
     return "COPY " + target + " (" + String.join(", ", copyColumns) + ") FROM STDIN (FORMAT csv)";
   }
