@@ -14,12 +14,24 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import com.altaviz.etl.common.config.ThresholdsConfig;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Alert episodes from gold readings ({@link SensorLevels}): per compressor and sensor, a run of
@@ -35,20 +47,109 @@ public final class AlertEpisodes {
 
   private AlertEpisodes() {}
 
+  /** {@link #boundaryReadings} columns. */
+  static final StructType BOUNDARY_SCHEMA =
+      new StructType()
+          .add("compressor_id", DataTypes.StringType)
+          .add("sensor", DataTypes.StringType)
+          .add("timestamp", DataTypes.TimestampType)
+          .add("value", DataTypes.DoubleType)
+          .add("signed_value", DataTypes.DoubleType)
+          .add("level", DataTypes.IntegerType)
+          .add("rn", DataTypes.LongType)
+          .add("n", DataTypes.LongType)
+          .add("next_ts", DataTypes.TimestampType);
+
   /**
    * Numbers each key's valid readings in time order ({@code rn}, 1-based, {@code n} in all) and
    * keeps only the rows the episodes need: the non-normal readings, the reading right after each of
    * them (its timestamp ends an episode), and the {@code closeAfter}-th reading of each key (or its
    * last, when it has fewer), which tells whether the window starts in a known-closed state.
-   * Columns: compressor_id, sensor, timestamp, value, signed_value, level, rn, next_ts (the
-   * following reading of a non-normal one), n.
+   * Columns ({@link #BOUNDARY_SCHEMA}): compressor_id, sensor, timestamp, value, signed_value,
+   * level, rn, n, next_ts (the following reading of a kept one, when that one is kept too).
    *
-   * <p>Computed by {@link ReadingPass}: one shuffle by compressor, one sort, and a streaming pass
-   * over each compressor's readings that numbers all four sensors at once.
+   * <p>The readings are hashed by compressor and sorted by time within each partition; {@link
+   * AlertBoundaries} then numbers each compressor's four alert series.
    */
   public static Dataset<Row> boundaryReadings(
       Dataset<Row> readings, ThresholdsConfig thresholds, int closeAfter) {
-    return new ReadingPass(thresholds, closeAfter, 10).boundary(readings);
+    List<Column> cols = new ArrayList<>(List.of(col("compressor_id"), col("timestamp")));
+    for (AlertSensor s : AlertSensor.values()) {
+      cols.add(col(s.column).cast("double").as(s.column));
+    }
+    AlertBoundaries pass = new AlertBoundaries(thresholds, closeAfter);
+    return readings
+        .select(cols.toArray(Column[]::new))
+        .repartition(col("compressor_id"))
+        .sortWithinPartitions("compressor_id", "timestamp")
+        .mapPartitions(
+            (MapPartitionsFunction<Row, Row>) rows -> new PerCompressor(pass, rows),
+            Encoders.row(BOUNDARY_SCHEMA));
+  }
+
+  /**
+   * Boundary rows of a partition sorted by compressor and time, one compressor at a time (the
+   * first reading of the next compressor waits in {@code pending}).
+   */
+  private static final class PerCompressor implements Iterator<Row> {
+    private static final AlertSensor[] SENSORS = AlertSensor.values();
+    private final AlertBoundaries pass;
+    private final Iterator<Row> rows;
+    private final ArrayDeque<Row> out = new ArrayDeque<>();
+    private final List<Row> current = new ArrayList<>();
+    private Row pending;
+
+    PerCompressor(AlertBoundaries pass, Iterator<Row> rows) {
+      this.pass = pass;
+      this.rows = rows;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (out.isEmpty() && (pending != null || rows.hasNext())) {
+        nextCompressor();
+      }
+      return !out.isEmpty();
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return out.poll();
+    }
+
+    private void nextCompressor() {
+      current.clear();
+      Row first = pending != null ? pending : rows.next();
+      pending = null;
+      String id = first.getString(0);
+      current.add(first);
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        if (!Objects.equals(id, r.getString(0))) {
+          pending = r;
+          break;
+        }
+        current.add(r);
+      }
+      Timestamp[] times = new Timestamp[current.size()];
+      for (int i = 0; i < times.length; i++) {
+        Object t = current.get(i).get(1);
+        times[i] = t instanceof Instant in ? Timestamp.from(in) : (Timestamp) t;
+      }
+      for (int s = 0; s < SENSORS.length; s++) {
+        Double[] values = new Double[times.length];
+        for (int i = 0; i < values.length; i++) {
+          Row r = current.get(i);
+          values[i] = r.isNullAt(2 + s) ? null : r.getDouble(2 + s);
+        }
+        for (AlertBoundaries.Boundary b : pass.series(id, SENSORS[s], times, values)) {
+          out.add(RowFactory.create(b.values()));
+        }
+      }
+    }
   }
 
   /**

@@ -63,30 +63,15 @@ public final class EpisodeSearch {
   private final ThresholdsConfig thresholds;
   private final int closeAfter;
   private final StageLog log;
-  private final Dataset<Row> firstBoundary;
   private Instant goldStart;
   private Instant goldEnd;
 
   public EpisodeSearch(
       Dataset<Row> gold, ThresholdsConfig thresholds, int closeAfter, StageLog log) {
-    this(gold, thresholds, closeAfter, log, null);
-  }
-
-  /**
-   * {@code firstBoundary}: the boundary readings of the first read window ({@link #firstWindow}),
-   * already computed together with the aggregates; null = compute them here.
-   */
-  public EpisodeSearch(
-      Dataset<Row> gold,
-      ThresholdsConfig thresholds,
-      int closeAfter,
-      StageLog log,
-      Dataset<Row> firstBoundary) {
     this.gold = gold;
     this.thresholds = thresholds;
     this.closeAfter = closeAfter;
     this.log = log;
-    this.firstBoundary = firstBoundary;
   }
 
   /** The gold rows the first pass reads: the range and {@link #CONTEXT} before it. */
@@ -172,9 +157,7 @@ public final class EpisodeSearch {
   /** One computation over {@code readings}, restricted to {@code keys} when not null. */
   private Pass pass(Dataset<Row> readings, Instant rangeStart, Set<Key> keys) {
     Dataset<Row> boundary;
-    if (keys == null && firstBoundary != null) {
-      boundary = firstBoundary;
-    } else if (keys == null) {
+    if (keys == null) {
       boundary = AlertEpisodes.boundaryReadings(readings, thresholds, closeAfter);
     } else {
       List<Row> keyRows = new ArrayList<>();

@@ -7,11 +7,11 @@ import org.apache.spark.sql.Dataset;
 
 /**
  * Everything one export run writes. The aggregates come first and still lazy (a Spark plan the
- * writer streams into its staging table inside the transaction); the rest may still be computing
- * on other driver threads while the aggregates load, and is waited for after them.
+ * writer streams into PostgreSQL inside the transaction); the rest may still be computing on other
+ * driver threads while the aggregates load, and is waited for after them.
  *
- * @param aggregateChunks {@code sensor_readings_agg} rows as binary COPY tuples (see {@link
- *     ReadingPass}), fetched one partition at a time
+ * @param aggregateChunks {@code sensor_readings_agg} rows as chunks of whole CSV lines of the
+ *     table's {@link CopyEncoder}, fetched one partition at a time
  * @param aggregationFrom start of the aggregate buckets this run recomputed (null: derive from the
  *     rows, single-batch mode)
  * @param rest the other tables' rows, waited for once the aggregates are written

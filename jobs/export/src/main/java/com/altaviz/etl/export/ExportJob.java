@@ -1,6 +1,6 @@
 package com.altaviz.etl.export;
 
-import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import com.altaviz.etl.common.Background;
 import com.altaviz.etl.common.DeltaIo;
@@ -11,23 +11,26 @@ import com.altaviz.etl.common.StageLog;
 import com.altaviz.etl.common.StageResult;
 import com.altaviz.etl.common.VersionProvider;
 import com.altaviz.etl.common.config.ThresholdsConfig;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.OptionalLong;
-import org.apache.spark.sql.Column;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 
 /**
- * The export stage (DESIGN §6 Export): gold at its pinned version → {@code compressor_health} in
+ * The export stage: gold at its pinned version → {@code compressor_health} in
  * PostgreSQL — hourly/4-hourly/daily aggregates, alert episodes, quality metrics, the ledger and
  * the dimensions — migrated by Flyway first and written in one transaction.
  */
@@ -86,86 +89,48 @@ public class ExportJob extends StageJob {
     SchemaMigrator.Result schema =
         log.step("Applying schema migrations", () -> SchemaMigrator.migrate(pg));
     log.info("  {}", schema);
+    Map<String, CopyEncoder> encoders = readEncoders(pg);
     ExportRange range =
         ExportRange.of(ctx.interval, Duration.ofHours(ctx.config.silver.lookbackHours));
-    return export(ctx, pg, failpoint, range);
+    return export(ctx, pg, failpoint, encoders, range);
+  }
+
+  /** The COPY encoders of every table, checked against the migrated database. */
+  private static Map<String, CopyEncoder> readEncoders(PgSettings pg) throws SQLException {
+    try (Connection c = PgConnections.open(pg)) {
+      return CopyEncoder.readAll(c, ExportTables.ALL);
+    } catch (SQLException e) {
+      throw PgConnections.translate(pg, e, "read the table columns of");
+    }
   }
 
   private StageResult export(
       StageContext ctx,
       PgSettings pg,
       ExportFailpoint failpoint,
+      Map<String, CopyEncoder> encoders,
       ExportRange range)
       throws Exception {
     StageLog log = ctx.log;
-
     SparkSession spark = ctx.spark;
+    ThresholdsConfig thresholds = ctx.config.thresholds;
     String goldPath = ctx.lake.goldFeatures();
     long goldVersion = ctx.inputVersion(goldPath, "gold");
     log.info("Gold {} at version {}, export range {}", goldPath, goldVersion, range);
     Dataset<Row> gold =
         GoldInput.project(DeltaIo.read(spark, goldPath, OptionalLong.of(goldVersion)), goldPath);
 
-    ThresholdsConfig thresholds = ctx.config.thresholds;
-    int closeAfter = ctx.config.export.episodeCloseAfterNormal;
-    // One scan, shuffle and sort of gold feeds both the aggregates (day-aligned range) and the
-    // first episode pass (the range and a day of context before it).
-    ExportRange episodeWindow = EpisodeSearch.firstWindow(range);
-    ReadingPass readingPass =
-        new ReadingPass(thresholds, closeAfter, ctx.config.silver.readingIntervalMinutes);
-    Dataset<Row> passed =
-        readingPass
-            .combined(
-                ReadingPass.ordered(
-                    GoldInput.slice(
-                        gold,
-                        earliest(range.aggregationFrom(), episodeWindow.from()),
-                        latest(range.aggregationTo(), episodeWindow.to())),
-                    GoldInput.within(range.aggregationFrom(), range.aggregationTo()),
-                    GoldInput.within(episodeWindow.from(), episodeWindow.to())),
-                ctx.runId)
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      return exportPassed(
-          ctx, pg, failpoint, gold, goldPath, goldVersion, range, passed);
-    } finally {
-      passed.unpersist();
-    }
-  }
-
-  private StageResult exportPassed(
-      StageContext ctx,
-      PgSettings pg,
-      ExportFailpoint failpoint,
-      Dataset<Row> gold,
-      String goldPath,
-      long goldVersion,
-      ExportRange range,
-      Dataset<Row> passed)
-      throws Exception {
-    StageLog log = ctx.log;
-    SparkSession spark = ctx.spark;
-    ThresholdsConfig thresholds = ctx.config.thresholds;
-    long outputs =
-        log.step("Aggregating gold and numbering alert readings (one pass)", () -> passed.count());
-    log.info("  {} output rows and chunks", StageLog.count(outputs));
-    Dataset<Row> boundary =
-        passed
-            .where(col("kind").equalTo(ReadingPass.KIND_BOUNDARY))
-            .select(
-                Arrays.stream(ReadingPass.BOUNDARY_SCHEMA.fieldNames())
-                    .map(org.apache.spark.sql.functions::col)
-                    .toArray(Column[]::new));
+    Dataset<Row> aggregates =
+        SensorAggregates.compute(
+                GoldInput.slice(gold, range.aggregationFrom(), range.aggregationTo()),
+                ctx.config.silver.readingIntervalMinutes)
+            .withColumn(ExportTables.RUN_ID, lit(ctx.runId));
     Dataset<byte[]> aggregateChunks =
-        passed
-            .where(col("kind").equalTo(ReadingPass.KIND_CHUNK))
-            .select("chunk")
-            .as(Encoders.BINARY());
+        csvChunks(aggregates, ExportTables.SENSOR_READINGS_AGG, encoders);
 
     // The episode search (a few small Spark jobs) and the side inputs (five small Delta tables,
-    // independent of the gold version) run on two more driver threads while the aggregates load
-    // into PostgreSQL, which keeps the server busy but the driver mostly idle. Started earlier,
-    // the side inputs slowed the cold pinning and the pass (bench/RESULTS.md).
+    // independent of the gold version) run on two more driver threads while the aggregates are
+    // computed and load into PostgreSQL.
     ExportWriter.Summary written;
     try (Background<SideInputs> sideInputs =
             Background.start(spark, "export-side-inputs", () -> SideInputs.read(ctx, range));
@@ -173,9 +138,7 @@ public class ExportJob extends StageJob {
             Background.start(
                 spark,
                 "export-episodes",
-                () ->
-                    log.step(
-                        "Finding alert episodes", () -> findEpisodes(ctx, gold, range, boundary)))) {
+                () -> log.step("Finding alert episodes", () -> findEpisodes(ctx, gold, range)))) {
       ExportBatch batch =
           new ExportBatch(
               aggregateChunks,
@@ -195,8 +158,8 @@ public class ExportJob extends StageJob {
               });
       written =
           log.step(
-              "Writing PostgreSQL in one transaction",
-              () -> new ExportWriter(pg, log, failpoint).write(batch));
+              "Aggregating gold and writing PostgreSQL in one transaction",
+              () -> new ExportWriter(pg, log, failpoint, encoders).write(batch));
     }
     return new StageResult(
         goldPath,
@@ -208,12 +171,66 @@ public class ExportJob extends StageJob {
         0);
   }
 
+  /**
+   * {@code rows} (exactly the columns of {@code table}) as chunks of whole CSV lines of the
+   * table's encoder, encoded by the Spark tasks that compute them.
+   */
+  static Dataset<byte[]> csvChunks(
+      Dataset<Row> rows, PgTable table, Map<String, CopyEncoder> encoders) {
+    if (!sameColumns(rows.schema(), table.schema())) {
+      throw new IllegalStateException(
+          table.name() + ": rows " + rows.schema().simpleString() + " are not the table's "
+              + table.schema().simpleString());
+    }
+    CopyEncoder encoder = encoders.get(table.name());
+    return rows.mapPartitions(
+        (MapPartitionsFunction<Row, byte[]>)
+            it ->
+                new Iterator<>() {
+                  private final StringBuilder buf = new StringBuilder(CHUNK_CHARS + 4096);
+
+                  @Override
+                  public boolean hasNext() {
+                    return it.hasNext() || buf.length() > 0;
+                  }
+
+                  @Override
+                  public byte[] next() {
+                    while (it.hasNext() && buf.length() < CHUNK_CHARS) {
+                      encoder.appendLine(buf, it.next());
+                    }
+                    if (buf.length() == 0) {
+                      throw new NoSuchElementException();
+                    }
+                    byte[] chunk = buf.toString().getBytes(StandardCharsets.UTF_8);
+                    buf.setLength(0);
+                    return chunk;
+                  }
+                },
+        Encoders.BINARY());
+  }
+
+  /** Below G1's humongous-object size for a 2 GB heap (half a 1 MiB region). */
+  private static final int CHUNK_CHARS = 256 * 1024;
+
+  private static boolean sameColumns(StructType a, StructType b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.fields()[i].name().equals(b.fields()[i].name())
+          || !a.fields()[i].dataType().equals(b.fields()[i].dataType())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static EpisodeSearch.Result findEpisodes(
-      StageContext ctx, Dataset<Row> gold, ExportRange range, Dataset<Row> boundary) {
+      StageContext ctx, Dataset<Row> gold, ExportRange range) {
     EpisodeSearch.Result found =
         new EpisodeSearch(
-                gold, ctx.config.thresholds, ctx.config.export.episodeCloseAfterNormal, ctx.log,
-                boundary)
+                gold, ctx.config.thresholds, ctx.config.export.episodeCloseAfterNormal, ctx.log)
             .run(range);
     ctx.log.info(
         "  {} episodes ({} still open), {} pass(es) over gold",
@@ -221,14 +238,6 @@ public class ExportJob extends StageJob {
         found.episodes().stream().filter(e -> e.endedAt() == null).count(),
         found.passes());
     return found;
-  }
-
-  private static Instant earliest(Instant a, Instant b) {
-    return a == null || b == null ? null : a.isBefore(b) ? a : b;
-  }
-
-  private static Instant latest(Instant a, Instant b) {
-    return a == null || b == null ? null : a.isAfter(b) ? a : b;
   }
 
   /** {@code alert_history} rows in {@link ExportTables#ALERT_HISTORY} order. */
@@ -247,7 +256,7 @@ public class ExportJob extends StageJob {
             e.peakValue(),
             e.peakAt(),
             e.threshold(thresholds),
-            e.abnormalReadings(),
+            Math.toIntExact(e.abnormalReadings()),
             AlertMessages.describe(e, thresholds),
             false,
             runId

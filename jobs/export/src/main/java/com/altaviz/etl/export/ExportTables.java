@@ -1,46 +1,41 @@
 package com.altaviz.etl.export;
 
-import java.util.ArrayList;
+import com.altaviz.etl.common.RunLedger;
+import com.altaviz.etl.common.Schemas;
 import java.util.List;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
-/** The tables of {@code compressor_health} the export writes, in the order it writes them. */
+/**
+ * The tables of {@code compressor_health} the export writes, in the order it writes them, with
+ * the columns and types of the rows the export produces for each. {@link CopyEncoder} checks them
+ * against the migrated database before a run writes anything.
+ */
 public final class ExportTables {
   public static final String RUN_ID = "run_id";
 
   public static final PgTable STATIONS =
-      new PgTable(
-          "stations",
-          List.of("station_id", "station_name", "latitude", "longitude", "region", "state", RUN_ID),
-          List.of("station_id"),
-          RUN_ID);
+      new PgTable("stations", withRunId(Schemas.STATIONS), List.of("station_id"), RUN_ID);
 
   public static final PgTable COMPRESSOR_METADATA =
       new PgTable(
           "compressor_metadata",
-          List.of("compressor_id", "model", "horsepower", "install_date", "station_id", RUN_ID),
+          withRunId(Schemas.COMPRESSOR_METADATA),
           List.of("compressor_id"),
           RUN_ID);
 
   public static final PgTable MAINTENANCE_EVENTS =
       new PgTable(
           "maintenance_events",
-          List.of(
-              "maintenance_id",
-              "compressor_id",
-              "maintenance_type",
-              "description",
-              "performed_at",
-              "cost_usd",
-              "performed_by",
-              "notes",
-              RUN_ID),
+          withRunId(Schemas.MAINTENANCE_LOGS),
           List.of("maintenance_id"),
           RUN_ID);
 
   public static final PgTable SENSOR_READINGS_AGG =
       new PgTable(
           "sensor_readings_agg",
-          withRunId(SensorAggregates.columns()),
+          withRunId(SensorAggregates.schema()),
           List.of("compressor_id", "window_type", "agg_timestamp"),
           RUN_ID);
 
@@ -48,27 +43,29 @@ public final class ExportTables {
   public static final PgTable ALERT_HISTORY =
       new PgTable(
           "alert_history",
-          List.of(
-              "compressor_id",
-              "sensor",
-              "started_at",
-              "ended_at",
-              "last_abnormal_at",
-              "severity",
-              "peak_value",
-              "peak_at",
-              "threshold_value",
-              "abnormal_readings",
-              "message",
-              "superseded",
-              RUN_ID),
+          new StructType()
+              .add("compressor_id", DataTypes.StringType)
+              .add("sensor", DataTypes.StringType)
+              .add("started_at", DataTypes.TimestampType)
+              .add("ended_at", DataTypes.TimestampType)
+              .add("last_abnormal_at", DataTypes.TimestampType)
+              .add("severity", DataTypes.StringType)
+              .add("peak_value", DataTypes.DoubleType)
+              .add("peak_at", DataTypes.TimestampType)
+              .add("threshold_value", DataTypes.DoubleType)
+              .add("abnormal_readings", DataTypes.IntegerType)
+              .add("message", DataTypes.StringType)
+              .add("superseded", DataTypes.BooleanType)
+              .add(RUN_ID, DataTypes.StringType),
           List.of("compressor_id", "sensor", "started_at"),
           RUN_ID);
 
+  /** Mirror of {@code ops/quality_metrics}, in the database's column order. */
   public static final PgTable DATA_QUALITY_METRICS =
       new PgTable(
           "data_quality_metrics",
-          List.of(
+          select(
+              Schemas.QUALITY_METRICS,
               "run_id",
               "stage",
               "metric",
@@ -82,10 +79,12 @@ public final class ExportTables {
           List.of("run_id", "stage", "metric", "column_name"),
           null);
 
+  /** Mirror of {@code ops/pipeline_runs}, in the database's column order. */
   public static final PgTable PIPELINE_RUNS =
       new PgTable(
           "pipeline_runs",
-          List.of(
+          select(
+              RunLedger.SCHEMA,
               "run_id",
               "stage",
               "started_at",
@@ -128,9 +127,17 @@ public final class ExportTables {
     return null;
   }
 
-  private static List<String> withRunId(List<String> cols) {
-    List<String> c = new ArrayList<>(cols);
-    c.add(RUN_ID);
-    return c;
+  private static StructType withRunId(StructType s) {
+    return s.add(RUN_ID, DataTypes.StringType);
+  }
+
+  /** {@code names} of {@code contract}, with the contract's types, in that order. */
+  private static StructType select(StructType contract, String... names) {
+    StructType s = new StructType();
+    for (String n : names) {
+      DataType t = contract.apply(n).dataType();
+      s = s.add(n, t);
+    }
+    return s;
   }
 }

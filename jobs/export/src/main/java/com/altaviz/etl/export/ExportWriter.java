@@ -14,13 +14,17 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes an {@link ExportBatch} in ONE transaction: per table, COPY into a temporary staging table
  * and INSERT … ON CONFLICT on the natural key (never TRUNCATE; aggregates into an empty range go
  * straight in by COPY); aggregate buckets and alert episodes that this run recomputed but that
- * gold no longer has are removed. Any failure rolls
- * everything back, so PostgreSQL shows either the previous or the new state of a run (DESIGN §9).
+ * gold no longer has are removed. Every COPY goes through the table's {@link CopyEncoder}. Any
+ * failure rolls everything back, so PostgreSQL shows either the previous or the new state of a
+ * run.
  */
 public final class ExportWriter {
   /** What one table received. */
@@ -44,11 +48,23 @@ public final class ExportWriter {
   private final PgSettings pg;
   private final StageLog log;
   private final ExportFailpoint failpoint;
+  private final Map<String, CopyEncoder> encoders;
 
-  public ExportWriter(PgSettings pg, StageLog log, ExportFailpoint failpoint) {
+  /** {@code encoders}: one per table of {@link ExportTables#ALL}, by table name. */
+  public ExportWriter(
+      PgSettings pg, StageLog log, ExportFailpoint failpoint, Map<String, CopyEncoder> encoders) {
     this.pg = pg;
     this.log = log;
     this.failpoint = failpoint;
+    this.encoders = Map.copyOf(encoders);
+  }
+
+  private TableLoader loader(Connection conn, PgTable t) {
+    CopyEncoder e = encoders.get(t.name());
+    if (e == null) {
+      throw new IllegalStateException("no COPY encoder for " + t.name());
+    }
+    return new TableLoader(conn, t, e);
   }
 
   public Summary write(ExportBatch b) throws Exception {
@@ -90,7 +106,7 @@ public final class ExportWriter {
   private TableCounts load(Connection conn, PgTable t, Iterator<Object[]> rows)
       throws SQLException {
     long t0 = System.nanoTime();
-    TableLoader loader = new TableLoader(conn, t);
+    TableLoader loader = loader(conn, t);
     long staged = loader.stage(rows);
     TableLoader.Upserted u = loader.upsert();
     return done(conn, t, new TableCounts(t.name(), staged, u.inserted(), u.updated(), 0), t0);
@@ -123,7 +139,7 @@ public final class ExportWriter {
   private Aggregates loadAggregates(Connection conn, ExportBatch b) throws SQLException {
     long t0 = System.nanoTime();
     PgTable t = ExportTables.SENSOR_READINGS_AGG;
-    TableLoader loader = new TableLoader(conn, t);
+    TableLoader loader = loader(conn, t);
     boolean known = b.aggregationFrom() != null;
     // all three window types named: the (window_type, agg_timestamp) index serves the range
     String windows = " t.window_type IN ('1hr', '4hr', '24hr') AND";
@@ -133,7 +149,7 @@ public final class ExportWriter {
     // when the table is empty.
     String anyRow = "SELECT 1 FROM " + target + (known ? knownRange : " true") + " LIMIT 1";
     if (rangeQuery(conn, b, "SELECT count(*) FROM (" + anyRow + ") r") == 0) {
-      // ~1M rows for a week at 4,500 compressors, encoded by the executors, streamed to the server
+      // ~1M rows for a week at 4,500 compressors, encoded by Spark tasks, streamed to the server
       long n = requireRows(loader.copyChunks(b.aggregateChunks().toLocalIterator(), t.name()), b);
       long readings =
           rangeQuery(
@@ -223,15 +239,19 @@ public final class ExportWriter {
   private TableCounts loadAlerts(Connection conn, ExportBatch.Rest b) throws SQLException {
     long t0 = System.nanoTime();
     PgTable t = ExportTables.ALERT_HISTORY;
-    TableLoader loader = new TableLoader(conn, t);
+    TableLoader loader = loader(conn, t);
     long staged = loader.stage(b.alertRows().iterator());
     TableLoader.Upserted u = loader.upsert();
 
     // The started_at spans that keys re-read beyond the default window were computed for.
     PgTable spans =
         new PgTable(
-            "alert_spans",
-            List.of("compressor_id", "sensor", "span_from", "span_to"),
+            "stg_alert_spans",
+            new StructType()
+                .add("compressor_id", DataTypes.StringType)
+                .add("sensor", DataTypes.StringType)
+                .add("span_from", DataTypes.TimestampType)
+                .add("span_to", DataTypes.TimestampType),
             List.of("compressor_id", "sensor"),
             null);
     try (Statement s = conn.createStatement()) {
@@ -243,7 +263,8 @@ public final class ExportWriter {
     for (EpisodeSearch.Span sp : b.episodes().spans()) {
       spanRows.add(new Object[] {sp.compressorId(), sp.sensor(), sp.from(), sp.to()});
     }
-    new TableLoader(conn, spans).copyInto(spanRows.iterator());
+    new TableLoader(conn, spans, CopyEncoder.read(conn, spans))
+        .copyInto(spanRows.iterator(), spans.name());
 
     long removed;
     try (PreparedStatement ps =

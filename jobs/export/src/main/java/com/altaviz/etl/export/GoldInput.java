@@ -13,21 +13,28 @@ import org.apache.spark.sql.functions;
 
 /** The gold columns the export uses, and time slices of gold that prune its date partitions. */
 public final class GoldInput {
-  /** Gold columns the export reads (CONTRACTS.md, gold/sensor_features). */
+  /**
+   * Gold columns the export reads: the key, the raw sensor values and the date partition, in the
+   * order of the gold/sensor_features contract ({@link Schemas#GOLD_FEATURES}).
+   */
   public static final List<String> COLUMNS;
 
   static {
-    List<String> c = new ArrayList<>(List.of("compressor_id", "timestamp"));
-    c.addAll(Schemas.SENSOR_COLUMNS);
-    c.add("date");
-    COLUMNS = List.copyOf(c);
+    List<String> wanted = new ArrayList<>(List.of("compressor_id", "timestamp", "date"));
+    wanted.addAll(Schemas.SENSOR_COLUMNS);
+    List<String> contract = List.of(Schemas.GOLD_FEATURES.fieldNames());
+    if (!contract.containsAll(wanted)) {
+      throw new IllegalStateException("gold contract lacks export columns: " + wanted);
+    }
+    COLUMNS = contract.stream().filter(wanted::contains).toList();
   }
 
   private GoldInput() {}
 
   /** Checks the contract columns are there (a clear exit-2 error instead of an analysis trace). */
   public static Dataset<Row> project(Dataset<Row> gold, String path) {
-    InputColumns.require(gold.columns(), COLUMNS, path);
+    InputColumns.require(
+        gold.columns(), COLUMNS, path, "gold/sensor_features contract, Schemas.GOLD_FEATURES");
     return gold.select(COLUMNS.stream().map(functions::col).toArray(Column[]::new));
   }
 

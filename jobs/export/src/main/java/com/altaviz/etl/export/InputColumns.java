@@ -8,12 +8,13 @@ import java.util.List;
 final class InputColumns {
   private InputColumns() {}
 
-  static void require(String[] present, List<String> required, String path) {
+  /** {@code contract}: where the table's columns are defined, for the message. */
+  static void require(String[] present, List<String> required, String path, String contract) {
     List<String> have = Arrays.asList(present);
     List<String> missing = required.stream().filter(c -> !have.contains(c)).toList();
     if (!missing.isEmpty()) {
       throw EtlException.badInput(
-          "table " + path + " lacks the columns " + missing + " (see CONTRACTS.md)", null);
+          "table " + path + " lacks the columns " + missing + " (" + contract + ")", null);
     }
   }
 }

@@ -24,7 +24,9 @@ public final class OpsMirror {
 
   public static Dataset<Row> qualityMetrics(Dataset<Row> metrics, String runId, ExportRange range) {
     InputColumns.require(
-        metrics.columns(), ExportTables.DATA_QUALITY_METRICS.columns(), "ops/quality_metrics");
+        metrics.columns(), ExportTables.DATA_QUALITY_METRICS.columns(),
+        "ops/quality_metrics",
+        "ops/quality_metrics contract, Schemas.QUALITY_METRICS");
     return latest(
         relevant(metrics, runId, range),
         ExportTables.DATA_QUALITY_METRICS,
@@ -34,7 +36,9 @@ public final class OpsMirror {
 
   public static Dataset<Row> pipelineRuns(Dataset<Row> ledger, String runId, ExportRange range) {
     InputColumns.require(
-        ledger.columns(), ExportTables.PIPELINE_RUNS.columns(), "ops/pipeline_runs");
+        ledger.columns(), ExportTables.PIPELINE_RUNS.columns(),
+        "ops/pipeline_runs",
+        "run ledger contract, RunLedger.SCHEMA");
     return latest(
         relevant(ledger, runId, range),
         ExportTables.PIPELINE_RUNS,

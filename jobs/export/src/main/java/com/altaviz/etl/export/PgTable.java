@@ -1,20 +1,30 @@
 package com.altaviz.etl.export;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * A table the export upserts into: the columns it writes (in COPY order), the natural key, and the
- * lineage column (the export's run id, or null for mirrored tables whose run_id is data). Columns
- * not listed — operator columns, identities — are never touched by the export.
+ * A table the export upserts into: the columns it writes with their Spark types (the shape of the
+ * rows the export produces, in that order), the natural key, and the lineage column (the export's
+ * run id, or null for mirrored tables whose run_id is data). Columns not listed — operator
+ * columns, identities — are never touched by the export. Which of them the database really has,
+ * and in which order COPY sends them, is {@link CopyEncoder}'s business: it reads the table from
+ * the database.
  */
-public record PgTable(String name, List<String> columns, List<String> key, String lineage) {
+public record PgTable(String name, StructType schema, List<String> key, String lineage) {
   public PgTable {
-    columns = List.copyOf(columns);
     key = List.copyOf(key);
-    if (!columns.containsAll(key) || (lineage != null && !columns.contains(lineage))) {
+    List<String> cols = Arrays.asList(schema.fieldNames());
+    if (!cols.containsAll(key) || (lineage != null && !cols.contains(lineage))) {
       throw new IllegalArgumentException(name + ": key/lineage columns must be written columns");
     }
+  }
+
+  /** The written columns, in the order of the rows the export produces. */
+  public List<String> columns() {
+    return List.of(schema.fieldNames());
   }
 
   String staging() {
@@ -26,14 +36,10 @@ public record PgTable(String name, List<String> columns, List<String> key, Strin
     return "CREATE TEMP TABLE "
         + staging()
         + " ON COMMIT DROP AS SELECT "
-        + list(columns)
+        + list(columns())
         + " FROM "
         + name
         + " WITH NO DATA";
-  }
-
-  String copy() {
-    return "COPY " + staging() + " (" + list(columns) + ") FROM STDIN (FORMAT csv)";
   }
 
   /**
@@ -43,6 +49,7 @@ public record PgTable(String name, List<String> columns, List<String> key, Strin
    * inserted and the number updated (counted in the server: a week's buckets are ~1M rows).
    */
   String upsert() {
+    List<String> columns = columns();
     List<String> data = columns.stream().filter(c -> !key.contains(c)).toList();
     List<String> compared = data.stream().filter(c -> !c.equals(lineage)).toList();
     String set = data.stream().map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));

@@ -1,9 +1,23 @@
 package com.altaviz.etl.export;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.stddev_samp;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.timestamp_seconds;
+
 import com.altaviz.etl.common.Schemas;
-import com.altaviz.etl.common.config.ThresholdsConfig;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
@@ -66,11 +80,48 @@ public final class SensorAggregates {
   }
 
   /**
-   * Every reading's buckets, computed by {@link ReadingPass}: one shuffle by compressor and one
-   * sort, then a streaming pass in time order (no hash aggregation of readings exploded per bucket
-   * type).
+   * Spark's aggregate functions over each reading exploded into its three buckets: {@code avg},
+   * {@code stddev_samp}, {@code min}, {@code max} per sensor (all ignore nulls; NaN orders above
+   * every number) and {@code count} of readings — one scan and one hash aggregation for all window
+   * types. Bucket edges are epoch arithmetic, so they are UTC whatever the session time zone.
    */
   public static Dataset<Row> compute(Dataset<Row> readings, int readingIntervalMinutes) {
-    return new ReadingPass(new ThresholdsConfig(), 1, readingIntervalMinutes).aggregates(readings);
+    List<Column> buckets = new ArrayList<>();
+    for (Bucket b : Bucket.values()) {
+      buckets.add(struct(lit(b.windowType).as("window_type"), lit(b.seconds).as("seconds")));
+    }
+    List<Column> cols = new ArrayList<>(List.of(col("compressor_id"), col("timestamp")));
+    Schemas.SENSOR_COLUMNS.forEach(s -> cols.add(col(s)));
+    cols.add(explode(array(buckets.toArray(Column[]::new))).as("b"));
+
+    // whole seconds since the epoch (Spark's cast rounds down)
+    Column second = col("timestamp").cast("long");
+    Column bucketStart =
+        timestamp_seconds(floor(second.divide(col("b.seconds"))).multiply(col("b.seconds")));
+
+    List<Column> aggs = new ArrayList<>();
+    for (String s : Schemas.SENSOR_COLUMNS) {
+      aggs.add(avg(s).as(s + "_mean"));
+      aggs.add(stddev_samp(s).as(s + "_std"));
+      aggs.add(min(s).as(s + "_min"));
+      aggs.add(max(s).as(s + "_max"));
+    }
+    aggs.add(count(lit(1)).as("reading_count"));
+
+    Dataset<Row> grouped =
+        readings
+            .select(cols.toArray(Column[]::new))
+            .groupBy(
+                col("compressor_id"),
+                col("b.window_type").as("window_type"),
+                bucketStart.as("agg_timestamp"),
+                col("b.seconds").as("bucket_seconds"))
+            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+
+    Column expected = floor(col("bucket_seconds").divide(readingIntervalMinutes * 60L)).cast("int");
+    return grouped
+        .withColumn("reading_count", col("reading_count").cast("int"))
+        .withColumn("missing_readings", greatest(expected.minus(col("reading_count")), lit(0)))
+        .select(columns().stream().map(c -> col(c)).toArray(Column[]::new));
   }
 }

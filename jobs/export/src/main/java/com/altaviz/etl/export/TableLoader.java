@@ -1,8 +1,5 @@
 package com.altaviz.etl.export;
 
-import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -11,11 +8,12 @@ import java.sql.Statement;
 import java.util.Iterator;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.PGCopyOutputStream;
 
 /**
- * Bulk-loads one table's rows: COPY into a temporary staging table (text CSV for the few rows built
- * on the driver, binary for the aggregates encoded on the executors), then upsert from it.
+ * Bulk-loads one table's rows by {@code COPY … (FORMAT csv)} in the {@link CopyEncoder}'s columns:
+ * into a temporary staging table to upsert from, or straight into a target. Rows built on the
+ * driver are encoded here; the aggregates arrive as CSV chunks Spark tasks encoded with the same
+ * encoder.
  */
 final class TableLoader {
   /** Rows written to the target: inserted (new key) and updated (changed values). */
@@ -25,20 +23,37 @@ final class TableLoader {
 
   private final Connection conn;
   private final PgTable table;
+  private final CopyEncoder encoder;
 
-  TableLoader(Connection conn, PgTable table) {
+  TableLoader(Connection conn, PgTable table, CopyEncoder encoder) {
     this.conn = conn;
     this.table = table;
+    this.encoder = encoder;
   }
 
   /** Creates the staging table and streams {@code rows} into it; returns the row count. */
   long stage(Iterator<Object[]> rows) throws SQLException {
+    createStaging();
+    long n = copyInto(rows, table.staging());
+    analyze();
+    return n;
+  }
+
+  /**
+   * Creates the staging table and streams CSV chunks (whole lines of {@link #encoder}) into it;
+   * returns the row count.
+   */
+  long stageChunks(Iterator<byte[]> chunks) throws SQLException {
+    createStaging();
+    long n = copyChunks(chunks, table.staging());
+    analyze();
+    return n;
+  }
+
+  private void createStaging() throws SQLException {
     try (Statement s = conn.createStatement()) {
       s.execute(table.createStaging());
     }
-    long n = copyInto(rows);
-    analyze();
-    return n;
   }
 
   private void analyze() throws SQLException {
@@ -48,80 +63,57 @@ final class TableLoader {
     }
   }
 
-  /**
-   * Creates the staging table and streams binary COPY tuples into it, chunk by chunk (the chunks of
-   * one Spark partition at a time); returns the row count.
-   */
-  long stageChunks(Iterator<byte[]> chunks) throws SQLException {
-    try (Statement s = conn.createStatement()) {
-      s.execute(table.createStaging());
-    }
-    long n = copyChunks(chunks, table.staging());
-    analyze();
-    return n;
-  }
-
-  /** Streams binary COPY tuples straight into {@code target}; returns the row count. */
+  /** Streams CSV chunks straight into {@code target}; returns the row count. */
   long copyChunks(Iterator<byte[]> chunks, String target) throws SQLException {
     CopyIn copy =
-        conn.unwrap(PGConnection.class)
-            .getCopyAPI()
-            .copyIn(
-                "COPY "
-                    + target
-                    + " ("
-                    + String.join(", ", table.columns())
-                    + ") FROM STDIN (FORMAT binary)");
+        conn.unwrap(PGConnection.class).getCopyAPI().copyIn(encoder.copyStatement(target));
     try {
-      copy.writeToCopy(BinaryCopy.HEADER, 0, BinaryCopy.HEADER.length);
       while (chunks.hasNext()) {
         byte[] c = chunks.next();
         copy.writeToCopy(c, 0, c.length);
       }
-      copy.writeToCopy(BinaryCopy.TRAILER, 0, BinaryCopy.TRAILER.length);
       return copy.endCopy();
     } finally {
-      if (copy.isActive()) {
-        try {
-          copy.cancelCopy();
-        } catch (SQLException ignored) {
-          // the transaction fails anyway; the original error is the one to report
-        }
-      }
+      cancelIfActive(copy);
     }
   }
 
-  /** COPY {@code rows} into the (existing) staging table. */
-  long copyInto(Iterator<Object[]> rows) throws SQLException {
-    PGConnection pg = conn.unwrap(PGConnection.class);
-    PGCopyOutputStream copy = new PGCopyOutputStream(pg, table.copy());
+  /** COPY {@code rows} (in the table's schema order) into {@code target}; returns the count. */
+  long copyInto(Iterator<Object[]> rows, String target) throws SQLException {
+    CopyIn copy =
+        conn.unwrap(PGConnection.class).getCopyAPI().copyIn(encoder.copyStatement(target));
     long n = 0;
     try {
-      Writer w = new OutputStreamWriter(copy, StandardCharsets.UTF_8);
       StringBuilder buf = new StringBuilder(FLUSH_CHARS + 1024);
       while (rows.hasNext()) {
-        CopyRows.appendLine(buf, rows.next());
+        encoder.appendLine(buf, rows.next());
         n++;
         if (buf.length() >= FLUSH_CHARS) {
-          w.write(buf.toString());
-          buf.setLength(0);
+          write(copy, buf);
         }
       }
-      w.write(buf.toString());
-      w.flush();
+      write(copy, buf);
       copy.endCopy();
-    } catch (IOException e) {
-      throw asSql(e);
     } finally {
-      if (copy.isActive()) {
-        try {
-          copy.cancelCopy();
-        } catch (SQLException ignored) {
-          // the transaction fails anyway; the original error is the one to report
-        }
-      }
+      cancelIfActive(copy);
     }
     return n;
+  }
+
+  private static void write(CopyIn copy, StringBuilder buf) throws SQLException {
+    byte[] b = buf.toString().getBytes(StandardCharsets.UTF_8);
+    copy.writeToCopy(b, 0, b.length);
+    buf.setLength(0);
+  }
+
+  private static void cancelIfActive(CopyIn copy) {
+    if (copy.isActive()) {
+      try {
+        copy.cancelCopy();
+      } catch (SQLException ignored) {
+        // the transaction fails anyway; the original error is the one to report
+      }
+    }
   }
 
   Upserted upsert() throws SQLException {
@@ -130,13 +122,5 @@ final class TableLoader {
       rs.next();
       return new Upserted(rs.getLong(1), rs.getLong(2));
     }
-  }
-
-  /** PGCopyOutputStream reports server errors as IOExceptions wrapping the SQLException. */
-  private static SQLException asSql(IOException e) {
-    if (e.getCause() instanceof SQLException sql) {
-      return sql;
-    }
-    return new SQLException("COPY failed: " + e.getMessage(), "08006", e);
   }
 }

@@ -392,7 +392,7 @@ class ExportJobTest extends SparkTestBase {
                 + lake.lake.goldFeatures()
                 + " lacks the columns [vibration_mms, discharge_temp_f, suction_pressure_psi,"
                 + " discharge_pressure_psi, horsepower_consumption, gas_flow_mcf, date]"
-                + " (see CONTRACTS.md)");
+                + " (gold/sensor_features contract, Schemas.GOLD_FEATURES)");
   }
 
   private static List<String> withoutRunId(List<String> rows) {
