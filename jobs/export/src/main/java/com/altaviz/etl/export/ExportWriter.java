@@ -150,7 +150,7 @@ public final class ExportWriter {
     String anyRow = "SELECT 1 FROM " + target + (known ? knownRange : " true") + " LIMIT 1";
     if (rangeQuery(conn, b, "SELECT count(*) FROM (" + anyRow + ") r") == 0) {
       // ~1M rows for a week at 4,500 compressors, encoded by Spark tasks, streamed to the server
-      long n = requireRows(loader.copyChunks(b.aggregateChunks().toLocalIterator(), t.name()), b);
+      long n = loader.copyChunks(b.aggregateChunks().toLocalIterator(), t.name());
       long readings =
           rangeQuery(
               conn,
@@ -161,7 +161,7 @@ public final class ExportWriter {
                   + (known ? " AND" + knownRange : ""));
       return new Aggregates(done(conn, t, new TableCounts(t.name(), n, n, 0, 0), t0), readings);
     }
-    long staged = requireRows(loader.stageChunks(b.aggregateChunks().toLocalIterator()), b);
+    long staged = loader.stageChunks(b.aggregateChunks().toLocalIterator());
     String range =
         known
             ? knownRange
@@ -199,19 +199,6 @@ public final class ExportWriter {
     return new Aggregates(
         done(conn, t, new TableCounts(t.name(), staged, u.inserted(), u.updated(), removed), t0),
         readings);
-  }
-
-  private static long requireRows(long buckets, ExportBatch b) {
-    if (buckets == 0) {
-      throw EtlException.badInput(
-          "gold has no readings to export in "
-              + (b.aggregationFrom() == null
-                  ? "any interval"
-                  : "[" + b.aggregationFrom() + ", " + b.aggregationTo() + ")")
-              + "; run the gold stage for this interval first",
-          null);
-    }
-    return buckets;
   }
 
   /**
