@@ -64,13 +64,6 @@ public final class Schemas {
           .add("region", DataTypes.StringType)
           .add("state", DataTypes.StringType);
 
-  /**
-   * {@code gold/sensor_features}, partitioned by {@code date}: the contract between gold (which
-   * writes exactly this), export (which reads some of it) and their tests. Every column is
-   * nullable; status columns are {@code normal | warning | critical}, null when the sensor is.
-   */
-  public static final StructType GOLD_FEATURES = goldFeatures();
-
   /** The rolling-window features of gold, in contract order (all doubles). */
   public static final List<String> GOLD_WINDOW_FEATURES =
       List.of(
@@ -86,6 +79,13 @@ public final class Schemas {
           "vibration_24hr_mean",
           "temp_24hr_mean",
           "pressure_24hr_mean");
+
+  /**
+   * {@code gold/sensor_features}, partitioned by {@code date}: the contract between gold (which
+   * writes exactly this), export (which reads some of it) and their tests. Every column is
+   * nullable; status columns are {@code normal | warning | critical}, null when the sensor is.
+   */
+  public static final StructType GOLD_FEATURES = goldFeatures();
 
   private static StructType goldFeatures() {
     StructType s =
