@@ -127,10 +127,11 @@ public class GoldJob extends StageJob {
    * table stays at its version) and stops the run as bad input, in one line naming the
    * constraint.
    */
-  private static long write(Dataset<Row> gold, String path, GoldRange range, String runId) {
+  private static long write(Dataset<Row> gold, String path, GoldRange range, String runId)
+      throws Exception {
     try {
       return DeltaIo.replaceWhere(gold, path, range.replacePredicate(), runId, "date");
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // a task's failure arrives as a SparkException, a checked exception
       for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
         if (c instanceof SparkThrowable st
             && st.getErrorClass() != null

@@ -288,51 +288,6 @@ class GoldJobTest extends SparkTestBase {
     assertThat(table(lake).select("compressor_id").distinct().count()).isEqualTo(2);
   }
 
-  /**
-   * Gold writes through Delta's writer, which enforces the table's CHECK constraints: rows that
-   * break one stop the run (exit 2, one line naming the constraint) and nothing is committed.
-   */
-  @Test
-  void aRowBreakingACheckConstraintFailsTheRunAndCommitsNothing() {
-    String lake = dir.resolve("constraint").toString();
-    SyntheticLake.write(spark, lake, 3, 2, START, 13);
-    assertThat(gold(lake, "--run-id", "all")).isZero();
-    String goldTable = "delta.`" + lake + "/gold/sensor_features`";
-    long violating = table(lake).where("NOT (vibration_1hr_mean < 5)").count();
-    assertThat(violating).as("the fixture has rows the constraint rejects").isPositive();
-    // the constraint can only be added to a table whose rows all satisfy it
-    spark.sql("DELETE FROM " + goldTable + " WHERE NOT (vibration_1hr_mean < 5)"
-        + " OR vibration_1hr_mean IS NULL");
-    spark.sql("ALTER TABLE " + goldTable + " ADD CONSTRAINT vib_ok CHECK (vibration_1hr_mean < 5)");
-    DeltaTable gold = DeltaTable.forPath(spark, lake + "/gold/sensor_features");
-    long version = gold.history(1).select("version").first().getLong(0);
-    Dataset<Row> before = table(lake).localCheckpoint(true);
-    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-    java.io.PrintStream old = System.err;
-    int code;
-    System.setErr(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
-    try {
-      code = gold(lake, "--run-id", "again");
-    } finally {
-      System.setErr(old);
-    }
-    assertThat(code).as("exit code").isEqualTo(2);
-    List<String> errors =
-        buf.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
-            .filter(l -> l.startsWith("altaviz-gold: error: "))
-            .toList();
-    assertThat(errors)
-        .as("one error line naming the constraint")
-        .singleElement()
-        .asString()
-        .contains("CHECK constraint vib_ok (vibration_1hr_mean < 5) violated")
-        .contains(lake + "/gold/sensor_features");
-    assertThat(gold.history(1).select("version").first().getLong(0))
-        .as("the table stays at its version")
-        .isEqualTo(version);
-    assertSameRows(table(lake), before);
-  }
-
   @Test
   void aGoldTableOfAnotherLayoutIsRefused() {
     String lake = dir.resolve("layout").toString();
