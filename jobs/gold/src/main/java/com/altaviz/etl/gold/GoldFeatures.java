@@ -79,6 +79,8 @@ public final class GoldFeatures {
     return silver
         .select(columns.toArray(new Column[0]))
         .where(functions.col("compressor_id").isNotNull().and(functions.col("timestamp").isNotNull()))
+        // shuffle partitions, coalesced by AQE to the data's size; each task writes one file per
+        // date it holds: a few per date at fleet scale, one at demo scale (no optimizeWrite shuffle)
         .repartition(functions.col("compressor_id"))
         .sortWithinPartitions("compressor_id", "timestamp")
         .mapPartitions(pass, Encoders.row(GoldSchema.OUTPUT));
