@@ -2,25 +2,25 @@ package com.altaviz.etl.gold;
 
 import com.altaviz.etl.gold.RollingFeatures.Feature;
 import com.altaviz.etl.gold.StatusFlags.Level;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
 import java.util.Arrays;
-import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * One compressor's gold rows as columns ({@link GoldSchema#OUTPUT} ordinals), filled by {@link
- * FeaturePass}: the file writer appends whole column slices ({@link #appendTo}) and the row path
- * copies one row at a time ({@link #copyRow}), so both write the same values. Doubles use NaN
- * for null; the string columns are constant over the block, except the status levels.
+ * FeaturePass} and read out one {@link Row} at a time ({@link #row}). Doubles use NaN for null;
+ * the string columns are constant over the block, except the status levels.
  */
 final class FeatureBlock {
   static final long MICROS_PER_DAY = 86_400_000_000L;
   private static final int COLUMNS = GoldSchema.OUTPUT.size();
-  private static final UTF8String[] LABELS = {
-    UTF8String.fromString(Level.NORMAL.label),
-    UTF8String.fromString(Level.WARNING.label),
-    UTF8String.fromString(Level.CRITICAL.label)
+  private static final String[] LABELS = {
+    Level.NORMAL.label, Level.WARNING.label, Level.CRITICAL.label
   };
   private static final int TIMESTAMP = GoldSchema.index("timestamp");
   private static final int FIRST_VALUE = GoldSchema.index("vibration_mms");
@@ -50,9 +50,12 @@ final class FeatureBlock {
   private final int[][] ints = new int[COLUMNS][];
   private final boolean[][] booleans = new boolean[COLUMNS][];
   private final byte[][] levels = new byte[COLUMNS][];
-  private final UTF8String[] constants = new UTF8String[COLUMNS];
+  private final String[] constants = new String[COLUMNS];
   private final DataType[] types = new DataType[COLUMNS];
   private int capacity;
+  // consecutive rows mostly share their date: one Date object per run of equal days
+  private int lastDay = Integer.MIN_VALUE;
+  private Date lastDate;
 
   FeatureBlock() {
     for (int c = 0; c < COLUMNS; c++) {
@@ -61,7 +64,7 @@ final class FeatureBlock {
     allocate(256);
   }
 
-  /** Makes room for {@code n} rows; the arrays' contents are not kept. */
+  /** Makes room for {@code n} rows, keeping the contents of the number columns. */
   void ensure(int n) {
     if (n > capacity) {
       allocate(Math.max(n, 2 * capacity));
@@ -73,18 +76,12 @@ final class FeatureBlock {
     return doubles[FIRST_VALUE + v];
   }
 
-  /** The date partition of row {@code j}, as days since the epoch. */
-  int day(int j) {
-    return ints[DATE][j];
-  }
-
   long[] timestamps() {
     return longs[TIMESTAMP];
   }
 
   /** The string columns constant over the block (null = SQL null) and rated horsepower. */
-  void constants(UTF8String id, UTF8String model, UTF8String station, UTF8String runId,
-      double rated) {
+  void constants(String id, String model, String station, String runId, double rated) {
     constants[GoldSchema.index("compressor_id")] = id;
     constants[GoldSchema.index("model")] = model;
     constants[GoldSchema.index("station_id")] = station;
@@ -131,50 +128,48 @@ final class FeatureBlock {
     }
   }
 
-  /** Appends rows {@code [from, to)} of column {@code c} to a file column buffer. */
-  void appendTo(int c, ParquetColumn column, int from, int to) {
-    if (doubles[c] != null) {
-      column.appendDoubles(doubles[c], from, to);
-    } else if (longs[c] != null) {
-      column.appendLongs(longs[c], from, to);
-    } else if (ints[c] != null) {
-      column.appendInts(ints[c], from, to);
-    } else if (booleans[c] != null) {
-      column.appendBooleans(booleans[c], from, to);
-    } else if (levels[c] != null) {
-      column.appendLevels(levels[c], LABELS, from, to);
-    } else {
-      column.appendConstant(constants[c], to - from);
-    }
-  }
-
-  /** Copies row {@code j} into {@code row} (laid out as {@link GoldSchema#OUTPUT}). */
-  void copyRow(int j, SpecificInternalRow row) {
+  /**
+   * Row {@code j} in {@link GoldSchema#OUTPUT} layout, with the external types of Spark's row
+   * encoder (timestamps as {@link Timestamp}, dates as {@link Date}).
+   */
+  Row row(int j) {
+    Object[] out = new Object[COLUMNS];
     for (int c = 0; c < COLUMNS; c++) {
       if (doubles[c] != null) {
         double v = doubles[c][j];
-        if (Double.isNaN(v)) {
-          row.setNullAt(c);
-        } else {
-          row.setDouble(c, v);
-        }
+        out[c] = Double.isNaN(v) ? null : v;
+      } else if (c == TIMESTAMP) {
+        out[c] = timestamp(longs[c][j]);
       } else if (longs[c] != null) {
-        row.setLong(c, longs[c][j]);
+        out[c] = longs[c][j];
+      } else if (c == DATE) {
+        out[c] = date(ints[c][j]);
       } else if (ints[c] != null) {
-        row.setInt(c, ints[c][j]);
+        out[c] = ints[c][j];
       } else if (booleans[c] != null) {
-        row.setBoolean(c, booleans[c][j]);
+        out[c] = booleans[c][j];
+      } else if (levels[c] != null) {
+        out[c] = levels[c][j] < 0 ? null : LABELS[levels[c][j]];
       } else {
-        UTF8String s = levels[c] != null
-            ? (levels[c][j] < 0 ? null : LABELS[levels[c][j]])
-            : constants[c];
-        if (s == null) {
-          row.setNullAt(c);
-        } else {
-          row.update(c, s);
-        }
+        out[c] = constants[c];
       }
     }
+    return RowFactory.create(out);
+  }
+
+  private static Timestamp timestamp(long micros) {
+    Timestamp t = new Timestamp(Math.floorDiv(micros, 1000L));
+    t.setNanos((int) Math.floorMod(micros, 1_000_000L) * 1000);
+    return t;
+  }
+
+  /** The date of {@code day} days since the epoch, as the row encoder reads it back. */
+  private Date date(int day) {
+    if (day != lastDay) {
+      lastDay = day;
+      lastDate = Date.valueOf(LocalDate.ofEpochDay(day));
+    }
+    return lastDate;
   }
 
   private static byte code(Level level) {
@@ -186,9 +181,9 @@ final class FeatureBlock {
     for (int c = 0; c < COLUMNS; c++) {
       DataType t = types[c];
       if (t.equals(DataTypes.DoubleType)) {
-        doubles[c] = new double[n];
+        doubles[c] = doubles[c] == null ? new double[n] : Arrays.copyOf(doubles[c], n);
       } else if (t.equals(DataTypes.LongType) || t.equals(DataTypes.TimestampType)) {
-        longs[c] = new long[n];
+        longs[c] = longs[c] == null ? new long[n] : Arrays.copyOf(longs[c], n);
       } else if (t.equals(DataTypes.IntegerType) || t.equals(DataTypes.DateType)) {
         ints[c] = new int[n];
       } else if (t.equals(DataTypes.BooleanType)) {

@@ -1,31 +1,22 @@
 package com.altaviz.etl.gold;
 
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.NoSuchElementException;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
-import org.apache.spark.unsafe.types.UTF8String;
+import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * The per-partition work of gold: one partition holds every reading of its compressors, buffered
- * into primitive arrays ({@link Readings}), ordered by (compressor, time) with a counting sort
- * plus a per-compressor time sort, and each compressor's features are computed in one {@link
- * RollingFeatures} pass into a {@link FeatureBlock}: the file writer takes the blocks ({@link
- * #blocks}), Delta's writer internal rows in {@link GoldSchema#OUTPUT} layout ({@link #call});
- * either way only rows in the output range.
- *
- * <p>Working on primitive arrays (not Row objects) avoids the object conversion that dominates a
- * Row-based mapPartitions. Memory is about 90 bytes per buffered reading.
+ * The per-partition work of gold. A partition holds every reading of its compressors sorted by
+ * (compressor, time), in {@link GoldSchema#INPUT_COLUMNS} layout with the timestamp as epoch µs
+ * ({@link GoldFeatures#features} arranges that). The pass streams it compressor by compressor:
+ * one compressor's readings are buffered into the primitive arrays of a {@link FeatureBlock}
+ * (sensor nulls as NaN), its window features computed in one {@link RollingFeatures} pass, and
+ * its rows in the output range emitted before the next compressor is read. Memory is one
+ * compressor's history, not the partition's.
  */
-public final class FeaturePass
-    implements FlatMapFunction<Iterator<FeaturePass.Readings>, InternalRow> {
+public final class FeaturePass implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
   private final Broadcast<CompressorCatalog> catalog;
@@ -60,164 +51,95 @@ public final class FeaturePass
     this.rowsOut = rowsOut;
   }
 
-  /** The partition's gold rows (one reused row object: consume each before the next). */
+  /** The partition's gold rows, compressor by compressor. */
   @Override
-  public Iterator<InternalRow> call(Iterator<Readings> partition) {
-    return new Rows(blocks(partition));
+  public Iterator<Row> call(Iterator<Row> readings) {
+    return new Rows(readings);
   }
 
-  /**
-   * A partition's readings as columns (sensor nulls are NaN), buffered by {@link #buffer} or
-   * {@link SilverScan}; one per partition of {@link GoldFeatures#byCompressor}.
-   */
-  static final class Readings {
-    int n;
-    int[] compressor = new int[1024];
-    long[] ts = new long[1024];
-    final double[][] values = new double[GoldSchema.VALUE_COLUMNS][1024];
-    UTF8String[] ids;
-    private final Map<UTF8String, Integer> dictionary = new HashMap<>();
-
-    /** Rows in {@link GoldSchema#INPUT_COLUMNS} layout. */
-    static Readings buffer(Iterator<InternalRow> rows) {
-      Readings r = new Readings();
-      while (rows.hasNext()) {
-        InternalRow row = rows.next();
-        int i =
-            r.add(row.getUTF8String(GoldSchema.IN_COMPRESSOR), row.getLong(GoldSchema.IN_TIMESTAMP));
-        for (int v = 0; v < GoldSchema.VALUE_COLUMNS; v++) {
-          int col = GoldSchema.IN_FIRST_VALUE + v;
-          r.values[v][i] = row.isNullAt(col) ? Double.NaN : row.getDouble(col);
-        }
-      }
-      return r.done();
-    }
-
-    /**
-     * Appends a reading of compressor {@code id} (copied when first seen: callers reuse their
-     * buffers) at {@code t}; the caller fills its {@link #values} at the index returned.
-     */
-    int add(UTF8String id, long t) {
-      if (n == ts.length) {
-        grow();
-      }
-      int i = n++;
-      Integer code = dictionary.get(id);
-      if (code == null) {
-        code = dictionary.size();
-        dictionary.put(id.clone(), code);
-      }
-      compressor[i] = code;
-      ts[i] = t;
-      return i;
-    }
-
-    /** Ends the buffering: the ids by code. */
-    Readings done() {
-      ids = new UTF8String[dictionary.size()];
-      dictionary.forEach((id, code) -> ids[code] = id);
-      dictionary.clear();
-      return this;
-    }
-
-    private void grow() {
-      int cap = ts.length * 2;
-      compressor = Arrays.copyOf(compressor, cap);
-      ts = Arrays.copyOf(ts, cap);
-      for (int v = 0; v < values.length; v++) {
-        values[v] = Arrays.copyOf(values[v], cap);
-      }
-    }
-  }
-
-  /**
-   * Feature blocks of a partition's compressors in id order, one reused {@link FeatureBlock}
-   * (consume each before the next); compressors with no reading in the output range are skipped.
-   */
-  Iterator<FeatureBlock> blocks(Iterator<Readings> partition) {
-    if (!partition.hasNext()) {
-      return Collections.emptyIterator();
-    }
-    Readings r = partition.next();
-    rowsIn.add(r.n);
-    return r.n == 0 ? Collections.emptyIterator() : new Blocks(r);
-  }
-
-  /** Walks compressors in id order, computing each one's features when it is reached. */
-  private final class Blocks implements Iterator<FeatureBlock> {
-    private final Readings r;
-    private final int[] order;
-    private final int[] start;
-    private final Integer[] compressorsById;
+  /** Walks the sorted readings one compressor at a time, emitting its rows in the output range. */
+  private final class Rows implements Iterator<Row> {
+    private final Iterator<Row> readings;
     private final RollingFeatures features = new RollingFeatures();
     private final FeatureBlock block = new FeatureBlock();
-    private final UTF8String runIdUtf8 = UTF8String.fromString(runId);
-    private int next = 0;
-    private boolean ready;
-    private int[] sortTmp = new int[256];
+    /** The first reading of the next compressor, read ahead while buffering the previous one. */
+    private Row pending;
+    private int j;
+    private boolean loaded;
+    private long in;
+    private long out;
 
-    Blocks(Readings r) {
-      this.r = r;
-      int c = r.ids.length;
-      // counting sort of the rows by compressor code
-      start = new int[c + 1];
-      for (int i = 0; i < r.n; i++) {
-        start[r.compressor[i] + 1]++;
-      }
-      for (int j = 0; j < c; j++) {
-        start[j + 1] += start[j];
-      }
-      order = new int[r.n];
-      int[] fill = Arrays.copyOf(start, c);
-      for (int i = 0; i < r.n; i++) {
-        order[fill[r.compressor[i]]++] = i;
-      }
-      compressorsById = new Integer[c];
-      for (int j = 0; j < c; j++) {
-        compressorsById[j] = j;
-      }
-      Arrays.sort(compressorsById, (a, b) -> r.ids[a].compareTo(r.ids[b]));
+    Rows(Iterator<Row> readings) {
+      this.readings = readings;
     }
 
     @Override
     public boolean hasNext() {
-      while (!ready && next < compressorsById.length) {
-        ready = load(compressorsById[next++]);
+      while (!loaded || j == block.to) {
+        if (!load()) {
+          return false;
+        }
       }
-      return ready;
+      return true;
     }
 
     @Override
-    public FeatureBlock next() {
+    public Row next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      ready = false;
-      rowsOut.add(block.to - block.from);
-      return block;
+      out++;
+      return block.row(j++);
     }
 
-    /** Fills the block with one compressor's rows; false when none is in the output range. */
-    private boolean load(int code) {
-      int from = start[code];
-      int size = start[code + 1] - from;
-      block.ensure(size);
+    /**
+     * Buffers and computes the next compressor; false (after adding this partition's counts to
+     * the accumulators) when the partition is done.
+     */
+    private boolean load() {
+      Row first = pending != null ? pending : readings.hasNext() ? readings.next() : null;
+      pending = null;
+      if (first == null) {
+        if (in > 0 || out > 0) {
+          rowsIn.add(in);
+          rowsOut.add(out);
+          in = 0;
+          out = 0;
+        }
+        loaded = false;
+        return false;
+      }
+      String id = first.getString(GoldSchema.IN_COMPRESSOR);
+      int size = 0;
+      for (Row r = first; r != null; ) {
+        block.ensure(size + 1);
+        block.timestamps()[size] = r.getLong(GoldSchema.IN_TIMESTAMP);
+        for (int v = 0; v < GoldSchema.VALUE_COLUMNS; v++) {
+          int col = GoldSchema.IN_FIRST_VALUE + v;
+          block.values(v)[size] = r.isNullAt(col) ? Double.NaN : r.getDouble(col);
+        }
+        size++;
+        r = null;
+        if (readings.hasNext()) {
+          Row next = readings.next();
+          if (id.equals(next.getString(GoldSchema.IN_COMPRESSOR))) {
+            r = next;
+          } else {
+            pending = next;
+          }
+        }
+      }
+      in += size;
+      compute(id, size);
+      j = block.from;
+      loaded = true;
+      return true;
+    }
+
+    /** Fills the block's feature columns for the rows in the output range (maybe none). */
+    private void compute(String id, int size) {
       block.size = size;
       long[] ts = block.timestamps();
-      boolean sorted = true;
-      for (int j = 0; j < size; j++) {
-        ts[j] = r.ts[order[from + j]];
-        sorted &= j == 0 || ts[j - 1] <= ts[j];
-      }
-      if (!sorted) {
-        if (sortTmp.length < size) {
-          sortTmp = new int[Math.max(size, 2 * sortTmp.length)];
-        }
-        TimeOrder.sort(order, from, from + size, r.ts, sortTmp);
-        for (int j = 0; j < size; j++) {
-          ts[j] = r.ts[order[from + j]];
-        }
-      }
       int first = 0;
       while (first < size && ts[first] < outputStart) {
         first++;
@@ -226,67 +148,19 @@ public final class FeaturePass
       while (end < size && ts[end] < outputEnd) {
         end++;
       }
-      if (first == end) {
-        return false;
-      }
       block.from = first;
       block.to = end;
-      for (int v = 0; v < GoldSchema.VALUE_COLUMNS; v++) {
-        double[] in = r.values[v];
-        double[] out = block.values(v);
-        for (int j = 0; j < size; j++) {
-          out[j] = in[order[from + j]];
-        }
+      if (first == end) {
+        return;
       }
       features.compute(
           size, ts, block.values(GoldSchema.V_VIBRATION), block.values(GoldSchema.V_TEMP),
           block.values(GoldSchema.V_DISCHARGE), first);
-
-      UTF8String id = r.ids[code];
-      String idString = id.toString();
-      CompressorCatalog.Entry e = catalog.value().lookup(idString);
+      CompressorCatalog.Entry e = catalog.value().lookup(id);
       double rated = e == null || e.ratedHorsepower() == null ? Double.NaN : e.ratedHorsepower();
-      block.constants(
-          id,
-          e == null || e.model() == null ? null : UTF8String.fromString(e.model()),
-          e == null || e.stationId() == null ? null : UTF8String.fromString(e.stationId()),
-          runIdUtf8,
+      block.constants(id, e == null ? null : e.model(), e == null ? null : e.stationId(), runId,
           rated);
-      block.derive(features, flags, maintenance.value().events(idString), rated);
-      return true;
-    }
-  }
-
-  /** The blocks' emitted rows as internal rows (one reused row object). */
-  private static final class Rows implements Iterator<InternalRow> {
-    private final Iterator<FeatureBlock> blocks;
-    private final SpecificInternalRow row = new SpecificInternalRow(GoldSchema.OUTPUT);
-    private FeatureBlock block;
-    private int j;
-
-    Rows(Iterator<FeatureBlock> blocks) {
-      this.blocks = blocks;
-    }
-
-    @Override
-    public boolean hasNext() {
-      while (block == null || j == block.to) {
-        if (!blocks.hasNext()) {
-          return false;
-        }
-        block = blocks.next();
-        j = block.from;
-      }
-      return true;
-    }
-
-    @Override
-    public InternalRow next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      block.copyRow(j++, row);
-      return row;
+      block.derive(features, flags, maintenance.value().events(id), rated);
     }
   }
 }

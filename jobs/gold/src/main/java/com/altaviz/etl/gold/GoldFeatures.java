@@ -5,15 +5,13 @@ import com.altaviz.etl.common.config.ThresholdsConfig;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -22,10 +20,10 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Silver readings → gold feature rows (DESIGN §6 Gold): each compressor's history in one
- * partition (the job scales out by compressor), read group by group ({@link #byGroup}) or
- * shuffled ({@link #byCompressor}), then one {@link FeaturePass} per partition; compressor
- * metadata and maintenance events ride along as broadcast variables (a map-side broadcast join).
+ * Silver readings → gold feature rows: silver hash-partitioned by compressor and sorted by
+ * (compressor, time) within each partition, then one {@link FeaturePass} per partition that
+ * streams it compressor by compressor; compressor metadata and maintenance events ride along as
+ * broadcast variables (a map-side broadcast join).
  */
 public final class GoldFeatures {
   private GoldFeatures() {}
@@ -54,63 +52,41 @@ public final class GoldFeatures {
       GoldRange range,
       String runId,
       Counters counters) {
-    FeaturePass pass =
+    return features(
+        silver,
         pass(
             CompressorCatalog.collect(metadata),
             collectMaintenance(maintenance),
             thresholds,
             range,
             runId,
-            counters);
-    return asDataFrame(byCompressor(silver).mapPartitions(pass));
+            counters));
   }
 
   /**
-   * Silver's readings hash-partitioned by compressor, buffered per partition: every reading of a
-   * compressor lands in the same partition. Numeric sensor columns of another type are cast to
-   * double; a missing or non-numeric column is bad input. With adaptive execution on (as in
-   * every session here) the shuffle's map stage runs when this is called.
+   * The feature rows of {@code pass} over {@code silver}: its input columns (numeric sensor
+   * columns of another type cast to double; a missing or non-numeric column is bad input), every
+   * reading of a compressor in one partition, in time order. The timestamp enters the pass as
+   * epoch µs, which the sort orders as it orders the timestamps. A reading with no compressor or
+   * no time belongs to no window and is left out.
    */
-  public static JavaRDD<FeaturePass.Readings> byCompressor(Dataset<Row> silver) {
+  static Dataset<Row> features(Dataset<Row> silver, FeaturePass pass) {
     List<Column> columns = new ArrayList<>();
     for (String c : GoldSchema.INPUT_COLUMNS) {
-      columns.add(inputColumn(silver.schema(), c));
+      Column in = inputColumn(silver.schema(), c);
+      columns.add(c.equals("timestamp") ? functions.unix_micros(in).as(c) : in);
     }
     return silver
         .select(columns.toArray(new Column[0]))
+        .where(functions.col("compressor_id").isNotNull().and(functions.col("timestamp").isNotNull()))
+        // shuffle partitions, coalesced by AQE to the data's size; each task writes one file per
+        // date it holds: a few per date at fleet scale, one at demo scale (no optimizeWrite shuffle)
         .repartition(functions.col("compressor_id"))
-        .queryExecution()
-        .toRdd()
-        .toJavaRDD()
-        .mapPartitions(rows -> List.of(FeaturePass.Readings.buffer(rows)).iterator());
+        .sortWithinPartitions("compressor_id", "timestamp")
+        .mapPartitions(pass, Encoders.row(GoldSchema.OUTPUT));
   }
 
-  /**
-   * Silver's readings group by group, one partition each, each group holding every reading of
-   * its compressors ({@link SilverGroups}): the partitioning of {@link #byCompressor} without a
-   * shuffle.
-   */
-  static JavaRDD<FeaturePass.Readings> byGroup(
-      SilverScan scan, List<List<SilverScan.SilverFile>> groups) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSession.active().sparkContext());
-    // as many slices as elements: one group per partition
-    return jsc.parallelize(groups, groups.size())
-        .mapPartitions(
-            g -> g.hasNext()
-                ? List.of(scan.read(g.next())).iterator()
-                : Collections.emptyIterator());
-  }
-
-  /** Feature rows of a {@link FeaturePass} as a DataFrame in gold layout (no Row conversion). */
-  static Dataset<Row> asDataFrame(JavaRDD<InternalRow> rows) {
-    return SparkSession.active().internalCreateDataFrame(rows.rdd(), GoldSchema.OUTPUT, false);
-  }
-
-  /**
-   * The feature computation for each partition of {@link #byCompressor} or {@link #byGroup}, the
-   * dimensions broadcast: mapped over the partitions it gives gold rows, in a {@link
-   * GoldFileWriter} it writes them.
-   */
+  /** The feature computation for each partition of {@link #features}, the dimensions broadcast. */
   static FeaturePass pass(
       CompressorCatalog catalog,
       MaintenanceHistory history,
@@ -135,7 +111,7 @@ public final class GoldFeatures {
       throw EtlException.badInput("silver table has no column " + name, null);
     }
     DataType type = schema.apply(name).dataType();
-    DataType expected = SilverScan.expected(name);
+    DataType expected = expected(name);
     if (type.equals(expected)) {
       return functions.col(name);
     }
@@ -146,6 +122,13 @@ public final class GoldFeatures {
         "silver column " + name + " has type " + type.simpleString() + ", expected "
             + expected.simpleString(),
         null);
+  }
+
+  /** The silver type gold reads a column as: the id a string, the time a timestamp, else double. */
+  private static DataType expected(String column) {
+    return column.equals("compressor_id")
+        ? DataTypes.StringType
+        : column.equals("timestamp") ? DataTypes.TimestampType : DataTypes.DoubleType;
   }
 
   /** Collects (compressor, event time) pairs; events with no time or compressor are ignored. */

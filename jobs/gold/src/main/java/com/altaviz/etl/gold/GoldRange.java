@@ -5,12 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.functions;
 
 /**
- * The time ranges of one gold run (DESIGN §6 Gold): it OUTPUTS {@code [start − lookback, end)}
+ * The time ranges of one gold run: it OUTPUTS {@code [start − lookback, end)}
  * (silver may have corrected the previous day from late arrivals) and READS silver from {@code
  * warmup} earlier still, so the 24h windows of the first output rows are complete.
  */
@@ -34,34 +33,7 @@ public record GoldRange(Interval output, Interval read) {
         .col("date")
         .geq(functions.lit(java.sql.Date.valueOf(day(read.start()))))
         .and(functions.col("date").leq(functions.lit(java.sql.Date.valueOf(lastDay(read)))))
-        .and(readTimestamps());
-  }
-
-  /** The timestamp half of {@link #readFilter}, for a read whose files are already pruned. */
-  public Column readTimestamps() {
-    return read.isAll() ? functions.lit(true) : read.contains(functions.col("timestamp"));
-  }
-
-  /**
-   * The partition half of {@link #readFilter}: whether a silver file with these partition values
-   * ({@code date} as yyyy-MM-dd) can hold rows to read.
-   */
-  public boolean readsPartition(Map<String, String> partitionValues) {
-    return read.isAll() || partitionValues.get("date") == null || holdsDay(read, partitionValues);
-  }
-
-  /**
-   * Whether a gold file with these partition values is in the replaced range: the Java twin of
-   * the date bounds of {@link #replacePredicate}, for a range of whole days.
-   */
-  public boolean replacesPartition(Map<String, String> partitionValues) {
-    // a null date compares as unknown in SQL: such a file is not replaced
-    return output.isAll() || (partitionValues.get("date") != null && holdsDay(output, partitionValues));
-  }
-
-  private static boolean holdsDay(Interval range, Map<String, String> partitionValues) {
-    LocalDate d = LocalDate.parse(partitionValues.get("date"));
-    return !d.isBefore(day(range.start())) && !d.isAfter(lastDay(range));
+        .and(read.contains(functions.col("timestamp")));
   }
 
   /**
@@ -83,18 +55,8 @@ public record GoldRange(Interval output, Interval read) {
   }
 
   /** True when the output range is all data or whole UTC days: whole date partitions. */
-  public boolean wholeDays() {
+  private boolean wholeDays() {
     return output.isAll() || (isMidnight(output.start()) && isMidnight(output.end()));
-  }
-
-  /** First timestamp to read (warm-up included) in epoch µs (Long.MIN_VALUE for all data). */
-  public long readStartMicros() {
-    return read.isAll() ? Long.MIN_VALUE : micros(read.start());
-  }
-
-  /** End of the read range in epoch microseconds, exclusive (Long.MAX_VALUE for all data). */
-  public long readEndMicros() {
-    return read.isAll() ? Long.MAX_VALUE : micros(read.end());
   }
 
   /** First output timestamp in epoch microseconds (Long.MIN_VALUE for all data). */

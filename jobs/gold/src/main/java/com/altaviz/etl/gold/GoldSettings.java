@@ -4,9 +4,8 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Session settings for the runs that write gold through Spark's Delta writer (ranges that cut
- * through a day; whole days use {@link GoldFileWriter}): runtime SQL confs that cut that
- * writer's fixed and per-value costs. {@link #STATS_COLUMNS} applies to both writers.
+ * Session settings for gold's write through Delta's writer: runtime SQL confs that cut that
+ * writer's fixed and per-value costs.
  */
 final class GoldSettings {
   private GoldSettings() {}

@@ -2,7 +2,6 @@ package com.altaviz.etl.gold;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.altaviz.etl.common.DeltaFiles;
 import com.altaviz.etl.common.JobLauncher;
 import com.altaviz.etl.common.SparkTestBase;
 import io.delta.tables.DeltaTable;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -96,43 +94,27 @@ class GoldJobTest extends SparkTestBase {
   }
 
   /**
-   * The weekly lake's silver files are split by compressor hash, as SilverJob writes them, so
-   * gold reads them group by group; the same rows in one file per date must be shuffled instead,
-   * with the same result.
+   * Gold reads silver through Delta, whatever its files: the same rows compacted into one file
+   * per date (as OPTIMIZE leaves them) give the same table.
    */
   @Test
-  void groupedAndShuffledSilverReadsGiveTheSameTable() {
-    var files =
-        DeltaFiles.list(
-                spark, weekly + "/silver/sensor_readings", OptionalLong.empty(), p -> true)
-            .orElseThrow();
-    assertThat(grouping(files).groups().orElseThrow())
-        .as("the weekly run read silver in groups")
-        .hasSize(2);
+  void silverCompactedIntoOneFilePerDateGivesTheSameTable() {
     String lake = dir.resolve("one-file-per-date").toString();
     SyntheticLake.write(spark, lake, COMPRESSORS, DAYS, START, 42);
     spark.read().format("delta").load(lake + "/silver/sensor_readings").coalesce(1)
         .localCheckpoint(true)
         .write().format("delta").mode("overwrite").partitionBy("date")
         .save(lake + "/silver/sensor_readings");
-    var whole =
-        DeltaFiles.list(
-                spark, lake + "/silver/sensor_readings", OptionalLong.empty(), p -> true)
-            .orElseThrow();
-    assertThat(grouping(whole).groups())
-        .as("one file per date holds every compressor: shuffled")
-        .isEmpty();
+    Row detail = DeltaTable.forPath(spark, lake + "/silver/sensor_readings").detail().first();
+    long dates =
+        spark.read().format("delta").load(lake + "/silver/sensor_readings")
+            .select("date").distinct().count();
+    assertThat(detail.<Long>getAs("numFiles")).as("one silver file per date").isEqualTo(dates);
     assertThat(
             gold(lake, "--start", "2024-02-01T00:00:00Z", "--end", "2024-02-08T00:00:00Z",
                 "--run-id", "week"))
         .isZero();
     assertSameRows(table(lake), table(weekly));
-  }
-
-  private static SilverGroups.Grouping grouping(DeltaFiles.DataFiles files) {
-    return SilverGroups.of(
-        spark.sessionState().newHadoopConf(), files.paths(), files.sizes(),
-        spark.sparkContext().defaultParallelism(), GoldJob.maxGroupBytes(spark.sparkContext()));
   }
 
   @Test
@@ -143,14 +125,6 @@ class GoldJobTest extends SparkTestBase {
     LocalDate last = START.plusDays(DAYS - 1);
     assertThat(gold(daily, "--date", last.toString(), "--run-id", "day-" + last)).isZero();
     assertSameRows(table(daily), before);
-    // the commit removed the replaced files by their logged paths: Delta Kernel (which does not
-    // canonicalize paths as Delta's Spark reader does) sees no file twice
-    assertThat(
-            DeltaFiles.list(spark, daily + "/gold/sensor_features", OptionalLong.empty(), p -> true)
-                .orElseThrow()
-                .read(spark)
-                .count())
-        .isEqualTo(before.count());
     long after = DeltaTable.forPath(spark, daily + "/gold/sensor_features").history(1)
         .select("version").first().getLong(0);
     assertThat(after).as("a new commit replaced the same rows").isEqualTo(version + 1);
@@ -250,7 +224,7 @@ class GoldJobTest extends SparkTestBase {
     assertThat(table(all).where("_run_id <> 'all'").count()).isZero();
   }
 
-  /** The files gold writes itself: Delta statistics, page statistics and nulls as Spark reads them. */
+  /** Gold's files: Delta statistics, page statistics and nulls as Spark reads them. */
   @Test
   void writtenFilesReadBackWithPushdownAndDeltaStatistics() {
     Dataset<Row> gold = table(weekly);
@@ -299,7 +273,7 @@ class GoldJobTest extends SparkTestBase {
     assertThat(table(lake).where("_run_id = 'hours' AND NOT (" + range + ")").count()).isZero();
   }
 
-  /** Silver is read through its files (DeltaFiles) unless rows are deleted by deletion vector. */
+  /** Silver rows deleted by deletion vector are not read: Delta's reader applies the vectors. */
   @Test
   void silverWithDeletionVectorsIsReadThroughDelta() {
     String lake = dir.resolve("dv").toString();
