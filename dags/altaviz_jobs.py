@@ -50,11 +50,13 @@ SPARK_CONF = {
     "spark.ui.showConsoleProgress": "false",
 }
 
-# Per-job driver JVM options, after the shared ones (scripts/spark-submit.sh has the same). Export
-# and gold JIT-compile with C1 only: C2's compiler threads spent about 15 CPU-s of a gold run's
-# 35, taking the cores from the tasks, for code that runs once or for seconds (bench/RESULTS.md).
+# Per-job driver JVM options, after the shared ones (scripts/spark-submit.sh has the same and says
+# why). Export JIT-compiles with C1 only; gold lets HotSpot compile Spark's generated serializer
+# of its wide rows, which is over HotSpot's huge-method limit. On a cluster, give gold's
+# executors the same option (spark.executor.extraJavaOptions).
 C1_ONLY = "-XX:TieredStopAtLevel=1"
-JOB_JVM_OPTIONS = {"export": C1_ONLY, "gold": C1_ONLY}
+COMPILE_HUGE_METHODS = "-XX:-DontCompileHugeMethods"
+JOB_JVM_OPTIONS = {"export": C1_ONLY, "gold": COMPILE_HUGE_METHODS}
 
 
 def spark_conf(job: str) -> dict[str, str]:

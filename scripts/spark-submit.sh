@@ -37,13 +37,16 @@ if [ "${ALTAVIZ_CDS:-1}" != 0 ]; then
   CDS_OPTS+=("-Xlog:cds=off,cds+dynamic=off")
 fi
 
-# Export and gold runs JIT-compile with C1 only: C2's compiler threads took the two cores from
-# the work. Export's work is mostly one-off planning and PostgreSQL's (4,500 x 7: 30 s instead of
-# 37-43 s); in gold C2 compiled for about 15 of a run's 35 CPU-s, and C1 code runs the feature
-# pass fast enough (4,500 x 7 processing: 11.6-12.2 s instead of 13.3-14.2 s; bench/RESULTS.md).
+# Export JIT-compiles with C1 only: its work is mostly one-off planning and PostgreSQL's, and
+# C2's compiler threads took the two cores from it. Gold runs full tiered JIT and lets HotSpot
+# compile huge methods: Spark's generated serializer of gold's 39-column rows exceeds HotSpot's
+# 8,000-byte limit and otherwise runs interpreted for every row (bench/RESULTS.md).
 # The DAG's twin: dags/altaviz_jobs.py JOB_JVM_OPTIONS.
 JIT_OPTS=""
-case "$job" in export|gold) JIT_OPTS="-XX:TieredStopAtLevel=1" ;; esac
+case "$job" in
+  export) JIT_OPTS="-XX:TieredStopAtLevel=1" ;;
+  gold) JIT_OPTS="-XX:-DontCompileHugeMethods" ;;
+esac
 
 # shellcheck disable=SC2086
 cmd=("$SPARK_HOME/bin/spark-submit"

@@ -87,7 +87,8 @@ def submit(jar_dir: Path, job: str, *args, env: dict) -> None:
                      f"file:{ROOT / 'config' / 'log4j2.properties'}"
                      f" -XX:SharedArchiveFile={DIST / 'spark-classes.jsa'}"
                      " -Xlog:cds=off,cds+dynamic=off"
-                     + (" -XX:TieredStopAtLevel=1" if job in ("export", "gold") else ""),
+                     + {"export": " -XX:TieredStopAtLevel=1",
+                        "gold": " -XX:-DontCompileHugeMethods"}.get(job, ""),
            "--conf", "spark.ui.showConsoleProgress=false",
            str(jar_dir / f"altaviz-{job}.jar"), *map(str, args)]
     proc = subprocess.run(cmd, env={**os.environ, **h.spark_env(), **env}, cwd=ROOT,

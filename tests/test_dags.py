@@ -165,7 +165,8 @@ def test_every_stage_is_a_spark_submit_of_its_jar(medallion):
                 "-Dlog4j2.configurationFile=file:/srv/altaviz/log4j2.properties"
                 " -XX:SharedArchiveFile=/srv/altaviz/jars/spark-classes.jsa"
                 " -Xlog:cds=off,cds+dynamic=off"
-                + (" -XX:TieredStopAtLevel=1" if stage in ("export", "gold") else ""),
+                + {"export": " -XX:TieredStopAtLevel=1",
+                   "gold": " -XX:-DontCompileHugeMethods"}.get(stage, ""),
             "spark.ui.showConsoleProgress": "false",
         }
         assert task.application_args == [
