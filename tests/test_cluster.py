@@ -152,32 +152,60 @@ def test_the_pipeline_on_a_standalone_cluster_matches_local_mode_despite_a_lost_
         drop_db(cluster_db)
 
 
+def _executor_ids(worker: subprocess.Popen) -> set[str]:
+    """Ids of the executors a worker launched: they run in its process group."""
+    ids = set()
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and os.getpgid(int(proc.name)) == worker.pid:
+                argv = (proc / "cmdline").read_bytes().split(b"\0")
+                if b"--executor-id" in argv:
+                    ids.add(argv[argv.index(b"--executor-id") + 1].decode())
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+    return ids
+
+
+def _active_tasks(ui: str) -> dict[str, int]:
+    """Running tasks per executor id, from the driver's REST API ({} before it answers)."""
+    try:
+        with urllib.request.urlopen(ui + "/api/v1/applications", timeout=2) as r:
+            app = json.load(r)[0]["id"]
+        with urllib.request.urlopen(f"{ui}/api/v1/applications/{app}/executors",
+                                    timeout=2) as r:
+            return {e["id"]: e["activeTasks"] for e in json.load(r)}
+    except (OSError, ValueError, IndexError, KeyError):
+        return {}
+
+
 def _gold_losing_a_worker(cluster: Cluster, raw: Path, lake: Path, logs: Path, conf: dict):
-    """Runs gold on the cluster; when it starts computing features, SIGKILLs the first
-    worker's process group (worker + executor). Returns (run, seconds into the run)."""
+    """Runs gold on the cluster; once the driver runs a task of the feature pass on the first
+    worker's executor, SIGKILLs that worker's process group (worker + executor), so the driver
+    loses a registered executor with work on it. Returns (run, seconds into the run)."""
     log = log_path_for(logs, "gold")
+    ui_port = free_port(4050)
     t0 = time.monotonic()
-    proc = start("gold", "--raw", raw, "--lake", lake, "--run-id", RUN_ID, env=conf,
+    proc = start("gold", "--raw", raw, "--lake", lake, "--run-id", RUN_ID,
+                 env={**conf, "ALTAVIZ_SPARK_CONF": f"{conf['ALTAVIZ_SPARK_CONF']} "
+                                                    f"--conf spark.ui.port={ui_port}"},
                  log_path=log, master=cluster.url)
     killed_at = None
+    ui = f"http://127.0.0.1:{ui_port}"
     try:
         while proc.poll() is None and time.monotonic() - t0 < 900:
             if killed_at is None and ": Computing features and writing" in log.read_text(
                     errors="replace"):
-                # both executors hold their core: this app runs on both workers
-                _wait("executors on both workers",
-                      lambda: all(w["coresused"] == 1 for w in cluster.alive_workers()),
-                      timeout=60)
-                time.sleep(1.0)
-                os.killpg(cluster.workers[0].pid, signal.SIGKILL)
-                killed_at = time.monotonic() - t0
+                busy = _active_tasks(ui)
+                if any(busy.get(e, 0) > 0 for e in _executor_ids(cluster.workers[0])):
+                    os.killpg(cluster.workers[0].pid, signal.SIGKILL)
+                    killed_at = time.monotonic() - t0
             time.sleep(0.05)
         proc.wait(timeout=900)
     finally:
         if proc.poll() is None:
             kill_group(proc)
     cluster.workers[0].wait()
-    assert killed_at is not None, "gold finished before the worker could be killed:\n" + (
+    assert killed_at is not None, "gold finished before its task on worker 0 could be killed:\n" + (
         log.read_text(errors="replace")[-3000:])
     return Run("gold", (), proc.returncode, time.monotonic() - t0,
                 log.read_text(errors="replace")), killed_at
