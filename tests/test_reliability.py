@@ -398,7 +398,8 @@ def test_postgres_stopped_while_the_export_computes_fails_cleanly_and_the_retry_
                  log_path=log)
     try:
         deadline = time.monotonic() + 900
-        while "Applying schema migrations done" not in log.read_text(errors="replace"):
+        # logged once the migrations ran and the table columns were read: Spark work follows
+        while ", export range " not in log.read_text(errors="replace"):
             assert proc.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
             time.sleep(0.05)
         throwaway_pg.stop("fast")

@@ -211,10 +211,12 @@ def _norm_value(v, roots: tuple[str, ...]):
     if isinstance(v, str):
         for root in roots:
             v = v.replace(root, "<lake>")
-        return v
+        # each kill run exports into its own copy of the database
+        return PG_DATABASE.sub(r"\1<db>", v)
     return v
 
 
+PG_DATABASE = re.compile(r"(postgresql://[^/\s]+/)\w+")
 KNOWN_LAKES: set[str] = set()
 
 
