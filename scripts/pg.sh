@@ -59,14 +59,27 @@ start() {
   fi
   mkdir -p "$PGDIR/run" && [ "$(id -u)" = 0 ] && chown postgres: "$PGDIR/run"
   if ! as_owner "$bin/pg_ctl" -D "$PGDIR/data" status >/dev/null 2>&1; then
-    as_owner "$bin/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
-      -o "-p $LOCAL_PORT -k $PGDIR/run -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+    # The server outlives this script: it must not keep the caller's descriptors open (a lock
+    # the caller holds, a pipe whose reader waits for its end); pg_ctl -l gives it the log file
+    # as stdout and stderr.
+    ( close_inherited_fds
+      as_owner "$bin/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
+        -o "-p $LOCAL_PORT -k $PGDIR/run -c listen_addresses=127.0.0.1 -c fsync=off" start \
+        </dev/null >/dev/null )
   fi
   if ! psql -h 127.0.0.1 -p "$LOCAL_PORT" -U postgres -d postgres -Atqc \
       "select 1 from pg_database where datname='$DB'" | grep -q 1; then
     psql -h 127.0.0.1 -p "$LOCAL_PORT" -U postgres -d postgres -qc "create database $DB" >/dev/null
   fi
   echo "pg.sh: PostgreSQL ready at $(url)" >&2
+}
+
+close_inherited_fds() {
+  local fd
+  for fd in /proc/$BASHPID/fd/*; do
+    fd="${fd##*/}"
+    if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || :; fi
+  done
 }
 
 stop() {

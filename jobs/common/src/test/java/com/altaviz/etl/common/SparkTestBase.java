@@ -15,8 +15,8 @@ public abstract class SparkTestBase {
   static void startSpark() {
     spark = SparkSessions.local("altaviz-test");
     // Tiny DataFrames: generating and compiling Java code for each query costs more than
-    // interpreting it (SilverJobTest: 210 s CPU with code generation, 139 s without). Results
-    // are the same by Spark's contract; the spark-submit tests run the production settings.
+    // interpreting it (measured in bench/RESULTS.md). Results are the same by Spark's
+    // contract; the spark-submit tests run the production settings.
     spark.conf().set("spark.sql.codegen.wholeStage", "false");
     spark.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
   }

@@ -26,6 +26,13 @@ public final class FutureTimestamps {
   private FutureTimestamps() {}
 
   private static final String TS_FORMAT = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+  private static final String TS_FORMAT_MICROS = "yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'";
+
+  /** Whole seconds as such; a fraction in full, so 00:05:00.000001 never reads as 00:05:00. */
+  private static Column formatted(Column ts) {
+    return when(date_format(ts, "SSSSSS").equalTo("000000"), date_format(ts, TS_FORMAT))
+        .otherwise(date_format(ts, TS_FORMAT_MICROS));
+  }
 
   /**
    * Adds the future_timestamp flag and reason.
@@ -54,12 +61,12 @@ public final class FutureTimestamps {
             SilverColumns.reason(RuleNames.FUTURE_TIMESTAMP),
             when(
                     ts.isNotNull().and(afterReference),
-                    concat(lit("timestamp "), date_format(ts, TS_FORMAT),
+                    concat(lit("timestamp "), formatted(ts),
                         lit(" is later than the interval end "),
                         lit(String.valueOf(reference)), lit(tolerance)))
                 .when(
                     ts.isNotNull().and(afterLanding),
-                    concat(lit("timestamp "), date_format(ts, TS_FORMAT),
+                    concat(lit("timestamp "), formatted(ts),
                         lit(" is later than the end of its landing day "),
                         col("_landing_date").cast("string"), lit(tolerance),
                         lit(" (it arrived before it was taken)"))));
