@@ -1,5 +1,7 @@
 package com.altaviz.etl.gold;
 
+import java.math.BigInteger;
+
 /**
  * A running window sum kept in 128-bit two's-complement fixed point (64 integer bits, 64
  * fraction bits), so adding and removing values is exact integer arithmetic.
@@ -41,6 +43,12 @@ public final class FixedPointSum {
 
   public boolean isZero() {
     return hi == 0 && lo == 0;
+  }
+
+  /** The sum exactly, as an integer in units of 2^-64. */
+  public BigInteger exact() {
+    return BigInteger.valueOf(hi).shiftLeft(64).add(BigInteger.valueOf(lo >>> 1).shiftLeft(1))
+        .add(BigInteger.valueOf(lo & 1L));
   }
 
   /** The sum as a double (within one unit in the last place; a function of the sum only). */
@@ -92,6 +100,26 @@ public final class FixedPointSum {
     his[i] = h;
     los[i] = l;
   }
+
+  /**
+   * Splits {@code x²} into limbs, exactly but for bits below 2^-64 (the square as the rounded
+   * product plus its rounding error, each split and the two added). Needs |x| below
+   * {@link #MAX_SQUARED_ABS}.
+   */
+  public static void splitSquare(double x, long[] his, long[] los, int i) {
+    double p = x * x;
+    double e = Math.fma(x, x, -p);
+    split(p, his, los, i);
+    long h = his[i];
+    long l = los[i];
+    split(e, his, los, i);
+    long sum = l + los[i];
+    his[i] = h + his[i] + (Long.compareUnsigned(sum, l) < 0 ? 1 : 0);
+    los[i] = sum;
+  }
+
+  /** Largest magnitude whose square {@link #splitSquare} takes (2^20 ≈ 1.0e6). */
+  public static final double MAX_SQUARED_ABS = 0x1p20;
 
   private static double unsignedToDouble(long v) {
     double d = (double) (v >>> 1) * 2.0 + (v & 1L);

@@ -1,5 +1,6 @@
 package com.altaviz.etl.gold;
 
+import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
@@ -10,10 +11,13 @@ import java.util.Arrays;
  * out, readings at t (ties) are in, later readings never. Each window is an index range
  * {@code [lo, hi)} into the sorted readings; {@code hi} advances over readings at or before t and
  * {@code lo} over readings at or before {@code t − W}, so each reading is added and removed once
- * per window. Sums are exact ({@link FixedPointSum}); the 1h maximum uses a monotonic deque; the
- * 1h sample standard deviation is the corrected two-pass formula over the readings in the 1h
- * window (six at a 10-minute cadence), which stays exact for near-constant signals where
- * running sums of squares cancel catastrophically.
+ * per window. Sums are exact ({@link FixedPointSum}); the 1h maximum uses a monotonic deque. The
+ * 1h sample standard deviation of a window of at most {@value #TWO_PASS_MAX} values (six at a
+ * 10-minute cadence) is the corrected two-pass formula; of a larger window it comes from exact
+ * fixed-point sums of the values and of their squares, {@code (k·Σx² − (Σx)²) / (k(k − 1))} in
+ * exact integer arithmetic, so a dense compressor (a reading every 50 ms) costs O(1) per reading,
+ * not O(window). Both stay exact for near-constant signals, where floating-point running sums of
+ * squares cancel catastrophically, and both are functions of the window's values only.
  *
  * <p>Inputs and outputs use NaN for "missing": a null sensor value is ignored by every window,
  * and a feature with no value (mean of no values, std of fewer than two) is NaN, which the
@@ -51,6 +55,10 @@ public final class RollingFeatures {
   private static final int TEMP = 1;
   private static final int PRESS = 2;
   private static final int SENSORS = 3;
+  /** Sensors with a 1h standard deviation: vibration and temperature. */
+  private static final int STD_SENSORS = 2;
+  /** Largest 1h window whose standard deviation is the two-pass formula. */
+  static final int TWO_PASS_MAX = 32;
   private static final long[] WIDTHS = {MICROS_PER_HOUR, 4 * MICROS_PER_HOUR, 24 * MICROS_PER_HOUR};
   private static final int W1 = 0;
   private static final int W24 = 2;
@@ -70,6 +78,12 @@ public final class RollingFeatures {
   private final FixedPointSum[][] sums = new FixedPointSum[WIDTHS.length][SENSORS];
   private final int[][] counts = new int[WIDTHS.length][SENSORS];
   private final int[] lo = new int[WIDTHS.length];
+  /** Squares of the values of the std sensors, as limbs; big = too large to square exactly. */
+  private final long[][] squareHis = new long[STD_SENSORS][];
+  private final long[][] squareLos = new long[STD_SENSORS][];
+  private final boolean[][] big = new boolean[STD_SENSORS][];
+  private final FixedPointSum[] squares = {new FixedPointSum(), new FixedPointSum()};
+  private final int[] bigInWindow = new int[STD_SENSORS];
 
   public RollingFeatures() {
     for (FixedPointSum[] row : sums) {
@@ -130,8 +144,18 @@ public final class RollingFeatures {
       for (int i = 0; i < n; i++) {
         if (!Double.isNaN(x[i])) {
           FixedPointSum.split(x[i], his[s], los[s], i);
+          if (s < STD_SENSORS) {
+            big[s][i] = !(Math.abs(x[i]) < FixedPointSum.MAX_SQUARED_ABS);
+            if (!big[s][i]) {
+              FixedPointSum.splitSquare(x[i], squareHis[s], squareLos[s], i);
+            }
+          }
         }
       }
+    }
+    for (int s = 0; s < STD_SENSORS; s++) {
+      squares[s].clear();
+      bigInWindow[s] = 0;
     }
     for (int w = 0; w < WIDTHS.length; w++) {
       lo[w] = 0;
@@ -157,6 +181,9 @@ public final class RollingFeatures {
               sums[w][s].add(his[s][hi], los[s][hi]);
               counts[w][s]++;
             }
+            if (s < STD_SENSORS) {
+              enterSquare(s, hi);
+            }
           }
         }
         if (!Double.isNaN(vib[hi])) {
@@ -176,6 +203,9 @@ public final class RollingFeatures {
             if (!Double.isNaN(values[s][l])) {
               sums[w][s].subtract(his[s][l], los[s][l]);
               counts[w][s]--;
+              if (w == W1 && s < STD_SENSORS) {
+                leaveSquare(s, l);
+              }
             }
           }
           l++;
@@ -196,9 +226,9 @@ public final class RollingFeatures {
         }
       }
       out[Feature.VIBRATION_1HR_STD.ordinal()][i] =
-          sampleStd(vib, lo[W1], hi, counts[W1][VIB], value(Feature.VIBRATION_1HR_MEAN, i));
+          std1h(VIB, vib, hi, value(Feature.VIBRATION_1HR_MEAN, i));
       out[Feature.TEMP_1HR_STD.ordinal()][i] =
-          sampleStd(temp, lo[W1], hi, counts[W1][TEMP], value(Feature.TEMP_1HR_MEAN, i));
+          std1h(TEMP, temp, hi, value(Feature.TEMP_1HR_MEAN, i));
       out[Feature.VIBRATION_1HR_MAX.ordinal()][i] =
           dqTail > dqHead ? vib[deque[dqHead]] : Double.NaN;
       readings1h[i] = hi - lo[W1];
@@ -231,6 +261,45 @@ public final class RollingFeatures {
     return Double.NaN;
   }
 
+  private void enterSquare(int s, int j) {
+    if (big[s][j]) {
+      bigInWindow[s]++;
+    } else {
+      squares[s].add(squareHis[s][j], squareLos[s][j]);
+    }
+  }
+
+  private void leaveSquare(int s, int j) {
+    if (big[s][j]) {
+      bigInWindow[s]--;
+    } else {
+      squares[s].subtract(squareHis[s][j], squareLos[s][j]);
+    }
+  }
+
+  /** Sample standard deviation of sensor s's values in the 1h window [lo[W1], hi). */
+  private double std1h(int s, double[] x, int hi, double mean) {
+    int k = counts[W1][s];
+    if (k <= TWO_PASS_MAX || bigInWindow[s] > 0) {
+      return sampleStd(x, lo[W1], hi, k, mean);
+    }
+    return exactStd(sums[W1][s].exact(), squares[s].exact(), k);
+  }
+
+  /**
+   * Sample standard deviation from exact sums in units of 2^-64: {@code k·Σx² − (Σx)²} is
+   * computed exactly (in units of 2^-128) and rounded once.
+   */
+  static double exactStd(BigInteger sum, BigInteger sumOfSquares, int k) {
+    BigInteger numerator =
+        sumOfSquares.multiply(BigInteger.valueOf(k)).shiftLeft(64).subtract(sum.multiply(sum));
+    if (numerator.signum() <= 0) {
+      return 0.0;
+    }
+    double variance = Math.scalb(numerator.doubleValue(), -128) / ((double) k * (k - 1));
+    return Math.sqrt(variance);
+  }
+
   /** Corrected two-pass sample standard deviation of the non-NaN values in [from, to). */
   static double sampleStd(double[] x, int from, int to, int k, double mean) {
     if (k < 2) {
@@ -261,5 +330,10 @@ public final class RollingFeatures {
       los[s] = new long[capacity];
     }
     deque = new int[capacity];
+    for (int s = 0; s < STD_SENSORS; s++) {
+      squareHis[s] = new long[capacity];
+      squareLos[s] = new long[capacity];
+      big[s] = new boolean[capacity];
+    }
   }
 }

@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.altaviz.etl.gold.RollingFeatures.Feature;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -241,6 +242,64 @@ class RollingFeaturesTest {
       assertThat(f.readings24h(i)).isEqualTo(count(ts, i, 24 * hour));
     }
     assertThat(maxDiff).isLessThan(1e-9);
+  }
+
+  /** A reading every second: 1h windows of 3,600 values take the exact-sums path. */
+  @Test
+  void denseWindowsMatchTheBruteForceStdAndDependOnTheWindowOnly() {
+    SplittableRandom rnd = new SplittableRandom(3);
+    int n = 9000;
+    long[] ts = new long[n];
+    double[][] x = new double[3][n];
+    for (int i = 0; i < n; i++) {
+      ts[i] = i * 1_000_000L;
+      x[0][i] = rnd.nextInt(50) == 0 ? N : 3 + rnd.nextGaussian();
+      // near-constant: running floating-point sums of squares would cancel here
+      x[1][i] = rnd.nextInt(50) == 0 ? N : 1234.56789 + 1e-4 * rnd.nextGaussian();
+      x[2][i] = 1100;
+    }
+    x[0][5000] = 3e6;  // too large to square exactly: its windows use the two-pass formula
+    RollingFeatures f = new RollingFeatures();
+    f.compute(n, ts, x[0], x[1], x[2]);
+    long hour = RollingFeatures.MICROS_PER_HOUR;
+    for (int i = 0; i < n; i += 97) {
+      check(f, VIBRATION_1HR_STD, i, std(ts, x[0], i, hour));
+      double expected = std(ts, x[1], i, hour);
+      double actual = f.value(TEMP_1HR_STD, i);
+      if (i > 0) {
+        assertThat(actual / expected - 1).as("relative error at %d", i).isBetween(-1e-9, 1e-9);
+      }
+    }
+    // a later start (as a daily run's warm-up) gives bit-identical outputs
+    RollingFeatures late = new RollingFeatures();
+    late.compute(n, ts, x[0], x[1], x[2], 7000);
+    for (int i = 7000; i < n; i++) {
+      for (Feature feature : List.of(VIBRATION_1HR_STD, TEMP_1HR_STD)) {
+        assertThat(Double.doubleToRawLongBits(late.value(feature, i))).as("%s at %d", feature, i)
+            .isEqualTo(Double.doubleToRawLongBits(f.value(feature, i)));
+      }
+    }
+  }
+
+  @Test
+  void aConstantDenseSignalHasAStdWithinTheSquaresResolution() {
+    int n = 5000;
+    long[] ts = new long[n];
+    double[] temp = new double[n];
+    double[] none = new double[n];
+    Arrays.fill(none, N);
+    for (int i = 0; i < n; i++) {
+      ts[i] = i * 1_000_000L;
+      temp[i] = 1234.56789;
+    }
+    RollingFeatures f = new RollingFeatures();
+    f.compute(n, ts, none, temp, none);
+    for (int i = 1; i < n; i++) {
+      // two-pass up to 32 values; then exact sums of squares kept to 64 fraction bits: an
+      // error below 2^-64 per square, so the variance is off by at most 2^-64 · k/(k − 1)
+      double bound = i < RollingFeatures.TWO_PASS_MAX ? 1e-12 : Math.sqrt(0x1p-64 * 33 / 32);
+      assertThat(f.value(TEMP_1HR_STD, i)).as("row %d", i).isLessThanOrEqualTo(bound);
+    }
   }
 
   /** Warm-up readings fill the windows only: the outputs after them are bit-identical. */
