@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import com.altaviz.etl.common.DeltaIo;
 import com.altaviz.etl.common.EtlException;
+import com.altaviz.etl.common.Failpoint;
 import com.altaviz.etl.common.Interval;
 import com.altaviz.etl.common.JobLauncher;
 import com.altaviz.etl.common.StageContext;
@@ -127,6 +128,7 @@ public class SilverJob extends StageJob {
       long quarantineVersion = log.step("Writing quarantine " + ctx.lake.quarantine(), () ->
           writeQuarantine(ctx, classified, actions, spec));
       log.info("  silver/quarantine version {}", quarantineVersion);
+      Failpoint.SILVER_AFTER_QUARANTINE_COMMIT.reach();
       if (!failures.isEmpty()) {
         writeMetrics(ctx, metrics);
         ctx.reportPartial(new StageResult(bronzePath, bronzeVersion, silverPath, null,
@@ -160,7 +162,9 @@ public class SilverJob extends StageJob {
         }
         return v;
       });
+      Failpoint.SILVER_AFTER_SILVER_COMMIT.reach();
       writeMetrics(ctx, metrics);
+      Failpoint.SILVER_AFTER_METRICS_COMMIT.reach();
       log.info("Silver layer complete: {} rows (silver version {}, bronze version {})",
           StageLog.count(counts.silver()), silverVersion, bronzeVersion);
       return new StageResult(bronzePath, bronzeVersion, silverPath, silverVersion,
