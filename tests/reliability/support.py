@@ -61,13 +61,9 @@ class Run:
 
     @property
     def last_step(self) -> str:
-        """The last 'Step N: ...' line the stage logged (where a kill landed)."""
+        """The last 'Step N: ...' line the stage logged (where a crash landed)."""
         steps = re.findall(r"(Step \d+: .*?)$", self.log, flags=re.M)
         return steps[-1] if steps else "(before the first step)"
-
-    def step_seconds(self, name_prefix: str) -> float | None:
-        m = re.search(r"Step \d+: " + re.escape(name_prefix) + r".* done \[([\d.]+) s\]", self.log)
-        return float(m.group(1)) if m else None
 
     def describe(self) -> str:
         return f"{self.job} {' '.join(map(str, self.args))} -> exit {self.returncode}"
@@ -137,42 +133,6 @@ def run_ok(job: str, *args, **kwargs) -> Run:
     if r.returncode != 0:
         raise AssertionError(f"{r.describe()}:\n{r.log[-4000:]}")
     return r
-
-
-def run_and_kill(job: str, *args, env: dict | None = None, log_dir: Path,
-                 after: float | None = None, marker: str | None = None,
-                 marker_delay: float = 0.0, marker_regex: str | None = None,
-                 timeout: float = 900) -> Run:
-    """Starts a stage and SIGKILLs its process group `after` seconds from the start, or
-    `marker_delay` seconds after a log line containing `marker` (and matching `marker_regex`,
-    if given) appears. If the stage finished first, Run.killed_at is None (no kill happened)."""
-    log_path = log_path_for(log_dir, job)
-    t0 = time.monotonic()
-    proc = start(job, *args, env=env, log_path=log_path)
-    kill_at = t0 + after if after is not None else None
-    while proc.poll() is None:
-        now = time.monotonic()
-        if now - t0 > timeout:
-            break
-        if kill_at is None and marker and _has_line(log_path, marker, marker_regex):
-            kill_at = now + marker_delay
-        if kill_at is not None and now >= kill_at:
-            break
-        time.sleep(0.02)
-    killed_at = None
-    if proc.poll() is None:
-        killed_at = time.monotonic() - t0
-        kill_group(proc)
-    return Run(job, args, proc.returncode, time.monotonic() - t0,
-               log_path.read_text(errors="replace"), killed_at)
-
-
-def _has_line(log_path: Path, marker: str, regex: str | None) -> bool:
-    text = log_path.read_text(errors="replace")
-    if marker not in text:
-        return False
-    return regex is None or any(marker in line and re.search(regex, line)
-                                for line in text.splitlines())
 
 
 _counter = iter(range(1_000_000))
