@@ -1,7 +1,8 @@
 """Spark as a second, independent Delta reader (run by support.spark_fingerprints through the
 .venv spark-submit, with Delta from the shipped gold jar): reads each requested table at the
 requested (or latest) version and prints one JSON line: version read, row count, and an
-order-independent digest of every non-volatile column (lake root normalized)."""
+order-independent digest of every non-volatile column (lake root and the database name of a
+PostgreSQL URL normalized, as support.table_rows does)."""
 import json
 import sys
 
@@ -27,6 +28,8 @@ def main(request_path: str) -> None:
             if f.dataType.simpleString() == "string":
                 for root in t["roots"]:
                     c = F.replace(c, F.lit(root), F.lit("<lake>"))
+                # each export runs into its own scratch database (support.PG_DATABASE)
+                c = F.regexp_replace(c, r"(postgresql://[^/\s]+/)\w+", "$1<db>")
             cols.append(c.alias(f.name))
         row = df.select(*cols).select(
             F.count(F.lit(1)).alias("n"),
