@@ -37,7 +37,8 @@ class FailpointTest {
   void everyNameParsesWithHaltAsTheDefaultMode() {
     for (Failpoint p : Failpoint.values()) {
       String name = p.pointName();
-      assertThat(Failpoint.parse("X", name)).isEqualTo(new Failpoint.Setting(p, Failpoint.Mode.HALT));
+      assertThat(Failpoint.parse("X", name))
+          .isEqualTo(new Failpoint.Setting(p, Failpoint.Mode.HALT));
       assertThat(Failpoint.parse("X", name + ":halt"))
           .isEqualTo(new Failpoint.Setting(p, Failpoint.Mode.HALT));
       assertThat(Failpoint.parse("X", " " + name + ":block "))
@@ -83,7 +84,8 @@ class FailpointTest {
   void theSystemPropertyIsReadAndABlankOneIsUnset() {
     System.setProperty(Failpoint.PROPERTY, "silver.after-silver-commit:block");
     assertThat(Failpoint.configured())
-        .contains(new Failpoint.Setting(Failpoint.SILVER_AFTER_SILVER_COMMIT, Failpoint.Mode.BLOCK));
+        .contains(
+            new Failpoint.Setting(Failpoint.SILVER_AFTER_SILVER_COMMIT, Failpoint.Mode.BLOCK));
     System.setProperty(Failpoint.PROPERTY, "  ");
     assertThat(Failpoint.configured()).isEmpty();
     System.setProperty(Failpoint.PROPERTY, "silver.after-silver");
@@ -125,7 +127,8 @@ class FailpointTest {
     } finally {
       System.setErr(oldErr);
     }
-    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("FAILPOINT gold.after-commit reached\n");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("FAILPOINT gold.after-commit reached\n");
     assertThat(blocked.isAlive()).isTrue();
   }
 }
