@@ -3,8 +3,9 @@ real Delta tables and real PostgreSQL:
 
 - crash consistency, on named failpoints (jobs/common Failpoint.java): every stage's day-2 run
   is stopped at each point where a crash leaves a state of its own (a commit done, the next
-  not yet; `ALTAVIZ_FAILPOINT=<point>`, which halts the JVM there as SIGKILL would), and at one
-  point per stage it blocks there and the whole spark-submit process group is SIGKILLed.
+  not yet, or a write's data file there and its commit not; `ALTAVIZ_FAILPOINT=<point>`, which
+  halts the JVM there as SIGKILL would), and at one point per stage it blocks there and the
+  whole spark-submit process group is SIGKILLed.
   Afterwards exactly the tables the point names are at the uninterrupted run's new version and
   every other at its previous one, each readable by delta-rs AND by Spark with exactly that
   version's rows; PostgreSQL is exactly the previous or the new state, as the point says; the
@@ -31,12 +32,12 @@ import pytest
 
 from conftest import build_once, drop_at_session_end
 from reliability.support import (DAY1, DAY2, DIST, LEDGER, PG_LINEAGE, STAGES, VOLATILE,
-                                 Fingerprint, Run, ThrowawayPg, assert_converged, connect,
-                                 copy_lake, create_db, delta_tables, diff, drop_db, kill_group,
-                                 ledger_outcomes, log_path_for, pg_digest, pg_dump_tables,
-                                 pg_settings, register_lake, run, run_ok, simulate,
-                                 spark_fingerprints, stage_args, start, table_rows,
-                                 table_version, tree_digest)
+                                 Fingerprint, Run, SparkReader, ThrowawayPg, assert_converged,
+                                 connect, copy_lake, create_db, delta_tables, diff, drop_db,
+                                 kill_group, ledger_outcomes, log_path_for, pg_digest,
+                                 pg_dump_tables, pg_settings, register_lake, run, run_ok,
+                                 simulate, stage_args, start, table_rows, table_version,
+                                 tree_digest)
 
 RUN1 = "scheduled__2024-02-01T00:00:00+00:00"
 RUN2 = "scheduled__2024-02-02T00:00:00+00:00"
@@ -128,12 +129,16 @@ SILVER_OUT = ("silver/quarantine", "silver/sensor_readings")
 CRASHES = (
     # day 2 re-delivers the same dimension CSVs: no dimension table is rewritten
     Crash("bronze.after-dimensions-commit", ()),
+    # a data file of the write in the table directory, uncommitted: readers must ignore it
+    Crash("bronze.during-readings-write", ()),
     Crash("bronze.after-readings-commit", ("bronze/sensor_readings",)),
     Crash("bronze.after-ledger-commit", ("bronze/sensor_readings", LEDGER), ledger=True),
     Crash("silver.after-quarantine-commit", ("silver/quarantine",)),
+    Crash("silver.during-silver-write", ("silver/quarantine",)),
     Crash("silver.after-silver-commit", SILVER_OUT),
     Crash("silver.after-metrics-commit", (*SILVER_OUT, METRICS)),
     Crash("silver.after-ledger-commit", (*SILVER_OUT, METRICS, LEDGER), ledger=True),
+    Crash("gold.during-write", ()),
     Crash("gold.after-commit", ("gold/sensor_features",)),
     Crash("gold.after-ledger-commit", ("gold/sensor_features", LEDGER), ledger=True),
     Crash("export.inside-transaction", (), pg="before"),
@@ -143,8 +148,8 @@ CRASHES = (
 # Besides halting the JVM at every failpoint (Runtime.halt, the in-process SIGKILL), one point
 # per stage blocks there and the test SIGKILLs the whole spark-submit process group: the real
 # kill, of the shipped jar, with Spark's and PostgreSQL's connections torn down by the kernel.
-SIGKILLED = ("bronze.after-readings-commit", "silver.after-quarantine-commit",
-             "gold.after-commit", "export.inside-transaction")
+SIGKILLED = ("bronze.during-readings-write", "silver.during-silver-write", "gold.during-write",
+             "export.inside-transaction")
 
 
 def _crash_params():
@@ -207,29 +212,35 @@ def _crash(chain: Chain, crash: Crash, how: str, lake: Path, db: dict | None,
     return r
 
 
-def _reference_reads(request, chain: Chain, stage: str) -> dict[str, Fingerprint]:
-    """Spark's read of every table of the lake the stage's day-2 run starts from, and of every
-    version of every table the uninterrupted run went through: once per test session (one
-    spark-submit per stage), shared by the xdist workers. A killed lake's table that is
-    byte-identical to the starting lake's reads as the starting lake's: the same reader on the
-    same bytes."""
-    before_lake, after_lake = chain.snaps[BEFORE[stage]], chain.snaps[stage]
+@pytest.fixture(scope="session")
+def spark_reader(tmp_path_factory):
+    reader = SparkReader(tmp_path_factory.mktemp("spark-read"))
+    yield reader
+    reader.close()
 
-    def read(out: Path) -> dict:
+
+_REFERENCE_READS: dict[str, dict[str, Fingerprint]] = {}
+
+
+def _reference_reads(reader: SparkReader, chain: Chain, stage: str) -> dict[str, Fingerprint]:
+    """Spark's read of every table of the lake the stage's day-2 run starts from, and of every
+    version of every table the uninterrupted run went through; once per stage and process. A
+    crashed lake's table that is byte-identical to the starting lake's reads as the starting
+    lake's: the same reader on the same bytes."""
+    if stage not in _REFERENCE_READS:
+        before_lake, after_lake = chain.snaps[BEFORE[stage]], chain.snaps[stage]
         specs = [(f"before:{t}", p, before_lake, None)
                  for t, p in delta_tables(before_lake).items()]
         for t, p in delta_tables(after_lake).items():
             for v in range(table_version(before_lake / t), table_version(p) + 1):
                 specs.append((f"ref:{t}@{v}", p, after_lake, v))
-        return {k: vars(fp) for k, fp in spark_fingerprints(specs, out).items()}
-
-    d = build_once(request.config, f"reliability-spark-{stage}", read)
-    return {k: Fingerprint(**v) for k, v in d.items()}
+        _REFERENCE_READS[stage] = reader.fingerprints(specs)
+    return _REFERENCE_READS[stage]
 
 
 @pytest.mark.parametrize("crash,how", list(_crash_params()))
 def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
-        crash, how, chain, request, tmp_path):
+        crash, how, chain, spark_reader, tmp_path):
     stage = crash.stage
     label = f"{crash.point} ({how})"
     before_lake, after_lake = chain.snaps[BEFORE[stage]], chain.snaps[stage]
@@ -275,13 +286,13 @@ def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
 
         # 3. Spark reads every table at the version delta-rs saw, with the rows the
         #    uninterrupted run's table has at that version
-        reads = _reference_reads(request, chain, stage)
+        reads = _reference_reads(spark_reader, chain, stage)
         changed = {t: p for t, p in delta_tables(lake).items()
                    if tree_digest(p) != tree_digest(before_lake / t)}
-        fps = spark_fingerprints([(f"killed:{t}", p, lake, None) for t, p in changed.items()],
-                                 tmp_path / "logs") if changed else {}
+        fps = spark_reader.fingerprints([(f"crashed:{t}", p, lake, None)
+                                         for t, p in changed.items()])
         for t, path in delta_tables(lake).items():
-            fp = fps[f"killed:{t}"] if t in changed else reads[f"before:{t}"]
+            fp = fps[f"crashed:{t}"] if t in changed else reads[f"before:{t}"]
             assert fp.version == table_version(path), f"{label}: {t}: Spark and delta-rs"
             assert fp == reads[f"ref:{t}@{fp.version}"], (
                 f"{label}: Spark reads {t} v{fp.version} as {fp}, the uninterrupted run "

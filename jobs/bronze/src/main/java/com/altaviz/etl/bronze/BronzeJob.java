@@ -153,7 +153,8 @@ public class BronzeJob extends StageJob {
           }
           var rows = SensorIngest.withLineage(SensorIngest.read(ctx.spark, fresh), fresh, hashes,
               ingestedAt, ctx.runId);
-          long v = DeltaIo.append(rows, bronze, ctx.runId, BronzeTables.LANDING_DATE);
+          long v = DeltaIo.append(Failpoint.BRONZE_DURING_READINGS_WRITE.duringWrite(rows),
+              bronze, ctx.runId, BronzeTables.LANDING_DATE);
           Failpoint.BRONZE_AFTER_READINGS_COMMIT.reach();
           long written = appendedRows(ctx, bronze, v);
           if (written != expectedRows) {

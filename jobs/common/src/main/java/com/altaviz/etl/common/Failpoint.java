@@ -3,8 +3,15 @@ package com.altaviz.etl.common;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.logging.log4j.LogManager;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * Named crash points for the crash-consistency tests: every point of a stage where a crash leaves
@@ -21,18 +28,24 @@ import org.apache.logging.log4j.LogManager;
 public enum Failpoint {
   /** Dimension tables replaced where their CSV changed; readings not appended; no ledger row. */
   BRONZE_AFTER_DIMENSIONS_COMMIT("bronze.after-dimensions-commit"),
+  /** A data file of the readings append in bronze/sensor_readings, not committed. */
+  BRONZE_DURING_READINGS_WRITE("bronze.during-readings-write"),
   /** Readings appended (bronze/sensor_readings committed); no ledger row. */
   BRONZE_AFTER_READINGS_COMMIT("bronze.after-readings-commit"),
   /** The ledger's bronze success row committed; the process has not exited 0 yet. */
   BRONZE_AFTER_LEDGER_COMMIT("bronze.after-ledger-commit"),
   /** silver/quarantine replaced for the range; silver, metrics and ledger not written. */
   SILVER_AFTER_QUARANTINE_COMMIT("silver.after-quarantine-commit"),
+  /** Quarantine committed; a data file of the silver write in its table, not committed. */
+  SILVER_DURING_SILVER_WRITE("silver.during-silver-write"),
   /** Quarantine and silver/sensor_readings committed; ops/quality_metrics and ledger not. */
   SILVER_AFTER_SILVER_COMMIT("silver.after-silver-commit"),
   /** Quarantine, silver and ops/quality_metrics committed; no ledger row. */
   SILVER_AFTER_METRICS_COMMIT("silver.after-metrics-commit"),
   /** The ledger's silver success row committed; the process has not exited 0 yet. */
   SILVER_AFTER_LEDGER_COMMIT("silver.after-ledger-commit"),
+  /** A data file of the gold write in gold/sensor_features, not committed. */
+  GOLD_DURING_WRITE("gold.during-write"),
   /** gold/sensor_features committed; no ledger row. */
   GOLD_AFTER_COMMIT("gold.after-commit"),
   /** The ledger's gold success row committed; the process has not exited 0 yet. */
@@ -62,6 +75,7 @@ public enum Failpoint {
   /** The configured failpoint and how to stop there. */
   public record Setting(Failpoint point, Mode mode) {}
 
+  private static final AtomicBoolean STOPPING = new AtomicBoolean();
   private final String pointName;
 
   Failpoint(String pointName) {
@@ -83,6 +97,27 @@ public enum Failpoint {
     configured()
         .filter(s -> s.point() == this)
         .ifPresent(s -> stop(s.mode()));
+  }
+
+  /**
+   * {@code rows} as they are, unless this failpoint is set: then the first task of the write
+   * that finishes stops there (its completion listener runs after it wrote its data file into
+   * the table and before the driver, waiting for every task, can commit): a crash in the middle
+   * of a Delta write. Local mode only, as the tests run it.
+   */
+  public Dataset<Row> duringWrite(Dataset<Row> rows) {
+    if (configured().filter(s -> s.point() == this).isEmpty()) {
+      return rows;
+    }
+    Failpoint point = this;
+    return rows.mapPartitions(
+        (MapPartitionsFunction<Row, Row>)
+            it -> {
+              TaskContext.get()
+                  .addTaskCompletionListener((TaskCompletionListener) task -> point.reach());
+              return it;
+            },
+        Encoders.row(rows.schema()));
   }
 
   /** {@code <stage>.after-ledger-commit}: reached by {@link StageJob} for every stage. */
@@ -139,6 +174,9 @@ public enum Failpoint {
   }
 
   private void stop(Mode mode) {
+    if (!STOPPING.compareAndSet(false, true)) {
+      blockForever(); // another task of the same write got here first: it halts or blocks
+    }
     if (mode == Mode.HALT) {
       flushLogs();
     }

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FailpointTest {
   private static final String VALID =
-      "bronze.after-dimensions-commit, bronze.after-readings-commit, bronze.after-ledger-commit,"
-          + " silver.after-quarantine-commit, silver.after-silver-commit,"
-          + " silver.after-metrics-commit, silver.after-ledger-commit, gold.after-commit,"
+      "bronze.after-dimensions-commit, bronze.during-readings-write, bronze.after-readings-commit,"
+          + " bronze.after-ledger-commit, silver.after-quarantine-commit,"
+          + " silver.during-silver-write, silver.after-silver-commit, silver.after-metrics-commit,"
+          + " silver.after-ledger-commit, gold.during-write, gold.after-commit,"
           + " gold.after-ledger-commit, export.inside-transaction, export.after-pg-commit,"
           + " export.after-ledger-commit";
 

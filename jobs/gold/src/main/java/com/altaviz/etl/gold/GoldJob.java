@@ -103,7 +103,9 @@ public class GoldJob extends StageJob {
       version =
           ctx.log.step(
               "Computing features and writing " + goldPath,
-              () -> write(gold, goldPath, range, ctx.runId));
+              () ->
+                  write(Failpoint.GOLD_DURING_WRITE.duringWrite(gold), goldPath, range,
+                      ctx.runId));
       Failpoint.GOLD_AFTER_COMMIT.reach();
     }
     long rowsIn = counters.rowsIn().value();

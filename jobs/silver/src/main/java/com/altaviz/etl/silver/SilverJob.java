@@ -141,7 +141,8 @@ public class SilverJob extends StageJob {
       long silverVersion = log.step("Writing silver " + silverPath, () -> {
         createSilver(ctx, silverPath);
         long before = DeltaIo.latestVersion(ctx.spark, silverPath).orElse(-1);
-        long v = DeltaIo.replaceWhere(silverRows, silverPath,
+        long v = DeltaIo.replaceWhere(
+            Failpoint.SILVER_DURING_SILVER_WRITE.duringWrite(silverRows), silverPath,
             SilverScope.silverPredicate(processed), ctx.runId, "date");
         if (v <= before) {
           // Delta records no commit for a write that neither adds nor removes a file: a day
