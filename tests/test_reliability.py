@@ -1,11 +1,17 @@
 """Reliability of the shipped jars (issue 7, DESIGN §9), all through the real spark-submit,
 real Delta tables and real PostgreSQL:
 
-- crash consistency: every stage SIGKILLed (its whole process group) at several points of its
-  wall time; afterwards every Delta table is readable by delta-rs AND by Spark at a version the
-  uninterrupted run also had (the previous one, the new one, or one the stage committed on its
-  way), with exactly that version's rows; PostgreSQL shows the previous or the new state; the
-  retry converges to exactly the uninterrupted run's contents;
+- crash consistency, on named failpoints (jobs/common Failpoint.java): every stage's day-2 run
+  is stopped at each point where a crash leaves a state of its own (a commit done, the next
+  not yet, or a write's data file there and its commit not; `ALTAVIZ_FAILPOINT=<point>`, which
+  halts the JVM there as SIGKILL would), and at one point per stage it blocks there and the
+  whole spark-submit process group is SIGKILLed.
+  Afterwards exactly the tables the point names are at the uninterrupted run's new version and
+  every other at its previous one, each readable by delta-rs AND by Spark with exactly that
+  version's rows; PostgreSQL is exactly the previous or the new state, as the point says; the
+  ledger holds the stage's success only after its commit; the retry with the same run id
+  converges to exactly the uninterrupted run's contents. A kill lands where it says, on any
+  machine load, in one run;
 - PostgreSQL stopped during an export (a private throwaway cluster, never the shared one):
   the task fails with one line, nothing is half-written, the retry after the restart succeeds;
 - two intervals processed by two concurrent processes: every attempt succeeds or fails cleanly
@@ -15,7 +21,6 @@ The reference is 3 compressors x 2 days processed day by day (fixture `chain`)."
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import threading
 import time
@@ -26,12 +31,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import build_once, drop_at_session_end
-from reliability.support import (DAY1, DAY2, DIST, LEDGER, PG_LINEAGE, STAGES, VOLATILE, Run,
-                                 ThrowawayPg, assert_converged, connect, copy_lake, create_db,
-                                 delta_tables, diff, drop_db, kill_group, ledger_outcomes,
-                                 pg_digest, pg_dump_tables, pg_settings, register_lake, run,
-                                 run_and_kill, run_ok, simulate, spark_fingerprints, stage_args,
-                                 start, table_rows, table_version, tree_digest)
+from reliability.support import (DAY1, DAY2, DIST, LEDGER, PG_LINEAGE, STAGES, VOLATILE,
+                                 Fingerprint, Run, SparkReader, ThrowawayPg, assert_converged,
+                                 connect, copy_lake, create_db, delta_tables, diff, drop_db,
+                                 kill_group, ledger_outcomes, log_path_for, pg_digest,
+                                 pg_dump_tables, pg_settings, register_lake, run, run_ok,
+                                 simulate, stage_args, start, table_rows, table_version,
+                                 tree_digest)
 
 RUN1 = "scheduled__2024-02-01T00:00:00+00:00"
 RUN2 = "scheduled__2024-02-02T00:00:00+00:00"
@@ -97,177 +103,227 @@ def chain(request) -> Chain:
 # ---------------------------------------------------------------------------------------------
 # crash consistency
 
-# The lake each stage's day-2 run starts from, and the step during which it commits.
+# The lake each stage's day-2 run starts from.
 BEFORE = {"bronze": "day1", "silver": "bronze", "gold": "silver", "export": "gold"}
-WRITE_STEP = {"bronze": "Appending sensor readings", "silver": "Writing silver",
-              "gold": "Computing features and writing",
-              "export": "Writing PostgreSQL in one transaction"}
-KILLS = 5  # per stage, spread over its wall time (issue 7: at least 5)
-FRACTIONS = (0.2, 0.45, 0.7)  # of the uninterrupted wall time
-# Besides the fractions: in the middle of the step that commits, and right after it (the
-# output committed, the ledger row not yet written).
-PLANS = (*[("fraction", f) for f in FRACTIONS], ("mid-write", None), ("after-write", None))
-# Tried in turn only while fewer than KILLS runs were killed (a run finished before its kill
-# twice), so that the stage is always killed KILLS times.
-SPARE_PLANS = (("fraction", 0.3), ("fraction", 0.55), ("fraction", 0.1))
+METRICS = "ops/quality_metrics"
+FAILPOINT_LINE = re.compile(r"^FAILPOINT (\S+) reached$", re.M)
 
 
-@dataclass
-class KillPoint:
-    label: str
-    lake: Path
-    run: Run
-    db: dict | None = None
-    advanced: tuple = ()  # tables the killed run had committed to
-    state: tuple = ()     # digest of the lake's bytes, the database's contents
-    retry: str = ""       # which retry proved convergence from this state
+@dataclass(frozen=True)
+class Crash:
+    """A failpoint (jobs/common Failpoint.java) and the exact state a crash there leaves on
+    day 2: the lake tables at the uninterrupted run's new version (every other table at its
+    previous one), which PostgreSQL state the export left, and whether the ledger holds the
+    stage's success row."""
+    point: str
+    advanced: tuple[str, ...]
+    pg: str | None = None   # export only: "before" (day 1's database) or "after" (day 2's)
+    ledger: bool = False
+
+    @property
+    def stage(self) -> str:
+        return self.point.split(".")[0]
 
 
-def _kill(stage: str, chain: Chain, lake: Path, db: dict | None, log_dir: Path,
-          plan: tuple[str, float | None]) -> Run:
+SILVER_OUT = ("silver/quarantine", "silver/sensor_readings")
+CRASHES = (
+    # day 2 re-delivers the same dimension CSVs: no dimension table is rewritten
+    Crash("bronze.after-dimensions-commit", ()),
+    # a data file of the write in the table directory, uncommitted: readers must ignore it
+    Crash("bronze.during-readings-write", ()),
+    Crash("bronze.after-readings-commit", ("bronze/sensor_readings",)),
+    Crash("bronze.after-ledger-commit", ("bronze/sensor_readings", LEDGER), ledger=True),
+    Crash("silver.after-quarantine-commit", ("silver/quarantine",)),
+    Crash("silver.during-silver-write", ("silver/quarantine",)),
+    Crash("silver.after-silver-commit", SILVER_OUT),
+    Crash("silver.after-metrics-commit", (*SILVER_OUT, METRICS)),
+    Crash("silver.after-ledger-commit", (*SILVER_OUT, METRICS, LEDGER), ledger=True),
+    Crash("gold.during-write", ()),
+    Crash("gold.after-commit", ("gold/sensor_features",)),
+    Crash("gold.after-ledger-commit", ("gold/sensor_features", LEDGER), ledger=True),
+    Crash("export.inside-transaction", (), pg="before"),
+    Crash("export.after-pg-commit", (), pg="after"),
+    Crash("export.after-ledger-commit", (LEDGER,), pg="after", ledger=True),
+)
+# Besides halting the JVM at every failpoint (Runtime.halt, the in-process SIGKILL), one point
+# per stage blocks there and the test SIGKILLs the whole spark-submit process group: the real
+# kill, of the shipped jar, with Spark's and PostgreSQL's connections torn down by the kernel.
+SIGKILLED = ("bronze.during-readings-write", "silver.during-silver-write", "gold.during-write",
+             "export.inside-transaction")
+
+
+def _crash_params():
+    for c in CRASHES:
+        # one xdist group per stage: the four groups spread over both workers
+        group = pytest.mark.xdist_group(f"kill-{c.stage}")
+        yield pytest.param(c, "halt", id=f"{c.point}:halt", marks=group)
+        if c.point in SIGKILLED:
+            yield pytest.param(c, "sigkill", id=f"{c.point}:sigkill", marks=group)
+
+
+def test_every_failpoint_has_a_crash_test_and_a_bad_one_is_a_usage_error(tmp_path):
+    """The shipped jar refuses an unknown failpoint before any work (exit 2, one line); the
+    line lists every failpoint, and each one is in CRASHES."""
+    lake = tmp_path / "lake"
+    r = run("gold", *stage_args("gold", tmp_path / "raw", lake, DAY2, RUN2),
+            env={"ALTAVIZ_FAILPOINT": "gold.nowhere"}, log_dir=tmp_path / "logs")
+    assert r.returncode == 2 and len(r.error_lines) == 1, r.log[-3000:]
+    m = re.fullmatch(r"altaviz-gold: error: ALTAVIZ_FAILPOINT='gold\.nowhere': unknown failpoint "
+                     r"'gold\.nowhere'; valid: (.+) \(each optionally :halt or :block\)",
+                     r.error_lines[0])
+    assert m, r.error_lines
+    assert m.group(1).split(", ") == [c.point for c in CRASHES]
+    assert not lake.exists(), "a refused run wrote"
+
+
+def _crash(chain: Chain, crash: Crash, how: str, lake: Path, db: dict | None,
+           log_dir: Path) -> Run:
+    """The day-2 run of the crash's stage, stopped at its failpoint: halted in-process, or
+    blocked there and SIGKILLed with its whole process group."""
+    stage = crash.stage
     args = stage_args(stage, chain.raw, lake, DAY2, RUN2)
-    reference = chain.day2[stage]
-    kind, fraction = plan
-
-    def attempt(scale: float) -> Run:
-        if kind == "fraction":
-            return run_and_kill(stage, *args, env=db, log_dir=log_dir,
-                                after=fraction * scale)
-        if kind == "mid-write":
-            # half the step as long as it took the reference; on the second try, at its start
-            step = reference.step_seconds(WRITE_STEP[stage]) or 0.0
-            return run_and_kill(stage, *args, env=db, log_dir=log_dir,
-                                marker=f": {WRITE_STEP[stage]}",
-                                marker_delay=step / 2 if scale == reference.seconds else 0.0)
-        return run_and_kill(stage, *args, env=db, log_dir=log_dir,
-                            marker=f": {WRITE_STEP[stage]}", marker_regex=r" done \[")
-
-    r = attempt(reference.seconds)
-    if r.killed_at is None and kind != "after-write":
-        # this run was faster than the reference: aim at its own pace
-        shutil.rmtree(lake)
-        copy_lake(chain.snaps[BEFORE[stage]], lake)
-        if db:
-            drop_db(db)
-            db.update(create_db(chain.pg, template=chain.db_day1["ALTAVIZ_PG_DB"]))
-        r = attempt(r.seconds * 0.8)
+    mode = "block" if how == "sigkill" else "halt"
+    env = {**(db or {}), "ALTAVIZ_FAILPOINT": f"{crash.point}:{mode}"}
+    if how == "halt":
+        r = run(stage, *args, env=env, log_dir=log_dir)
+        assert r.returncode == 137, f"{crash.point}: exit {r.returncode}, not halted:\n" + (
+            r.log[-3000:])
+    else:
+        log = log_path_for(log_dir, stage)
+        t0 = time.monotonic()
+        proc = start(stage, *args, env=env, log_path=log)
+        try:
+            deadline = t0 + 900
+            while not FAILPOINT_LINE.search(log.read_text(errors="replace")):
+                assert proc.poll() is None and time.monotonic() < deadline, (
+                    f"{crash.point}: the stage ended (exit {proc.returncode}) or hung before "
+                    f"its failpoint:\n" + log.read_text(errors="replace")[-3000:])
+                time.sleep(0.05)
+            killed_at = time.monotonic() - t0
+        finally:
+            kill_group(proc)
+        assert proc.returncode == -9, f"{crash.point}: exit {proc.returncode}, not SIGKILLed"
+        r = Run(stage, tuple(args), proc.returncode, time.monotonic() - t0,
+                log.read_text(errors="replace"), killed_at)
+    # it stopped where it says, once, having announced the failpoint, and not at the end
+    assert FAILPOINT_LINE.findall(r.log) == [crash.point], r.log[-3000:]
+    assert f"Failpoint {crash.point} is set ({mode})" in r.log
+    assert "SUMMARY stage=" not in r.log, f"{crash.point}: the stage finished:\n{r.log[-3000:]}"
     return r
 
 
-# One xdist group per stage: the four matrices run on both workers at once.
-@pytest.mark.parametrize("stage", [pytest.param(s, marks=pytest.mark.xdist_group(f"kill-{s}"))
-                                   for s in STAGES])
+@pytest.fixture(scope="session")
+def spark_reader(tmp_path_factory):
+    reader = SparkReader(tmp_path_factory.mktemp("spark-read"))
+    yield reader
+    reader.close()
+
+
+_REFERENCE_READS: dict[str, dict[str, Fingerprint]] = {}
+
+
+def _reference_reads(reader: SparkReader, chain: Chain, stage: str) -> dict[str, Fingerprint]:
+    """Spark's read of every table of the lake the stage's day-2 run starts from, and of every
+    version of every table the uninterrupted run went through; once per stage and process. A
+    crashed lake's table that is byte-identical to the starting lake's reads as the starting
+    lake's: the same reader on the same bytes."""
+    if stage not in _REFERENCE_READS:
+        before_lake, after_lake = chain.snaps[BEFORE[stage]], chain.snaps[stage]
+        specs = [(f"before:{t}", p, before_lake, None)
+                 for t, p in delta_tables(before_lake).items()]
+        for t, p in delta_tables(after_lake).items():
+            for v in range(table_version(before_lake / t), table_version(p) + 1):
+                specs.append((f"ref:{t}@{v}", p, after_lake, v))
+        _REFERENCE_READS[stage] = reader.fingerprints(specs)
+    return _REFERENCE_READS[stage]
+
+
+@pytest.mark.parametrize("crash,how", list(_crash_params()))
 def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
-        stage, chain, tmp_path):
+        crash, how, chain, spark_reader, tmp_path):
+    stage = crash.stage
+    label = f"{crash.point} ({how})"
     before_lake, after_lake = chain.snaps[BEFORE[stage]], chain.snaps[stage]
     tables = delta_tables(after_lake)
     assert sorted(delta_tables(before_lake)) == sorted(tables), "a stage created a new table"
+    assert set(crash.advanced) <= set(tables), crash.advanced
     v_before = {t: table_version(p) for t, p in delta_tables(before_lake).items()}
     v_after = {t: table_version(p) for t, p in tables.items()}
-    reference_rows: dict[tuple[str, int], list] = {}
+    # the uninterrupted run advanced exactly the tables of the last failpoint of its stage
+    last = [c for c in CRASHES if c.stage == stage][-1]
+    assert {t for t in tables if v_after[t] != v_before[t]} == set(last.advanced)
 
-    def rows_at(table: str, version: int) -> list:
-        if (table, version) not in reference_rows:
-            reference_rows[(table, version)] = table_rows(tables[table], after_lake, version)
-        return reference_rows[(table, version)]
-
-    pg_before = pg_dump_tables(chain.db_day1) if stage == "export" else None
-    pg_after = pg_dump_tables(chain.db_day2) if stage == "export" else None
-    before_state = (tree_digest(before_lake),
-                    pg_digest(chain.db_day1) if stage == "export" else None)
-    points: list[KillPoint] = []
+    lake = copy_lake(before_lake, tmp_path / "lake")
+    db = (create_db(chain.pg, template=chain.db_day1["ALTAVIZ_PG_DB"])
+          if stage == "export" else None)
     try:
-        for i, plan in enumerate((*PLANS, *SPARE_PLANS)):
-            if sum(p.run.killed_at is not None for p in points) >= KILLS:
-                break
-            lake = copy_lake(before_lake, tmp_path / f"kill{i}" / "lake")
-            db = (create_db(chain.pg, template=chain.db_day1["ALTAVIZ_PG_DB"])
-                  if stage == "export" else None)
-            r = _kill(stage, chain, lake, db, tmp_path / "logs", plan)
-            label = (f"{plan[1]:.0%} of {chain.day2[stage].seconds:.1f} s"
-                     if plan[0] == "fraction" else f"{plan[0]} '{WRITE_STEP[stage]}'")
-            point = KillPoint(label, lake, r, db)
-            points.append(point)
+        r = _crash(chain, crash, how, lake, db, tmp_path / "logs")
 
-            # 1. delta-rs: each table at a version of the uninterrupted run, with its rows
-            assert sorted(delta_tables(lake)) == sorted(tables), f"{label}: tables changed"
-            for t, path in delta_tables(lake).items():
-                v = table_version(path)
-                assert v_before[t] <= v <= v_after[t], (
-                    f"{label}: {t} at version {v}, outside [{v_before[t]}, {v_after[t]}]")
-                got = table_rows(path, lake)
-                assert got == rows_at(t, v), (
-                    f"{label}: {t} v{v} does not hold the rows of version {v} of the "
-                    f"uninterrupted run (partial write?)\n" + diff(got, rows_at(t, v)))
-            point.advanced = tuple(t for t in tables if table_version(lake / t) > v_before[t])
-            point.state = (tree_digest(lake), pg_digest(db) if db is not None else None)
-            # 2. PostgreSQL: the previous or the new state, nothing in between
-            if db is not None:
-                dump = pg_dump_tables(db)
-                if dump == pg_after:
-                    point.advanced += ("PostgreSQL",)
-                assert dump in (pg_before, pg_after), (
-                    f"{label}: PostgreSQL is neither the previous nor the new state: "
-                    + "; ".join(f"{t}: {diff(dump[t], pg_before[t], 3)}" for t in dump
-                                if dump[t] != pg_before[t]))
+        # 1. delta-rs: exactly the failpoint's tables advanced, each to the version the
+        #    uninterrupted run committed, with that version's rows; every other table as it was
+        assert sorted(delta_tables(lake)) == sorted(tables), f"{label}: tables changed"
+        for t, path in delta_tables(lake).items():
+            v = table_version(path)
+            want = v_after[t] if t in crash.advanced else v_before[t]
+            assert v == want, (f"{label}: {t} at version {v}, want {want} "
+                               f"(before {v_before[t]}, uninterrupted {v_after[t]})")
+            got, ref = table_rows(path, lake), table_rows(tables[t], after_lake, v)
+            assert got == ref, (f"{label}: {t} v{v} does not hold the rows of version {v} of "
+                                f"the uninterrupted run (partial write?)\n" + diff(got, ref))
+        # the ledger holds the stage's success row only once it was committed
+        outcomes = ledger_outcomes(lake).get((RUN2, stage))
+        assert outcomes == (["success"] if crash.ledger else None), (label, outcomes)
 
-        killed = [p for p in points if p.run.killed_at is not None]
-        report = [f"  {p.label:>34}: " + (f"killed at {p.run.killed_at:5.1f} s during "
-                                           f"'{p.run.last_step[:90]}'" if p.run.killed_at is not None
-                                           else f"finished first (exit {p.run.returncode})")
-                  + f"; committed: {', '.join(p.advanced) or 'nothing'}" for p in points]
-        print(f"\n{stage}: {len(killed)} kill points\n" + "\n".join(report))
-        assert len(killed) >= KILLS, f"only {len(killed)} runs were killed:\n" + "\n".join(report)
+        # 2. PostgreSQL: exactly the previous or exactly the new state, as the point says
+        if db is not None:
+            dump = pg_dump_tables(db)
+            want_db = chain.db_day1 if crash.pg == "before" else chain.db_day2
+            want_dump = pg_dump_tables(want_db)
+            assert dump == want_dump, (
+                f"{label}: PostgreSQL is not the {crash.pg} state: "
+                + "; ".join(f"{t}: {diff(dump[t], want_dump[t], 3)}" for t in dump
+                            if dump[t] != want_dump[t]))
 
-        # 3. Spark reads every table of every killed lake at the version delta-rs saw, with the
-        #    same rows as the uninterrupted run's table at that version. A table directory
-        #    byte-identical to one already read (most tables of a killed lake are untouched
-        #    copies) is read once: the same reader on the same bytes reads the same.
-        specs, first_read, label_of = [], {}, {}
-        for i, p in enumerate(points):
-            for t, path in delta_tables(p.lake).items():
-                first = first_read.setdefault((t, tree_digest(path)), f"{i}:{t}")
-                label_of[f"{i}:{t}"] = first
-                if first == f"{i}:{t}":
-                    specs.append((first, path, p.lake, None))
-        for t, path in tables.items():
-            for v in range(v_before[t], v_after[t] + 1):
-                specs.append((f"ref:{t}@{v}", path, after_lake, v))
-        fps = spark_fingerprints(specs, tmp_path / "logs")
-        print(f"{stage}: Spark read {len(specs)} table versions "
-              f"({len(label_of) - len(first_read)} byte-identical copies not read again)")
-        for i, p in enumerate(points):
-            for t, path in delta_tables(p.lake).items():
-                fp = fps[label_of[f"{i}:{t}"]]
-                assert fp.version == table_version(path), f"{p.label}: {t}: Spark and delta-rs"
-                assert fp == fps[f"ref:{t}@{fp.version}"], (
-                    f"{p.label}: Spark reads {t} v{fp.version} as {fp}, the uninterrupted run "
-                    f"as {fps[f'ref:{t}@{fp.version}']}")
+        # 3. Spark reads every table at the version delta-rs saw, with the rows the
+        #    uninterrupted run's table has at that version
+        reads = _reference_reads(spark_reader, chain, stage)
+        changed = {t: p for t, p in delta_tables(lake).items()
+                   if tree_digest(p) != tree_digest(before_lake / t)}
+        fps = spark_reader.fingerprints([(f"crashed:{t}", p, lake, None)
+                                         for t, p in changed.items()])
+        for t, path in delta_tables(lake).items():
+            fp = fps[f"crashed:{t}"] if t in changed else reads[f"before:{t}"]
+            assert fp.version == table_version(path), f"{label}: {t}: Spark and delta-rs"
+            assert fp == reads[f"ref:{t}@{fp.version}"], (
+                f"{label}: Spark reads {t} v{fp.version} as {fp}, the uninterrupted run "
+                f"as {reads[f'ref:{t}@{fp.version}']}")
 
         # 4. the retry (same run id, as an Airflow retry) converges to the uninterrupted run.
         #    A stage's run is a function of the bytes of its lake and the contents of its
-        #    database (same jar, arguments and raw data): a kill that left both exactly as they
-        #    were before the run has the uninterrupted reference run as its retry (which
-        #    started from that very state), and kills that left the same state share a retry.
-        retried = {before_state: "the uninterrupted run (nothing changed on disk or in PG)"}
-        for p in points:
-            if p.state in retried:
-                p.retry = retried[p.state]
-                continue
-            run_ok(stage, *stage_args(stage, chain.raw, p.lake, DAY2, RUN2), env=p.db,
+        #    database (same jar, arguments and raw data): a crash that left both exactly as
+        #    they were has the uninterrupted reference run as its retry.
+        untouched = tree_digest(lake) == tree_digest(before_lake) and (
+            db is None or pg_digest(db) == pg_digest(chain.db_day1))
+        if untouched:
+            retry = "the uninterrupted run (nothing changed on disk or in PG)"
+        else:
+            run_ok(stage, *stage_args(stage, chain.raw, lake, DAY2, RUN2), env=db,
                    log_dir=tmp_path / "logs")
-            assert_converged(p.lake, after_lake, f"{stage} retried after kill {p.label}")
-            if p.db is not None:
-                # a kill after the ledger commit leaves one more export attempt to mirror
-                assert (pg_dump_tables(p.db, without_export_runs=True)
+            assert_converged(lake, after_lake, f"{stage} retried after {label}")
+            assert ledger_outcomes(lake)[(RUN2, stage)] == (
+                ["success", "success"] if crash.ledger else ["success"])
+            if db is not None:
+                # a crash after the ledger commit leaves one more export attempt to mirror
+                assert (pg_dump_tables(db, without_export_runs=True)
                         == pg_dump_tables(chain.db_day2, without_export_runs=True)), (
-                    f"{p.label}: PostgreSQL after the retry")
-            p.retry = retried[p.state] = f"its own retry (kill {p.label})"
-        print(f"{stage} retries: " + "; ".join(f"{p.label} -> {p.retry}" for p in points))
+                    f"{label}: PostgreSQL after the retry")
+            retry = "its own retry"
+        print(f"\n{label}: stopped after {r.seconds:.1f} s in '{r.last_step[:80]}'; advanced: "
+              f"{', '.join(crash.advanced) or 'nothing'}"
+              + (f"; PostgreSQL {crash.pg}" if crash.pg else "") + f"; converged by {retry}")
     finally:
-        for p in points:
-            if p.db is not None:
-                drop_db(p.db)
+        if db is not None:
+            drop_db(db)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -456,9 +512,6 @@ def _pipeline(day: str, run_id: str, raw: Path, lake: Path, db: dict, log_dir: P
                 break
         else:
             return
-
-
-METRICS = "ops/quality_metrics"
 
 
 def _input_read(lake: Path, run_id: str, stage: str) -> list[tuple] | None:

@@ -61,13 +61,9 @@ class Run:
 
     @property
     def last_step(self) -> str:
-        """The last 'Step N: ...' line the stage logged (where a kill landed)."""
+        """The last 'Step N: ...' line the stage logged (where a crash landed)."""
         steps = re.findall(r"(Step \d+: .*?)$", self.log, flags=re.M)
         return steps[-1] if steps else "(before the first step)"
-
-    def step_seconds(self, name_prefix: str) -> float | None:
-        m = re.search(r"Step \d+: " + re.escape(name_prefix) + r".* done \[([\d.]+) s\]", self.log)
-        return float(m.group(1)) if m else None
 
     def describe(self) -> str:
         return f"{self.job} {' '.join(map(str, self.args))} -> exit {self.returncode}"
@@ -137,42 +133,6 @@ def run_ok(job: str, *args, **kwargs) -> Run:
     if r.returncode != 0:
         raise AssertionError(f"{r.describe()}:\n{r.log[-4000:]}")
     return r
-
-
-def run_and_kill(job: str, *args, env: dict | None = None, log_dir: Path,
-                 after: float | None = None, marker: str | None = None,
-                 marker_delay: float = 0.0, marker_regex: str | None = None,
-                 timeout: float = 900) -> Run:
-    """Starts a stage and SIGKILLs its process group `after` seconds from the start, or
-    `marker_delay` seconds after a log line containing `marker` (and matching `marker_regex`,
-    if given) appears. If the stage finished first, Run.killed_at is None (no kill happened)."""
-    log_path = log_path_for(log_dir, job)
-    t0 = time.monotonic()
-    proc = start(job, *args, env=env, log_path=log_path)
-    kill_at = t0 + after if after is not None else None
-    while proc.poll() is None:
-        now = time.monotonic()
-        if now - t0 > timeout:
-            break
-        if kill_at is None and marker and _has_line(log_path, marker, marker_regex):
-            kill_at = now + marker_delay
-        if kill_at is not None and now >= kill_at:
-            break
-        time.sleep(0.02)
-    killed_at = None
-    if proc.poll() is None:
-        killed_at = time.monotonic() - t0
-        kill_group(proc)
-    return Run(job, args, proc.returncode, time.monotonic() - t0,
-               log_path.read_text(errors="replace"), killed_at)
-
-
-def _has_line(log_path: Path, marker: str, regex: str | None) -> bool:
-    text = log_path.read_text(errors="replace")
-    if marker not in text:
-        return False
-    return regex is None or any(marker in line and re.search(regex, line)
-                                for line in text.splitlines())
 
 
 _counter = iter(range(1_000_000))
@@ -337,46 +297,83 @@ class Fingerprint:
     digest: str
 
 
-def spark_fingerprints(specs: list[tuple[str, Path, Path, int | None]], log_dir: Path
-                       ) -> dict[str, Fingerprint]:
-    """Reads every (label, table path, lake root, version or None) with Spark (Delta from the
-    shipped jar) in ONE spark-submit; returns label -> (version read, rows, content digest over
-    the non-volatile columns, lake root normalized)."""
-    request = log_dir / f"spark-read-{uuid.uuid4().hex[:8]}.json"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    request.write_text(json.dumps({
-        "volatile": sorted(VOLATILE),
-        "tables": [{"label": label, "path": str(path), "roots": list(lake_roots(lake)),
-                    "version": version} for label, path, lake, version in specs]}))
-    env = {**os.environ, "SPARK_HOME": str(SPARK_HOME), "SPARK_LOCAL_IP": "127.0.0.1",
-           "PYSPARK_PYTHON": str(ROOT / ".venv" / "bin" / "python")}
-    # the test harness's class-data archive (tests/conftest.py) is for the job drivers: this
-    # Python-driven reader once exited 1 with it, silently, so it runs without
-    env["SPARK_SUBMIT_OPTS"] = " ".join(
-        o for o in env.get("SPARK_SUBMIT_OPTS", "").split()
-        if not o.startswith(("-XX:SharedArchiveFile=", "-Xlog:cds")))
-    proc = subprocess.run(
-        [str(SPARK_HOME / "bin" / "spark-submit"), "--master", "local[2]",
-         "--driver-memory", "1g", "--jars", str(DIST / "altaviz-gold.jar"),
-         "--conf", "spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension",
-         "--conf", "spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog",
-         "--conf", "spark.ui.enabled=false", "--conf", "spark.sql.shuffle.partitions=2",
-         "--conf", "spark.sql.session.timeZone=UTC",
-         "--conf", f"spark.driver.extraJavaOptions=-Dlog4j2.configurationFile="
-                   f"file:{ROOT}/config/log4j2.properties",
-         str(SPARK_READ), str(request)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
-    if proc.returncode != 0:
-        raise AssertionError(f"Spark could not read the tables (exit {proc.returncode}):\n"
-                             + proc.stderr[-4000:])
-    out = {}
-    for line in proc.stdout.splitlines():
-        if line.startswith("{"):
-            d = json.loads(line)
-            out[d["label"]] = Fingerprint(d["version"], d["rows"], d["digest"])
-    missing = [s[0] for s in specs if s[0] not in out]
-    assert not missing, f"Spark returned nothing for {missing}:\n{proc.stderr[-3000:]}"
-    return out
+class SparkReader:
+    """Spark (Delta from the shipped jar) as the second reader: one long-lived spark-submit of
+    spark_read.py per test process, started on first use, so that each read costs the Delta
+    reads only, not a driver's start (about 20 s each on two busy cores)."""
+
+    def __init__(self, log_dir: Path):
+        self.log_dir = log_dir
+        self.proc: subprocess.Popen | None = None
+
+    def _start(self) -> subprocess.Popen:
+        self.inbox = self.log_dir / f"spark-read-{uuid.uuid4().hex[:8]}"
+        self.inbox.mkdir(parents=True)
+        self.log = self.inbox / "driver.log"
+        self.requests = 0
+        env = {**os.environ, "SPARK_HOME": str(SPARK_HOME), "SPARK_LOCAL_IP": "127.0.0.1",
+               "PYSPARK_PYTHON": str(ROOT / ".venv" / "bin" / "python")}
+        # the test harness's class-data archive (tests/conftest.py) is for the job drivers: this
+        # Python-driven reader once exited 1 with it, silently, so it runs without
+        env["SPARK_SUBMIT_OPTS"] = " ".join(
+            o for o in env.get("SPARK_SUBMIT_OPTS", "").split()
+            if not o.startswith(("-XX:SharedArchiveFile=", "-Xlog:cds")))
+        with open(self.log, "wb") as out:
+            return subprocess.Popen(
+                [str(SPARK_HOME / "bin" / "spark-submit"), "--master", "local[2]",
+                 "--driver-memory", "1g", "--jars", str(DIST / "altaviz-gold.jar"),
+                 "--conf", "spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension",
+                 "--conf", "spark.sql.catalog.spark_catalog="
+                           "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+                 "--conf", "spark.ui.enabled=false", "--conf", "spark.sql.shuffle.partitions=2",
+                 "--conf", "spark.sql.session.timeZone=UTC",
+                 "--conf", f"spark.driver.extraJavaOptions=-Dlog4j2.configurationFile="
+                           f"file:{ROOT}/config/log4j2.properties",
+                 str(SPARK_READ), str(self.inbox)],
+                cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out,
+                stderr=subprocess.STDOUT, start_new_session=True)
+
+    def fingerprints(self, specs: list[tuple[str, Path, Path, int | None]],
+                     timeout: float = 900) -> dict[str, Fingerprint]:
+        """Reads every (label, table path, lake root, version or None); returns label ->
+        (version read, rows, content digest over the non-volatile columns, lake root and
+        database name normalized)."""
+        if not specs:
+            return {}
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = self._start()
+        self.requests += 1
+        name = f"{self.requests:05d}"
+        tmp = self.inbox / f"{name}.tmp-request"
+        tmp.write_text(json.dumps({
+            "volatile": sorted(VOLATILE),
+            "tables": [{"label": label, "path": str(path), "roots": list(lake_roots(lake)),
+                        "version": version} for label, path, lake, version in specs]}))
+        tmp.rename(self.inbox / f"{name}.request")
+        answer = self.inbox / f"{name}.answer"
+        deadline = time.monotonic() + timeout
+        while not answer.exists():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"the Spark reader exited ({self.proc.poll()}) or hung:\n"
+                                     + self.log.read_text(errors="replace")[-4000:])
+            time.sleep(0.05)
+        d = json.loads(answer.read_text())
+        if "error" in d:
+            raise AssertionError(f"Spark could not read the tables:\n{d['error'][:4000]}")
+        out = {t["label"]: Fingerprint(t["version"], t["rows"], t["digest"])
+               for t in d["tables"]}
+        missing = [s[0] for s in specs if s[0] not in out]
+        assert not missing, f"Spark returned nothing for {missing}"
+        return out
+
+    def close(self) -> None:
+        if self.proc is None:
+            return
+        (self.inbox / "stop").touch()
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            kill_group(self.proc)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package com.altaviz.etl.bronze;
 
 import com.altaviz.etl.common.DeltaIo;
 import com.altaviz.etl.common.EtlException;
+import com.altaviz.etl.common.Failpoint;
 import com.altaviz.etl.common.JobLauncher;
 import com.altaviz.etl.common.Schemas;
 import com.altaviz.etl.common.StageContext;
@@ -141,6 +142,7 @@ public class BronzeJob extends StageJob {
       }
       return null;
     });
+    Failpoint.BRONZE_AFTER_DIMENSIONS_COMMIT.reach();
 
     long version =
         log.step("Appending sensor readings to " + bronze, () -> {
@@ -151,7 +153,9 @@ public class BronzeJob extends StageJob {
           }
           var rows = SensorIngest.withLineage(SensorIngest.read(ctx.spark, fresh), fresh, hashes,
               ingestedAt, ctx.runId);
-          long v = DeltaIo.append(rows, bronze, ctx.runId, BronzeTables.LANDING_DATE);
+          long v = DeltaIo.append(Failpoint.BRONZE_DURING_READINGS_WRITE.duringWrite(rows),
+              bronze, ctx.runId, BronzeTables.LANDING_DATE);
+          Failpoint.BRONZE_AFTER_READINGS_COMMIT.reach();
           long written = appendedRows(ctx, bronze, v);
           if (written != expectedRows) {
             // The commit is there, but bronze must hold exactly the files' rows: say so loudly.

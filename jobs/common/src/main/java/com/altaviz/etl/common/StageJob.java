@@ -3,6 +3,7 @@ package com.altaviz.etl.common;
 import com.altaviz.etl.common.config.ConfigLoader;
 import com.altaviz.etl.common.config.EtlConfig;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
@@ -25,10 +26,12 @@ public abstract class StageJob implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Optional<Failpoint.Setting> failpoint = Failpoint.configured(); // a bad value: exit 2 now
     EtlConfig config = ConfigLoader.load(options.config);
     Interval interval = options.interval();
     StageLog log = new StageLog(stage());
     log.banner(title());
+    failpoint.ifPresent(f -> warnFailpoint(log, f));
     log.info("Run {} | interval {} | lake {}", options.runId(), interval, options.lake);
     long t0 = System.nanoTime();
     Instant started = Instant.now();
@@ -55,6 +58,9 @@ public abstract class StageJob implements Callable<Integer> {
       throw e;
     } finally {
       record(ctx, started, status, message, result);
+      if (LedgerEntry.SUCCESS.equals(status)) {
+        Failpoint.reachAfterLedgerCommit(stage());
+      }
       log.info(
           "SUMMARY stage={} run_id={} status={} rows_in={} rows_out={} quarantined={} "
               + "input_version={} output_version={} duration={}",
@@ -67,6 +73,16 @@ public abstract class StageJob implements Callable<Integer> {
           result == null ? null : result.inputVersion(),
           result == null ? null : result.outputVersion(),
           StageLog.seconds(System.nanoTime() - t0));
+    }
+  }
+
+  private void warnFailpoint(StageLog log, Failpoint.Setting f) {
+    if (f.point().stage().equals(stage())) {
+      log.warn("Failpoint {} is set ({}): this run stops there (a crash-consistency test)",
+          f.point().pointName(), f.mode().label());
+    } else {
+      log.warn("Failpoint {} is set but belongs to the {} stage: not reached by this run",
+          f.point().pointName(), f.point().stage());
     }
   }
 

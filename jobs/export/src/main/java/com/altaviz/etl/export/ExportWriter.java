@@ -1,6 +1,7 @@
 package com.altaviz.etl.export;
 
 import com.altaviz.etl.common.EtlException;
+import com.altaviz.etl.common.Failpoint;
 import com.altaviz.etl.common.StageLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -86,8 +87,10 @@ public final class ExportWriter {
       counts.add(loadAlerts(conn, r));
       counts.add(load(conn, ExportTables.DATA_QUALITY_METRICS, r.qualityMetrics().iterator()));
       counts.add(load(conn, ExportTables.PIPELINE_RUNS, r.pipelineRuns().iterator()));
+      Failpoint.EXPORT_INSIDE_TRANSACTION.reach();
       conn.commit();
       committed = true;
+      Failpoint.EXPORT_AFTER_PG_COMMIT.reach();
       return new Summary(List.copyOf(counts), aggregates.readings());
     } catch (SQLException e) {
       EtlException lost = PgConnections.connectionFailure(pg, e, "write to");

@@ -4,6 +4,7 @@ import com.altaviz.etl.common.Background;
 import com.altaviz.etl.common.DeltaFiles;
 import com.altaviz.etl.common.DeltaIo;
 import com.altaviz.etl.common.EtlException;
+import com.altaviz.etl.common.Failpoint;
 import com.altaviz.etl.common.JobLauncher;
 import com.altaviz.etl.common.StageContext;
 import com.altaviz.etl.common.StageJob;
@@ -102,7 +103,10 @@ public class GoldJob extends StageJob {
       version =
           ctx.log.step(
               "Computing features and writing " + goldPath,
-              () -> write(gold, goldPath, range, ctx.runId));
+              () ->
+                  write(Failpoint.GOLD_DURING_WRITE.duringWrite(gold), goldPath, range,
+                      ctx.runId));
+      Failpoint.GOLD_AFTER_COMMIT.reach();
     }
     long rowsIn = counters.rowsIn().value();
     long rowsOut = counters.rowsOut().value();

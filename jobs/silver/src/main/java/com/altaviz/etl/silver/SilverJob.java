@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import com.altaviz.etl.common.DeltaIo;
 import com.altaviz.etl.common.EtlException;
+import com.altaviz.etl.common.Failpoint;
 import com.altaviz.etl.common.Interval;
 import com.altaviz.etl.common.JobLauncher;
 import com.altaviz.etl.common.StageContext;
@@ -127,6 +128,7 @@ public class SilverJob extends StageJob {
       long quarantineVersion = log.step("Writing quarantine " + ctx.lake.quarantine(), () ->
           writeQuarantine(ctx, classified, actions, spec));
       log.info("  silver/quarantine version {}", quarantineVersion);
+      Failpoint.SILVER_AFTER_QUARANTINE_COMMIT.reach();
       if (!failures.isEmpty()) {
         writeMetrics(ctx, metrics);
         ctx.reportPartial(new StageResult(bronzePath, bronzeVersion, silverPath, null,
@@ -139,7 +141,8 @@ public class SilverJob extends StageJob {
       long silverVersion = log.step("Writing silver " + silverPath, () -> {
         createSilver(ctx, silverPath);
         long before = DeltaIo.latestVersion(ctx.spark, silverPath).orElse(-1);
-        long v = DeltaIo.replaceWhere(silverRows, silverPath,
+        long v = DeltaIo.replaceWhere(
+            Failpoint.SILVER_DURING_SILVER_WRITE.duringWrite(silverRows), silverPath,
             SilverScope.silverPredicate(processed), ctx.runId, "date");
         if (v <= before) {
           // Delta records no commit for a write that neither adds nor removes a file: a day
@@ -160,7 +163,9 @@ public class SilverJob extends StageJob {
         }
         return v;
       });
+      Failpoint.SILVER_AFTER_SILVER_COMMIT.reach();
       writeMetrics(ctx, metrics);
+      Failpoint.SILVER_AFTER_METRICS_COMMIT.reach();
       log.info("Silver layer complete: {} rows (silver version {}, bronze version {})",
           StageLog.count(counts.silver()), silverVersion, bronzeVersion);
       return new StageResult(bronzePath, bronzeVersion, silverPath, silverVersion,
