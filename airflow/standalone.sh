@@ -147,6 +147,10 @@ export AIRFLOW_CONN_ALTAVIZ_POSTGRES
 export ALTAVIZ_JAR_DIR="$ROOT/dist"
 export ALTAVIZ_CONFIG="$ROOT/config/etl_config.yaml"
 export ALTAVIZ_LOG4J="$ROOT/config/log4j2.properties"
+# A fresh checkout has no landing zone until data arrives (make demo); a day without files is
+# a normal run, so the default one is created. A configured ALTAVIZ_RAW must exist: a
+# mistyped landing root stays an error (bronze exits 2).
+[ -n "${ALTAVIZ_RAW:-}" ] || mkdir -p "$ROOT/data/raw"
 export ALTAVIZ_RAW="${ALTAVIZ_RAW:-$ROOT/data/raw}"
 export ALTAVIZ_LAKE="${ALTAVIZ_LAKE:-$ROOT/data/lake}"
 

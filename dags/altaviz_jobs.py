@@ -25,7 +25,7 @@ from datetime import timedelta
 
 from airflow.providers.apache.spark.hooks.spark_submit import SparkSubmitHook
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
-from airflow.sdk.exceptions import AirflowException
+from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 from altaviz_notify import EXIT_CODE_MEANING, on_task_failure
 
@@ -130,7 +130,12 @@ class StageSubmitHook(SparkSubmitHook):
         except AirflowException as e:
             code = re.search(r"Error code is: (\d+)", str(e))
             meaning = EXIT_CODE_MEANING.get(code.group(1), "") if code else ""
-            raise AirflowException(
+            # exit 2 (bad input/config) and 3 (quality gate) repeat on a retry, whose inputs are
+            # pinned to the same versions: fail at once and alert, rather than wait minutes of
+            # backoff for the same answer; exit 1 (a server down, a lost executor) is retried
+            final = code is not None and code.group(1) in ("2", "3")
+            fail = AirflowFailException if final else AirflowException
+            raise fail(
                 f"{self.job_error or 'the job printed no error line (see the task log)'}"
                 f" | exit {code.group(1) if code else '?'}{' = ' + meaning if meaning else ''}"
                 f" | {e}") from None

@@ -283,7 +283,7 @@ def test_two_daily_runs_equal_one_run_over_the_two_days(demo_raw, jar_dir, monke
 
 # --- failure path ------------------------------------------------------------------------------
 
-def test_a_corrupt_raw_file_fails_bronze_after_its_retries_and_alerts(
+def test_a_corrupt_raw_file_fails_bronze_without_retries_and_alerts(
         demo_raw, jar_dir, pg, monkeypatch, tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(demo_raw, raw)
@@ -294,26 +294,28 @@ def test_a_corrupt_raw_file_fails_bronze_after_its_retries_and_alerts(
     dag = deploy(monkeypatch, jar_dir, raw, lake)
     for task in dag.tasks:  # production retries and backoff, minus the minutes of waiting
         task.retry_delay = timedelta(0)
+    assert dag.get_task("bronze").retries == 2
 
     dr = h.run_day(dag, DAY)
 
     assert str(dr.state) == "failed"
-    assert h.task_states(dr) == {"bronze": ("failed", 3), "silver": ("upstream_failed", 0),
+    # exit 2 (bad input) would fail the same way again: no retry, although bronze has two
+    assert h.task_states(dr) == {"bronze": ("failed", 1), "silver": ("upstream_failed", 0),
                                  "gold": ("upstream_failed", 0), "export": ("upstream_failed", 0)}
-    # each of the three attempts ran the jar, which failed cleanly, naming the file
+    # the one attempt ran the jar, which failed cleanly, naming the file
     attempts = delta_table(lake / "ops" / "pipeline_runs").to_pandas()
     attempts = attempts[attempts.run_id == dr.run_id]
-    assert list(attempts.stage) == ["bronze"] * 3
+    assert list(attempts.stage) == ["bronze"]
     assert set(attempts.status) == {"failed"}
     assert all(victim.name in m for m in attempts.message)
     assert not (lake / "silver").exists()
-    # one alert, after the last attempt
+    # one alert, at once
     ((dag_id, run_id, task_id, kind, message),) = h.query(
         pg["ALTAVIZ_PG_DB"],
         "SELECT dag_id, run_id, task_id, kind, message FROM pipeline_notifications")
     assert (dag_id, run_id, task_id, kind) == (MEDALLION, dr.run_id, "bronze", "task_failure")
     # the job's own error line first, naming the file, then the exit code's meaning
-    assert message.startswith("task bronze failed after 3 attempt(s): altaviz-bronze: error: ")
+    assert message.startswith("task bronze failed after 1 attempt(s): altaviz-bronze: error: ")
     assert victim.name in message.split(" | ")[0]
     assert message.split(" | ")[1].startswith("exit 2 = bad input")
     assert "Error code is: 2." in message
