@@ -227,6 +227,38 @@ class BronzeJobTest extends SparkTestBase {
   }
 
   @Test
+  void ancientAndFarFutureTimestampsOfAGatewayFileAreIngestedAsWritten() {
+    // Without Spark's metadata in the file, Spark's default refuses dates before 1582-10-15 and
+    // timestamps before 1900; gateways write the proleptic Gregorian calendar (CORRECTED).
+    List<String> times = List.of("0001-01-01T00:00:00Z", "1000-01-01T00:00:00Z",
+        "1582-10-10T00:00:00Z", "1899-12-31T23:59:59Z", "2024-02-03T00:00:00Z",
+        "9999-12-31T23:59:59Z");
+    List<Object[]> rows = new ArrayList<>();
+    times.forEach(t -> rows.add(RawFixtures.gatewayReading("COMP-001", t, 2.0)));
+    RawFixtures.gatewayParquet(raw, "2024-02-03", "gw-int64.parquet",
+        RawFixtures.GATEWAY_SCHEMA, rows);
+    RawFixtures.gatewayParquet(raw, "2024-02-03", "gw-int96.parquet",
+        RawFixtures.GATEWAY_SCHEMA.replace("int64 timestamp (TIMESTAMP(MICROS,true))",
+            "int96 timestamp"),
+        List.of(RawFixtures.gatewayReading("COMP-002", "0001-01-01T00:00:00Z", 3.0),
+            RawFixtures.gatewayReading("COMP-002", "1582-10-10T12:00:00Z", 3.0)));
+
+    assertThat(bronze("--date", "2024-02-03", "--run-id", "gw")).as(stderr).isZero();
+
+    List<Row> got = DeltaIo.read(spark, table(), OptionalLong.empty())
+        .where(col("_landing_date").equalTo(Date.valueOf("2024-02-03")))
+        .orderBy("compressor_id", "timestamp")
+        // Spark's own rendering: java.sql.Timestamp would shift dates before 1582 (Julian)
+        .selectExpr("concat(compressor_id, ' ', CAST(timestamp AS STRING))")
+        .collectAsList();
+    assertThat(got).extracting(r -> r.getString(0))
+        .containsExactly("COMP-001 0001-01-01 00:00:00", "COMP-001 1000-01-01 00:00:00",
+            "COMP-001 1582-10-10 00:00:00", "COMP-001 1899-12-31 23:59:59",
+            "COMP-001 2024-02-03 00:00:00", "COMP-001 9999-12-31 23:59:59",
+            "COMP-002 0001-01-01 00:00:00", "COMP-002 1582-10-10 12:00:00");
+  }
+
+  @Test
   void aFileMissingAColumnStopsTheRunNamingFileAndColumn() {
     assertThat(bronze("--date", "2024-02-01")).isZero();
     long v = version();
