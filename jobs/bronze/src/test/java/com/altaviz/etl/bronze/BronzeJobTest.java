@@ -279,6 +279,40 @@ class BronzeJobTest extends SparkTestBase {
     assertThat(version()).isEqualTo(v);
   }
 
+  /** Latest version of every bronze table, dimensions included (-1: no table). */
+  List<Long> bronzeVersions() {
+    List<Long> out = new ArrayList<>();
+    for (String t : List.of("sensor_readings", "compressor_metadata", "maintenance_logs",
+        "stations")) {
+      out.add(DeltaIo.latestVersion(spark, lake.resolve("bronze").resolve(t).toString())
+          .orElse(-1));
+    }
+    return out;
+  }
+
+  @Test
+  void columnsWhoseNamesDifferOnlyInCaseStopTheRunBeforeAnyTableChanges() {
+    assertThat(bronze("--date", "2024-02-01")).isZero();
+    List<Long> before = bronzeVersions();
+    // a changed dimension CSV, which a run that got as far as writing would replace
+    RawFixtures.write(raw.resolve("stations.csv"), RawFixtures.STATIONS_CSV
+        + "STN-003,Haynesville,32.5,-93.7,East,LA\n");
+    Object[] row = java.util.Arrays.copyOf(
+        RawFixtures.gatewayReading("COMP-001", "2024-02-02T00:10:00Z", 2.0), 10);
+    row[9] = "COMP-002";
+    Path bad = RawFixtures.gatewayParquet(raw, "2024-02-02", "part-00001.parquet",
+        RawFixtures.GATEWAY_SCHEMA + " optional binary COMPRESSOR_ID (STRING);",
+        List.<Object[]>of(row));
+
+    assertThat(bronze("--date", "2024-02-02")).isEqualTo(2);
+
+    assertThat(stderr.lines().filter(l -> l.contains("error"))).containsExactly(
+        "altaviz-bronze: error: raw file file:" + bad + " has an incompatible schema: "
+            + "columns compressor_id and COMPRESSOR_ID differ only in case");
+    assertThat(stderr).doesNotContain("\tat ");
+    assertThat(bronzeVersions()).isEqualTo(before);
+  }
+
   @Test
   void aColumnOfTheWrongTypeIsIncompatible() {
     StructType intHours = new StructType();
