@@ -314,6 +314,34 @@ class BronzeJobTest extends SparkTestBase {
   }
 
   @Test
+  void aCompressorOrStationListedTwiceStopsTheRunBeforeAnyTableChanges() {
+    assertThat(bronze("--date", "2024-02-01")).isZero();
+    List<Long> before = bronzeVersions();
+    Path metadata = raw.resolve("compressor_metadata.csv");
+    RawFixtures.write(metadata, RawFixtures.METADATA_CSV
+        + "COMP-002,Ariel JGK/4,1500,2021-01-01,STN-001\n");
+
+    assertThat(bronze("--date", "2024-02-02")).isEqualTo(2);
+
+    assertThat(stderr.lines().filter(l -> l.contains("error"))).containsExactly(
+        "altaviz-bronze: error: dimension file file:" + metadata
+            + " lists compressor_id COMP-002 more than once");
+    assertThat(bronzeVersions()).isEqualTo(before);
+
+    RawFixtures.write(metadata, RawFixtures.METADATA_CSV);
+    Path stations = raw.resolve("stations.csv");
+    RawFixtures.write(stations, RawFixtures.STATIONS_CSV
+        + "STN-001,Permian South,31.0,-102.0,Permian,TX\n");
+
+    assertThat(bronze("--date", "2024-02-02")).isEqualTo(2);
+
+    assertThat(stderr.lines().filter(l -> l.contains("error"))).containsExactly(
+        "altaviz-bronze: error: dimension file file:" + stations
+            + " lists station_id STN-001 more than once");
+    assertThat(bronzeVersions()).isEqualTo(before);
+  }
+
+  @Test
   void aColumnOfTheWrongTypeIsIncompatible() {
     StructType intHours = new StructType();
     for (var f : Schemas.RAW_SENSOR_READINGS.fields()) {
