@@ -30,7 +30,11 @@ import picocli.CommandLine.Command;
 /**
  * Bronze stage (DESIGN §6 Bronze): new raw deliveries of the interval's landing folders →
  * append-only bronze/sensor_readings; dimension CSVs → bronze dimension tables (replaced when
- * changed). Every input is validated before the first write, so bad input leaves bronze as it was.
+ * changed). Every input is validated before the first write, so bad input leaves bronze as it was:
+ * each new Parquet file's footer (readable; every contract column once, ignoring case, of a
+ * readable type) and each dimension CSV (columns by header, typed values, no compressor or station
+ * id twice). What a footer cannot show, a data page that does not decode, surfaces only while the
+ * readings are appended, after the dimension tables may have been replaced.
  */
 @Command(
     name = "altaviz-bronze",
@@ -53,8 +57,8 @@ public class BronzeJob extends StageJob {
     return "BRONZE LAYER: Loading raw data";
   }
 
-  /** One dimension CSV and its table. */
-  private record Dimension(String csv, StructType schema, String table) {}
+  /** One dimension CSV, its table and the column that must identify a row (null: none). */
+  private record Dimension(String csv, StructType schema, String table, String key) {}
 
   @Override
   protected StageResult execute(StageContext ctx) throws Exception {
@@ -109,10 +113,11 @@ public class BronzeJob extends StageJob {
     List<Dimension> dims =
         List.of(
             new Dimension(LandingZone.METADATA_CSV, Schemas.COMPRESSOR_METADATA,
-                ctx.lake.bronzeMetadata()),
+                ctx.lake.bronzeMetadata(), "compressor_id"),
             new Dimension(LandingZone.MAINTENANCE_CSV, Schemas.MAINTENANCE_LOGS,
-                ctx.lake.bronzeMaintenance()),
-            new Dimension(LandingZone.STATIONS_CSV, Schemas.STATIONS, ctx.lake.bronzeStations()));
+                ctx.lake.bronzeMaintenance(), null),
+            new Dimension(LandingZone.STATIONS_CSV, Schemas.STATIONS, ctx.lake.bronzeStations(),
+                "station_id"));
     Map<Dimension, List<Row>> dimRows =
         log.step("Reading dimension CSVs by header name", () -> {
           Map<Dimension, List<Row>> out = new LinkedHashMap<>();
@@ -123,6 +128,9 @@ public class BronzeJob extends StageJob {
                   "dimension file not found: " + file, null);
             }
             List<Row> rows = DimensionCsv.rows(DimensionCsv.records(file, conf), d.schema(), file);
+            if (d.key() != null) {
+              DimensionCsv.requireUnique(rows, d.schema(), d.key(), file);
+            }
             log.info("  {}: {} rows ✓", d.csv(), StageLog.count(rows.size()));
             out.put(d, rows);
           }

@@ -21,9 +21,12 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -115,6 +118,33 @@ public final class DimensionCsv {
       out.add(RowFactory.create(values));
     }
     return out;
+  }
+
+  /** Duplicated ids named in the message at most; a whole file listed twice stays one line. */
+  private static final int MAX_NAMED = 10;
+
+  /**
+   * Stops the run when a non-null {@code key} value (compared exactly, like silver's and gold's
+   * joins) is on more than one row: which of two rows describes the compressor or station
+   * would be a guess.
+   */
+  public static void requireUnique(List<Row> rows, StructType schema, String key, String file) {
+    int at = schema.fieldIndex(key);
+    Set<Object> seen = new HashSet<>();
+    Set<Object> twice = new LinkedHashSet<>();
+    for (Row r : rows) {
+      Object id = r.get(at);
+      if (id != null && !seen.add(id)) {
+        twice.add(id);
+      }
+    }
+    if (twice.isEmpty()) {
+      return;
+    }
+    List<String> named = twice.stream().limit(MAX_NAMED).map(String::valueOf).toList();
+    String more = twice.size() > MAX_NAMED ? " and " + (twice.size() - MAX_NAMED) + " more" : "";
+    throw EtlException.badInput("dimension file " + file + " lists " + key + " "
+        + String.join(", ", named) + more + " more than once", null);
   }
 
   static Object parse(String text, DataType type) {

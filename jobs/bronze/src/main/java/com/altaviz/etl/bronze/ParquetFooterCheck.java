@@ -22,7 +22,8 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * Checks one raw Parquet file BEFORE anything is written: the footer must be readable and every
- * contract column present with a physical type Spark reads as the contract type. Reads only the
+ * contract column present, once (names compared as Spark does, ignoring case), with a physical
+ * type Spark reads as the contract type. Reads only the
  * footer (a few KB), so every new file is checked cheaply; the footer's row count is returned
  * for the ingest reconciliation.
  */
@@ -57,6 +58,20 @@ public final class ParquetFooterCheck {
   static List<String> problems(MessageType schema) {
     List<String> out = new ArrayList<>();
     for (StructField f : Schemas.RAW_SENSOR_READINGS.fields()) {
+      // Spark resolves the contract's columns case-insensitively and fails the read, mid-run,
+      // when a file has two candidates; columns it does not read may clash harmlessly.
+      List<String> sameName = new ArrayList<>();
+      for (Type t : schema.getFields()) {
+        if (t.getName().equalsIgnoreCase(f.name())) {
+          sameName.add(t.getName());
+        }
+      }
+      if (sameName.size() > 1) {
+        int last = sameName.size() - 1;
+        out.add("columns " + String.join(", ", sameName.subList(0, last)) + " and "
+            + sameName.get(last) + " differ only in case");
+        continue;
+      }
       if (!schema.containsField(f.name())) {
         out.add("missing column " + f.name());
         continue;

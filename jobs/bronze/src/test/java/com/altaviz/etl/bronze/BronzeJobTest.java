@@ -227,6 +227,38 @@ class BronzeJobTest extends SparkTestBase {
   }
 
   @Test
+  void ancientAndFarFutureTimestampsOfAGatewayFileAreIngestedAsWritten() {
+    // Without Spark's metadata in the file, Spark's default refuses dates before 1582-10-15 and
+    // timestamps before 1900; gateways write the proleptic Gregorian calendar (CORRECTED).
+    List<String> times = List.of("0001-01-01T00:00:00Z", "1000-01-01T00:00:00Z",
+        "1582-10-10T00:00:00Z", "1899-12-31T23:59:59Z", "2024-02-03T00:00:00Z",
+        "9999-12-31T23:59:59Z");
+    List<Object[]> rows = new ArrayList<>();
+    times.forEach(t -> rows.add(RawFixtures.gatewayReading("COMP-001", t, 2.0)));
+    RawFixtures.gatewayParquet(raw, "2024-02-03", "gw-int64.parquet",
+        RawFixtures.GATEWAY_SCHEMA, rows);
+    RawFixtures.gatewayParquet(raw, "2024-02-03", "gw-int96.parquet",
+        RawFixtures.GATEWAY_SCHEMA.replace("int64 timestamp (TIMESTAMP(MICROS,true))",
+            "int96 timestamp"),
+        List.of(RawFixtures.gatewayReading("COMP-002", "0001-01-01T00:00:00Z", 3.0),
+            RawFixtures.gatewayReading("COMP-002", "1582-10-10T12:00:00Z", 3.0)));
+
+    assertThat(bronze("--date", "2024-02-03", "--run-id", "gw")).as(stderr).isZero();
+
+    List<Row> got = DeltaIo.read(spark, table(), OptionalLong.empty())
+        .where(col("_landing_date").equalTo(Date.valueOf("2024-02-03")))
+        .orderBy("compressor_id", "timestamp")
+        // Spark's own rendering: java.sql.Timestamp would shift dates before 1582 (Julian)
+        .selectExpr("concat(compressor_id, ' ', CAST(timestamp AS STRING))")
+        .collectAsList();
+    assertThat(got).extracting(r -> r.getString(0))
+        .containsExactly("COMP-001 0001-01-01 00:00:00", "COMP-001 1000-01-01 00:00:00",
+            "COMP-001 1582-10-10 00:00:00", "COMP-001 1899-12-31 23:59:59",
+            "COMP-001 2024-02-03 00:00:00", "COMP-001 9999-12-31 23:59:59",
+            "COMP-002 0001-01-01 00:00:00", "COMP-002 1582-10-10 12:00:00");
+  }
+
+  @Test
   void aFileMissingAColumnStopsTheRunNamingFileAndColumn() {
     assertThat(bronze("--date", "2024-02-01")).isZero();
     long v = version();
@@ -245,6 +277,68 @@ class BronzeJobTest extends SparkTestBase {
     assertThat(stderr).contains("date=2024-02-02/part-00001.parquet has an incompatible schema: "
         + "missing column gas_flow_mcf");
     assertThat(version()).isEqualTo(v);
+  }
+
+  /** Latest version of every bronze table, dimensions included (-1: no table). */
+  List<Long> bronzeVersions() {
+    List<Long> out = new ArrayList<>();
+    for (String t : List.of("sensor_readings", "compressor_metadata", "maintenance_logs",
+        "stations")) {
+      out.add(DeltaIo.latestVersion(spark, lake.resolve("bronze").resolve(t).toString())
+          .orElse(-1));
+    }
+    return out;
+  }
+
+  @Test
+  void columnsWhoseNamesDifferOnlyInCaseStopTheRunBeforeAnyTableChanges() {
+    assertThat(bronze("--date", "2024-02-01")).isZero();
+    List<Long> before = bronzeVersions();
+    // a changed dimension CSV, which a run that got as far as writing would replace
+    RawFixtures.write(raw.resolve("stations.csv"), RawFixtures.STATIONS_CSV
+        + "STN-003,Haynesville,32.5,-93.7,East,LA\n");
+    Object[] row = java.util.Arrays.copyOf(
+        RawFixtures.gatewayReading("COMP-001", "2024-02-02T00:10:00Z", 2.0), 10);
+    row[9] = "COMP-002";
+    Path bad = RawFixtures.gatewayParquet(raw, "2024-02-02", "part-00001.parquet",
+        RawFixtures.GATEWAY_SCHEMA + " optional binary COMPRESSOR_ID (STRING);",
+        List.<Object[]>of(row));
+
+    assertThat(bronze("--date", "2024-02-02")).isEqualTo(2);
+
+    assertThat(stderr.lines().filter(l -> l.contains("error"))).containsExactly(
+        "altaviz-bronze: error: raw file file:" + bad + " has an incompatible schema: "
+            + "columns compressor_id and COMPRESSOR_ID differ only in case");
+    assertThat(stderr).doesNotContain("\tat ");
+    assertThat(bronzeVersions()).isEqualTo(before);
+  }
+
+  @Test
+  void aCompressorOrStationListedTwiceStopsTheRunBeforeAnyTableChanges() {
+    assertThat(bronze("--date", "2024-02-01")).isZero();
+    List<Long> before = bronzeVersions();
+    Path metadata = raw.resolve("compressor_metadata.csv");
+    RawFixtures.write(metadata, RawFixtures.METADATA_CSV
+        + "COMP-002,Ariel JGK/4,1500,2021-01-01,STN-001\n");
+
+    assertThat(bronze("--date", "2024-02-02")).isEqualTo(2);
+
+    assertThat(stderr.lines().filter(l -> l.contains("error"))).containsExactly(
+        "altaviz-bronze: error: dimension file file:" + metadata
+            + " lists compressor_id COMP-002 more than once");
+    assertThat(bronzeVersions()).isEqualTo(before);
+
+    RawFixtures.write(metadata, RawFixtures.METADATA_CSV);
+    Path stations = raw.resolve("stations.csv");
+    RawFixtures.write(stations, RawFixtures.STATIONS_CSV
+        + "STN-001,Permian South,31.0,-102.0,Permian,TX\n");
+
+    assertThat(bronze("--date", "2024-02-02")).isEqualTo(2);
+
+    assertThat(stderr.lines().filter(l -> l.contains("error"))).containsExactly(
+        "altaviz-bronze: error: dimension file file:" + stations
+            + " lists station_id STN-001 more than once");
+    assertThat(bronzeVersions()).isEqualTo(before);
   }
 
   @Test

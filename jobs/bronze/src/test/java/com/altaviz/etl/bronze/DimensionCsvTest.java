@@ -77,4 +77,40 @@ class DimensionCsvTest {
     assertThatThrownBy(() -> rows("", Schemas.STATIONS)).isInstanceOf(EtlException.class)
         .hasMessage("dimension file dim.csv is empty (no header row)");
   }
+
+  @Test
+  void anIdListedTwiceIsABadInputNamingFileAndIds() throws Exception {
+    List<Row> r = rows(RawFixtures.METADATA_CSV
+        + "COMP-003,Ajax,1500,2019-03-01,STN-001\n"
+        + "COMP-002,Ariel JGK/4,1400.5,2020-07-15,STN-002\n"   // an exact copy is a duplicate
+        + ",Ajax,1500,2019-03-01,STN-001\n,Ajax,1500,2019-03-01,STN-001\n"  // no id: not a key
+        + "COMP-001,Ajax DPC-360,1600,2019-03-01,STN-001\n"
+        + "COMP-001,Ajax DPC-360,1700,2019-03-01,STN-001\n"
+        + "comp-003,Ajax,1500,2019-03-01,STN-001\n",            // ids are case-sensitive
+        Schemas.COMPRESSOR_METADATA);
+    assertThatThrownBy(() -> DimensionCsv.requireUnique(r, Schemas.COMPRESSOR_METADATA,
+        "compressor_id", "compressor_metadata.csv"))
+        .isInstanceOf(EtlException.class)
+        .hasMessage("dimension file compressor_metadata.csv lists compressor_id COMP-002, COMP-001"
+            + " more than once");
+    DimensionCsv.requireUnique(r.subList(0, 3), Schemas.COMPRESSOR_METADATA, "compressor_id",
+        "compressor_metadata.csv");
+  }
+
+  @Test
+  void aLongListOfDuplicatesIsCutShort() throws Exception {
+    StringBuilder csv = new StringBuilder("station_id,station_name,latitude,longitude,region,"
+        + "state\n");
+    for (int copy = 0; copy < 2; copy++) {
+      for (int i = 1; i <= 12; i++) {
+        csv.append(String.format("STN-%03d,North,31.9,-102.1,Permian,TX%n", i));
+      }
+    }
+    List<Row> r = rows(csv.toString(), Schemas.STATIONS);
+    assertThatThrownBy(() -> DimensionCsv.requireUnique(r, Schemas.STATIONS, "station_id",
+        "stations.csv"))
+        .hasMessage("dimension file stations.csv lists station_id STN-001, STN-002, STN-003,"
+            + " STN-004, STN-005, STN-006, STN-007, STN-008, STN-009, STN-010 and 2 more"
+            + " more than once");
+  }
 }

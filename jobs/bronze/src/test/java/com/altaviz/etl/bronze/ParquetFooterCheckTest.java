@@ -43,4 +43,17 @@ class ParquetFooterCheckTest {
         "int64 timestamp (TIMESTAMP(NANOS,true))") + " optional double operating_hours;"))
         .containsExactly("column timestamp is int64 (TIMESTAMP(NANOS,true)), expected timestamp");
   }
+
+  @Test
+  void contractColumnsWhoseNamesDifferOnlyInCaseAreNamed() {
+    // Spark matches column names case-insensitively and fails the read on such a pair.
+    assertThat(problems(NINE + " optional double operating_hours;"
+        + " optional binary COMPRESSOR_ID (STRING); optional double Gas_Flow_MCF;"
+        + " optional double GAS_FLOW_MCF;"))
+        .containsExactly("columns compressor_id and COMPRESSOR_ID differ only in case",
+            "columns gas_flow_mcf, Gas_Flow_MCF and GAS_FLOW_MCF differ only in case");
+    // extra columns are not read, so a pair of them is harmless
+    assertThat(problems(NINE + " optional double operating_hours;"
+        + " optional binary firmware (STRING); optional binary FIRMWARE (STRING);")).isEmpty();
+  }
 }

@@ -26,7 +26,16 @@ public final class SparkSessions {
         // Progress bars garble logs under Airflow.
         .config("spark.ui.showConsoleProgress", "false")
         // Parquet timestamps in microseconds, matching the data contract (not INT96).
-        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+        // Dates and timestamps are proleptic Gregorian everywhere (gateways, Spark 3, delta-rs).
+        // Spark's default refuses a Parquet file without Spark's own metadata once it holds a
+        // date before 1582-10-15 or a timestamp before 1900 (an unset gateway clock reads
+        // 0001-01-01), and refuses to write such a value: read and write them as they are, so
+        // silver can quarantine the reading instead of the whole delivery failing.
+        .config("spark.sql.parquet.datetimeRebaseModeInRead", "CORRECTED")
+        .config("spark.sql.parquet.int96RebaseModeInRead", "CORRECTED")
+        .config("spark.sql.parquet.datetimeRebaseModeInWrite", "CORRECTED")
+        .config("spark.sql.parquet.int96RebaseModeInWrite", "CORRECTED");
   }
 
   /** Session for a job run under spark-submit. */

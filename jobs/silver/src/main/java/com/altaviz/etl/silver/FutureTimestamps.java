@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -21,9 +22,14 @@ import org.apache.spark.sql.Row;
  * landed + skew arrived before it was taken, which makes the verdict on a reading the same in
  * every run that sees it. With no interval there is no reference: the landing-day check alone
  * covers "later than the newest landing day + 1 day", since every landing day is at most that.
+ * A reading before {@link #EARLIEST} is not a time at all but an unset or reset clock; the rule
+ * takes it too, under the same name and action, with its own reason.
  */
 public final class FutureTimestamps {
   private FutureTimestamps() {}
+
+  /** No compressor of the fleet reported before this; gateways default to 0001-01-01. */
+  public static final Instant EARLIEST = Instant.EPOCH;
 
   private static final String TS_FORMAT = "yyyy-MM-dd'T'HH:mm:ss'Z'";
   private static final String TS_FORMAT_MICROS = "yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'";
@@ -35,7 +41,7 @@ public final class FutureTimestamps {
   }
 
   /**
-   * Adds the future_timestamp flag and reason.
+   * Adds the future_timestamp flag and reason (future-dated, or before {@link #EARLIEST}).
    *
    * @param reference interval end (exclusive); null with no interval (landing-day check only)
    * @param referenceApplies rows the reference is checked for (context rows of a neighbouring
@@ -53,13 +59,18 @@ public final class FutureTimestamps {
     Column afterReference = reference == null ? lit(false)
         : referenceApplies.and(ts.gt(refLimit));
     Column afterLanding = ts.gt(landingLimit);
+    Column beforeEarliest = ts.lt(lit(Timestamp.from(EARLIEST)));
     String tolerance = " + " + skew.toMinutes() + " min clock-skew tolerance";
     return df.withColumn(
             SilverColumns.flag(RuleNames.FUTURE_TIMESTAMP),
-            ts.isNotNull().and(afterReference.or(afterLanding)))
+            ts.isNotNull().and(afterReference.or(afterLanding).or(beforeEarliest)))
         .withColumn(
             SilverColumns.reason(RuleNames.FUTURE_TIMESTAMP),
             when(
+                    ts.isNotNull().and(beforeEarliest),
+                    concat(lit("timestamp "), formatted(ts),
+                        lit(" is before " + EARLIEST.atOffset(ZoneOffset.UTC).toLocalDate())))
+                .when(
                     ts.isNotNull().and(afterReference),
                     concat(lit("timestamp "), formatted(ts),
                         lit(" is later than the interval end "),

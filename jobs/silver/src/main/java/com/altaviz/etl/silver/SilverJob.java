@@ -204,9 +204,11 @@ public class SilverJob extends StageJob {
         StageLog.count(c.ruleHits().get(RuleNames.NULL_KEYS)), act(a, RuleNames.NULL_KEYS),
         StageLog.count(c.ruleHits().get(RuleNames.UNKNOWN_COMPRESSOR)), fleet,
         act(a, RuleNames.UNKNOWN_COMPRESSOR));
-    log.info("  Timestamps: {} later than {}the end of their landing day + {} min [{}]{}",
+    log.info("  Timestamps: {} later than {}the end of their landing day + {} min, or before {}"
+            + " [{}]{}",
         StageLog.count(c.ruleHits().get(RuleNames.FUTURE_TIMESTAMP)),
         reference == null ? "" : reference + " or ", skew.toMinutes(),
+        FutureTimestamps.EARLIEST,
         act(a, RuleNames.FUTURE_TIMESTAMP),
         c.deferred() == 0 ? "" : "; " + c.deferred() + " left to the run of their interval");
     log.info("  Duplicates: {} superseded deliveries [{}] (latest delivery kept)",

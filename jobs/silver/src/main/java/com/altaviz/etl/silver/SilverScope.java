@@ -23,14 +23,15 @@ import org.apache.spark.sql.Row;
  *   <li>{@code range}: timestamp in the processed range [start − lookback, end) — the rows this
  *       run writes to silver or quarantine;
  *   <li>{@code future}: landed in a folder of the processed range but timestamped after end +
- *       skew — future-dated, quarantined by this run (only selected when that rule removes rows);
+ *       skew or before {@link FutureTimestamps#EARLIEST} — quarantined by this run (only
+ *       selected when the future_timestamp rule removes rows);
  *   <li>{@code nullts}: no timestamp, landed in a folder of the processed range;
  *   <li>{@code context}: within a margin around the range — neighbours for the spike filter only,
  *       never written or counted;
  *   <li>{@code too_late}: landed in a folder of the range but older than the range: beyond the
  *       lookback, counted and reported only (re-run the interval it belongs to);
- *   <li>{@code deferred}: future-dated beyond the margin while the rule only warns: left to the
- *       run whose interval contains it, counted only.
+ *   <li>{@code deferred}: as {@code future} while the rule only warns: left to the run whose
+ *       interval contains it, counted only.
  * </ul>
  *
  * With no interval (ALL) every row is {@code range} (or {@code nullts}).
@@ -95,13 +96,14 @@ public final class SilverScope {
     Timestamp contextStart = Timestamp.from(spec.processed().start().minus(spec.context()));
     Timestamp contextEnd = Timestamp.from(spec.processed().end().plus(spec.context()));
     Timestamp futureAfter = Timestamp.from(spec.futureAfter());
+    Timestamp earliest = Timestamp.from(FutureTimestamps.EARLIEST);
     Column landed = col("_landing_date").between(
         lit(Date.valueOf(spec.firstFolder())), lit(Date.valueOf(spec.lastFolder())));
     Column nearby = ts.geq(lit(contextStart)).and(ts.lt(lit(contextEnd)));
     Column scope =
         when(ts.isNull(), lit(NULL_TS))
             .when(ts.geq(lit(s)).and(ts.lt(lit(e))), lit(RANGE))
-            .when(landed.and(ts.gt(lit(futureAfter))),
+            .when(landed.and(ts.gt(lit(futureAfter)).or(ts.lt(lit(earliest)))),
                 lit(spec.quarantineFuture() ? FUTURE : DEFERRED))
             .when(nearby, lit(CONTEXT))
             .when(landed.and(ts.lt(lit(s))), lit(TOO_LATE))
@@ -115,8 +117,8 @@ public final class SilverScope {
 
   /**
    * Delta predicate matching every quarantine row a run over {@code spec} writes, so a re-run
-   * replaces exactly them: the range's timestamps, plus null-timestamp and future-dated rows of
-   * the range's landing folders.
+   * replaces exactly them: the range's timestamps, plus null-timestamp, future-dated and
+   * before-earliest rows of the range's landing folders.
    */
   public static String quarantinePredicate(Spec spec) {
     if (spec.processed().isAll()) {
@@ -126,7 +128,9 @@ public final class SilverScope {
         spec.firstFolder(), spec.lastFolder());
     return "(" + spec.processed().sqlPredicate("timestamp") + ")"
         + " OR (timestamp IS NULL AND " + landed + ")"
-        + " OR (" + landed + " AND timestamp > TIMESTAMP '" + sqlTs(spec.futureAfter()) + "')";
+        + " OR (" + landed + " AND timestamp > TIMESTAMP '" + sqlTs(spec.futureAfter()) + "')"
+        + " OR (" + landed + " AND timestamp < TIMESTAMP '" + sqlTs(FutureTimestamps.EARLIEST)
+        + "')";
   }
 
   /** Delta predicate of the silver rows a run over {@code processed} replaces. */

@@ -104,7 +104,9 @@ final class Fixtures {
     }
 
     Row row() {
-      return RowFactory.create(id, ts(at), vibration, temp, suction, discharge, hp, flow, hours,
+      // An Instant, not a java.sql.Timestamp: the latter counts days before 1582 as Julian.
+      Instant time = at == null ? null : Instant.parse(at);
+      return RowFactory.create(id, time, vibration, temp, suction, discharge, hp, flow, hours,
           ts(ingested), file, "bronze-run", Date.valueOf(landed), 1000L,
           ts("2024-02-02T00:30:00Z"));
     }

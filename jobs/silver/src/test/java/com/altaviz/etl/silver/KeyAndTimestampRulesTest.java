@@ -63,6 +63,25 @@ class KeyAndTimestampRulesTest extends SparkTestBase {
   }
 
   @Test
+  void aTimestampBeforeTheEpochIsAnUnsetClockWithOrWithoutAnInterval() {
+    var readings = bronze(spark,
+        reading("COMP-001", "0001-01-01T00:00:00Z").landed("2024-02-01"),
+        reading("COMP-001", "1899-12-31T23:59:59Z").landed("2024-02-01"),
+        reading("COMP-001", "1969-12-31T23:59:59.999999Z").landed("2024-02-01"),
+        reading("COMP-001", "1970-01-01T00:00:00Z").landed("2024-02-01"));
+    for (Instant end : new Instant[] {Instant.parse("2024-02-02T00:00:00Z"), null}) {
+      var df = FutureTimestamps.flag(readings, end, Duration.ofMinutes(5), lit(true));
+      assertThat(df.orderBy("timestamp")
+          .select("_flag_future_timestamp", "_reason_future_timestamp").collectAsList())
+          .extracting(Object::toString).containsExactly(
+              "[true,timestamp 0001-01-01T00:00:00Z is before 1970-01-01]",
+              "[true,timestamp 1899-12-31T23:59:59Z is before 1970-01-01]",
+              "[true,timestamp 1969-12-31T23:59:59.999999Z is before 1970-01-01]",
+              "[false,null]");
+    }
+  }
+
+  @Test
   void aReadingLaterThanItsLandingDayArrivedBeforeItWasTaken() {
     Instant end = Instant.parse("2024-02-05T00:00:00Z");
     var df = FutureTimestamps.flag(bronze(spark,

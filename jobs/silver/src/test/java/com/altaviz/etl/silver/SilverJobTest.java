@@ -140,6 +140,42 @@ class SilverJobTest extends SparkTestBase {
   }
 
   @Test
+  void ancientAndFarFutureTimestampsAreQuarantinedWithTheirReason() {
+    List<Fixtures.Reading> readings = new ArrayList<>(twoDays());
+    readings.add(reading("COMP-001", "0001-01-01T00:00:00Z").landed("2024-02-02"));
+    readings.add(reading("COMP-002", "1582-10-10T00:00:00Z").landed("2024-02-02"));
+    readings.add(reading("COMP-002", "1969-12-31T23:59:59.999999Z").landed("2024-02-01"));
+    readings.add(reading("COMP-001", "1970-01-01T00:00:00Z").landed("2024-02-02")); // too late
+    readings.add(reading("COMP-001", "9999-12-31T23:59:59Z").landed("2024-02-02"));
+    appendBronze(readings);
+
+    assertThat(silver("--date", "2024-02-02", "--run-id", "clock")).as(stderr).isZero();
+
+    assertThat(table("silver/quarantine").where(col("rule").equalTo("future_timestamp"))
+        .selectExpr("concat_ws(' | ', compressor_id, CAST(timestamp AS STRING), reason)")
+        .collectAsList()).extracting(r -> r.getString(0)).containsExactlyInAnyOrder(
+            "COMP-001 | 0001-01-01 00:00:00 | timestamp 0001-01-01T00:00:00Z is before "
+                + "1970-01-01",
+            "COMP-002 | 1582-10-10 00:00:00 | timestamp 1582-10-10T00:00:00Z is before "
+                + "1970-01-01",
+            "COMP-002 | 1969-12-31 23:59:59.999999 | timestamp 1969-12-31T23:59:59.999999Z is "
+                + "before 1970-01-01",
+            "COMP-001 | 2024-02-03 00:06:00 | timestamp 2024-02-03T00:06:00Z is later than the "
+                + "interval end 2024-02-03T00:00:00Z + 5 min clock-skew tolerance",
+            "COMP-001 | 9999-12-31 23:59:59 | timestamp 9999-12-31T23:59:59Z is later than the "
+                + "interval end 2024-02-03T00:00:00Z + 5 min clock-skew tolerance");
+    assertThat(table("silver/sensor_readings").where(col("timestamp")
+        .lt(Fixtures.ts("2024-01-01T00:00:00Z"))
+        .or(col("timestamp").gt(Fixtures.ts("2024-02-04T00:00:00Z")))).count()).isZero();
+    Row run = ledger("clock");
+    assertThat(run.<Long>getAs("rows_in")).isEqualTo(200);
+    assertThat(run.<Long>getAs("rows_quarantined")).isEqualTo(6);
+    // a re-run replaces exactly what it wrote: nothing doubles, nothing is lost
+    assertThat(silver("--date", "2024-02-02", "--run-id", "clock")).as(stderr).isZero();
+    assertThat(table("silver/quarantine").count()).isEqualTo(7);
+  }
+
+  @Test
   void aDayWithoutReadingsSucceedsAndLeavesSilverUnchanged() {
     appendBronze(twoDays());
     assertThat(silver("--date", "2024-02-02", "--run-id", "day2")).as(stderr).isZero();
@@ -201,16 +237,16 @@ class SilverJobTest extends SparkTestBase {
     }
     appendBronze(day1);
     assertThat(silver("--date", "2024-02-01", "--run-id", "d1")).as(stderr).isZero();
-    Row late = reading("COMP-001", "2024-02-01T23:50:00Z").landed("2024-02-02").row();
+    var late = Fixtures.ts("2024-02-01T23:50:00Z");
     assertThat(table("silver/sensor_readings").where(col("timestamp")
-        .equalTo(late.getTimestamp(1))).count()).isZero();
+        .equalTo(late)).count()).isZero();
 
     appendBronze(List.of(reading("COMP-001", "2024-02-01T23:50:00Z").landed("2024-02-02"),
         reading("COMP-001", "2024-02-02T00:00:00Z")));
     assertThat(silver("--date", "2024-02-02", "--run-id", "d2")).as(stderr).isZero();
 
     Row got = table("silver/sensor_readings").where(col("timestamp")
-        .equalTo(late.getTimestamp(1))).first();
+        .equalTo(late)).first();
     assertThat(got.<String>getAs("_run_id")).isEqualTo("d2");
     assertThat(table("silver/sensor_readings").count()).isEqualTo(14);
   }

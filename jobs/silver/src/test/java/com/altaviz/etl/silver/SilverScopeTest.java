@@ -29,15 +29,19 @@ class SilverScopeTest extends SparkTestBase {
         reading("I", null).landed("2024-02-02"),                    // nullts
         reading("J", null).landed("2024-02-03"),                    // another run's
         reading("K", "2024-01-20T00:00:00Z").landed("2024-02-02"),  // too late
-        reading("L", "2024-02-04T00:00:00Z").landed("2024-02-04")); // outside
+        reading("L", "2024-02-04T00:00:00Z").landed("2024-02-04"),  // outside
+        reading("M", "0001-01-01T00:00:00Z").landed("2024-02-02"),  // unset clock: future
+        reading("N", "1970-01-01T00:00:00Z").landed("2024-02-02"),  // too late
+        reading("O", "0001-01-01T00:00:00Z").landed("2024-02-03")); // another run's
     assertThat(SilverScope.select(bronze, SPEC).orderBy("compressor_id")
         .select("compressor_id", "_scope").collectAsList()).extracting(Object::toString)
         .containsExactly("[A,range]", "[B,range]", "[C,context]", "[D,context]", "[F,future]",
-            "[G,context]", "[H,future]", "[I,nullts]", "[K,too_late]");
+            "[G,context]", "[H,future]", "[I,nullts]", "[K,too_late]", "[M,future]",
+            "[N,too_late]");
     var warn = new SilverScope.Spec(SPEC.processed(), SPEC.context(), SPEC.skew(), false);
     assertThat(SilverScope.select(bronze, warn).where("_scope = 'deferred'")
         .select("compressor_id").collectAsList()).extracting(r -> r.getString(0))
-        .containsExactly("F", "H");
+        .containsExactly("F", "H", "M");
   }
 
   @Test
@@ -58,7 +62,8 @@ class SilverScopeTest extends SparkTestBase {
         "(timestamp >= TIMESTAMP '2024-02-01 00:00' AND timestamp < TIMESTAMP '2024-02-03 00:00')"
             + " OR (timestamp IS NULL AND _landing_date BETWEEN DATE '2024-02-01' AND DATE "
             + "'2024-02-02') OR (_landing_date BETWEEN DATE '2024-02-01' AND DATE '2024-02-02' "
-            + "AND timestamp > TIMESTAMP '2024-02-03 00:05')");
+            + "AND timestamp > TIMESTAMP '2024-02-03 00:05') OR (_landing_date BETWEEN DATE "
+            + "'2024-02-01' AND DATE '2024-02-02' AND timestamp < TIMESTAMP '1970-01-01 00:00')");
     assertThat(SilverScope.silverPredicate(Interval.ALL)).isEqualTo("true");
   }
 }
