@@ -69,6 +69,9 @@ case "${1:-start}" in
       touch "$STOPPING"
       stop_components
       rm -f "$STOPPING"
+      # not Airflow's: the dashboard database of the demo and the DAGs' export, shared with them
+      echo "standalone.sh: stopped; PostgreSQL $(scripts/pg.sh url) keeps running" \
+           "(make pg-stop stops it)" >&2
     else
       echo "standalone.sh: nothing to stop (no $PIDS)" >&2
     fi
