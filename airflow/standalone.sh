@@ -150,10 +150,16 @@ export AIRFLOW_CONN_ALTAVIZ_POSTGRES
 export ALTAVIZ_JAR_DIR="$ROOT/dist"
 export ALTAVIZ_CONFIG="$ROOT/config/etl_config.yaml"
 export ALTAVIZ_LOG4J="$ROOT/config/log4j2.properties"
-# A fresh checkout has no landing zone until data arrives (make demo); a day without files is
-# a normal run, so the default one is created. A configured ALTAVIZ_RAW must exist: a
-# mistyped landing root stays an error (bronze exits 2).
-[ -n "${ALTAVIZ_RAW:-}" ] || mkdir -p "$ROOT/data/raw"
+# A fresh checkout has no landing zone: the default one gets the demo's simulated fleet (what
+# `make demo` lands: 10 compressors, 2024-02-01..07), so the DAGs have dimension files and
+# days to backfill, and a scheduled run of today is a day without readings. A configured
+# ALTAVIZ_RAW is used as it is: a missing landing root or dimension file stays an error.
+if [ -z "${ALTAVIZ_RAW:-}" ] && [ ! -e "$ROOT/data/raw/compressor_metadata.csv" ]; then
+  echo "standalone.sh: no landing data yet: simulating the demo fleet into data/raw" >&2
+  scripts/spark-submit.sh simulator --raw "$ROOT/data/raw" --seed 42 \
+    >"$AIRFLOW_HOME/simulator.log" 2>&1 \
+    || { tail -20 "$AIRFLOW_HOME/simulator.log" >&2; exit 1; }
+fi
 export ALTAVIZ_RAW="${ALTAVIZ_RAW:-$ROOT/data/raw}"
 export ALTAVIZ_LAKE="${ALTAVIZ_LAKE:-$ROOT/data/lake}"
 
