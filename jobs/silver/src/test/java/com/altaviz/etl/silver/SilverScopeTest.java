@@ -46,9 +46,10 @@ class SilverScopeTest extends SparkTestBase {
   void withoutAnIntervalEveryRowIsInRange() {
     var bronze = Fixtures.bronze(spark, reading("A", "2030-01-01T00:00:00Z"),
         reading("B", null));
-    assertThat(SilverScope.select(bronze, new SilverScope.Spec(Interval.ALL, Duration.ZERO,
-        Duration.ZERO, Duration.ofMinutes(5), true)).orderBy("compressor_id").select("_scope").collectAsList())
-        .extracting(r -> r.getString(0)).containsExactly("range", "nullts");
+    var all = new SilverScope.Spec(Interval.ALL, Duration.ZERO, Duration.ZERO,
+        Duration.ofMinutes(5), true);
+    assertThat(SilverScope.select(bronze, all).orderBy("compressor_id").select("_scope")
+        .collectAsList()).extracting(r -> r.getString(0)).containsExactly("range", "nullts");
   }
 
   @Test
