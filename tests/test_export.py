@@ -197,7 +197,7 @@ def test_export_through_spark_submit_writes_every_table_and_is_idempotent(
     counts = {t: _rows(scratch_db, f"SELECT count(*) FROM {t}")[0][0] for t in EXPORT_TABLES}
     assert counts == {"stations": 1, "compressor_metadata": 2, "maintenance_events": 1,
                       "sensor_readings_agg": 2 * (24 + 6 + 1), "alert_history": 1,
-                      "data_quality_metrics": 0, "pipeline_runs": 0,
+                      "data_quality_metrics": 0, "pipeline_runs": 1,
                       "pipeline_notifications": 0}
     assert _rows(scratch_db, "SELECT reading_count, missing_readings, vibration_mms_max,"
                              " gas_flow_mcf_min, gas_flow_mcf_max FROM sensor_readings_agg"
@@ -220,9 +220,10 @@ def test_export_through_spark_submit_writes_every_table_and_is_idempotent(
     for table in EXPORT_TABLES:
         if table != "pipeline_runs":
             assert after[table] == before[table], table
-    # the second run mirrored the first export's own ledger row, and nothing else
+    # each export wrote its own row; the second mirrored the first's from the ledger unchanged
     assert [(r[0], r[1], r[12]) for r in after["pipeline_runs"]] == [
-        ("daily__1", "export", "success")]
+        ("daily__1", "export", "success"), ("daily__1", "export", "success")]
+    assert before["pipeline_runs"][0] == after["pipeline_runs"][0]
 
     summary = subprocess.run([str(ROOT / "scripts" / "pg_summary.sh")], cwd=ROOT,
                              env={**os.environ, **scratch_db}, capture_output=True, text=True,
@@ -324,7 +325,7 @@ def test_demo_pipeline_alerts_only_the_failing_compressors(jars, demo_raw, scrat
     health = _rows(scratch_db, "SELECT compressor_id, health_status FROM v_fleet_health_summary")
     assert health[:2] == [("COMP-003", "critical"), ("COMP-007", "critical")]
     assert {status for _, status in health[2:]} == {"healthy"}
-    # the ledger rows of the upstream stages of this run are mirrored
+    # the ledger rows of the upstream stages of this run are mirrored, and the export's own row
     assert {r[0] for r in _rows(scratch_db, "SELECT stage FROM pipeline_runs"
                                             f" WHERE run_id = '{run_id}'")} == {
-        "bronze", "silver", "gold"}
+        "bronze", "silver", "gold", "export"}

@@ -27,4 +27,8 @@ public record LedgerEntry(
   public static final String SUCCESS = "success";
   public static final String FAILED = "failed";
   public static final String QUALITY_FAILED = "quality_failed";
+
+  public long durationMs() {
+    return finishedAt.toEpochMilli() - startedAt.toEpochMilli();
+  }
 }

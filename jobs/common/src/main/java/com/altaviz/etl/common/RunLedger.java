@@ -65,7 +65,7 @@ public final class RunLedger {
             e.message(),
             ts(e.startedAt()),
             ts(e.finishedAt()),
-            e.finishedAt().toEpochMilli() - e.startedAt().toEpochMilli(),
+            e.durationMs(),
             e.sparkApplicationId());
     DeltaIo.append(spark.createDataFrame(List.of(row), SCHEMA).coalesce(1), path, e.runId());
   }

@@ -2,6 +2,8 @@ package com.altaviz.etl.common;
 
 import com.altaviz.etl.common.config.EtlConfig;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.OptionalLong;
 import org.apache.spark.sql.SparkSession;
 
@@ -15,17 +17,22 @@ public final class StageContext {
   public final RunLedger ledger;
   public final StageLog log;
   public final String runId;
+  /** The run's {@code started_at}: with run id and stage, the key of its ledger row. */
+  public final Instant startedAt;
   private final String stage;
   private StageResult partial;
+  private LedgerEntry published;
 
   StageContext(
       String stage,
+      Instant startedAt,
       SparkSession spark,
       EtlConfig config,
       StageOptions options,
       Interval interval,
       StageLog log) {
     this.stage = stage;
+    this.startedAt = micros(startedAt);
     this.spark = spark;
     this.config = config;
     this.options = options;
@@ -119,5 +126,52 @@ public final class StageContext {
 
   StageResult partial() {
     return partial;
+  }
+
+  /** This run's ledger row for an outcome; {@code r} null records zero rows. */
+  public LedgerEntry ledgerEntry(
+      String status, String message, StageResult r, Instant finishedAt) {
+    return new LedgerEntry(
+        runId,
+        stage,
+        interval.start(),
+        interval.end(),
+        r == null ? null : r.inputTable(),
+        r == null ? null : r.inputVersion(),
+        r == null ? null : r.outputTable(),
+        r == null ? null : r.outputVersion(),
+        r == null ? 0 : r.rowsIn(),
+        r == null ? 0 : r.rowsOut(),
+        r == null ? 0 : r.rowsQuarantined(),
+        status,
+        message,
+        startedAt,
+        micros(finishedAt),
+        spark.sparkContext().applicationId());
+  }
+
+  /**
+   * Declares that the stage has already published {@code success}, its ledger row as of a
+   * successful end, outside the lake (export: into PostgreSQL, in the transaction of its data).
+   * If the run then succeeds, the ledger records exactly that row, so both copies stay equal; if
+   * it fails after all, the ledger records a failure row with the same key, which replaces the
+   * published row wherever the ledger is mirrored.
+   */
+  public void publishedSuccess(LedgerEntry success) {
+    if (!success.runId().equals(runId) || !success.stage().equals(stage)
+        || !success.startedAt().equals(startedAt)
+        || !LedgerEntry.SUCCESS.equals(success.status())) {
+      throw new IllegalArgumentException("not this run's success row: " + success);
+    }
+    this.published = success;
+  }
+
+  LedgerEntry published() {
+    return published;
+  }
+
+  /** Delta and PostgreSQL keep microseconds: a published row must equal its copy in the lake. */
+  private static Instant micros(Instant i) {
+    return i.truncatedTo(ChronoUnit.MICROS);
   }
 }

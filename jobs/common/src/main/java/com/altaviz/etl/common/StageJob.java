@@ -39,7 +39,7 @@ public abstract class StageJob implements Callable<Integer> {
         log.step(
             "Creating Spark session",
             () -> SparkSessions.create("altaviz-" + stage(), config.spark.shufflePartitions));
-    StageContext ctx = new StageContext(stage(), spark, config, options, interval, log);
+    StageContext ctx = new StageContext(stage(), started, spark, config, options, interval, log);
     String status = LedgerEntry.FAILED;
     String message = null;
     StageResult result = null;
@@ -57,7 +57,7 @@ public abstract class StageJob implements Callable<Integer> {
       result = ctx.partial();
       throw e;
     } finally {
-      record(ctx, started, status, message, result);
+      record(ctx, status, message, result);
       if (LedgerEntry.SUCCESS.equals(status)) {
         Failpoint.reachAfterLedgerCommit(stage());
       }
@@ -86,27 +86,11 @@ public abstract class StageJob implements Callable<Integer> {
     }
   }
 
-  private void record(
-      StageContext ctx, Instant started, String status, String message, StageResult r) {
+  private void record(StageContext ctx, String status, String message, StageResult r) {
     try {
+      boolean published = LedgerEntry.SUCCESS.equals(status) && ctx.published() != null;
       ctx.ledger.record(
-          new LedgerEntry(
-              ctx.runId,
-              stage(),
-              ctx.interval.start(),
-              ctx.interval.end(),
-              r == null ? null : r.inputTable(),
-              r == null ? null : r.inputVersion(),
-              r == null ? null : r.outputTable(),
-              r == null ? null : r.outputVersion(),
-              r == null ? 0 : r.rowsIn(),
-              r == null ? 0 : r.rowsOut(),
-              r == null ? 0 : r.rowsQuarantined(),
-              status,
-              message,
-              started,
-              Instant.now(),
-              ctx.spark.sparkContext().applicationId()));
+          published ? ctx.published() : ctx.ledgerEntry(status, message, r, Instant.now()));
     } catch (RuntimeException e) {
       // Never let a ledger problem hide the stage's own outcome; say it loudly instead.
       ctx.log.error("could not record the run in {}: {}", ctx.lake.pipelineRuns(), e.toString());

@@ -1,8 +1,10 @@
 package com.altaviz.etl.export;
 
+import com.altaviz.etl.common.LedgerEntry;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 
 /**
@@ -15,12 +17,17 @@ import org.apache.spark.sql.Dataset;
  * @param aggregationFrom start of the aggregate buckets this run recomputed (null: derive from the
  *     rows, single-batch mode)
  * @param rest the other tables' rows, waited for once the aggregates are written
+ * @param ownRunId the run id of this export
+ * @param ownRun this export's own {@code pipeline_runs} row as of a successful end, given what
+ *     the transaction writes (its own row included)
  */
 public record ExportBatch(
     Dataset<byte[]> aggregateChunks,
     Instant aggregationFrom,
     Instant aggregationTo,
-    Callable<Rest> rest) {
+    Callable<Rest> rest,
+    String ownRunId,
+    Function<ExportWriter.Summary, LedgerEntry> ownRun) {
 
   /**
    * @param stations dimension rows in {@link ExportTables#STATIONS} column order (likewise the

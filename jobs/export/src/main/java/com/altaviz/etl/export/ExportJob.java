@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import com.altaviz.etl.common.Background;
 import com.altaviz.etl.common.DeltaIo;
 import com.altaviz.etl.common.JobLauncher;
+import com.altaviz.etl.common.LedgerEntry;
 import com.altaviz.etl.common.StageContext;
 import com.altaviz.etl.common.StageJob;
 import com.altaviz.etl.common.StageLog;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -45,6 +47,8 @@ import picocli.CommandLine.Command;
           + " ALTAVIZ_PG_PASSWORD, or a properties file named by ALTAVIZ_PG_PROPERTIES."
     })
 public class ExportJob extends StageJob {
+  static final String STAGE = "export";
+
   private final Map<String, String> env;
 
   public ExportJob() {
@@ -66,7 +70,7 @@ public class ExportJob extends StageJob {
 
   @Override
   protected String stage() {
-    return "export";
+    return STAGE;
   }
 
   @Override
@@ -155,12 +159,31 @@ public class ExportJob extends StageJob {
                     found,
                     side.qualityMetrics(),
                     side.pipelineRuns());
+              },
+              ctx.runId,
+              summary -> {
+                LedgerEntry own =
+                    ctx.ledgerEntry(
+                        LedgerEntry.SUCCESS,
+                        null,
+                        result(goldPath, goldVersion, pg, summary),
+                        Instant.now());
+                ctx.publishedSuccess(own);
+                return own;
               });
       written =
           log.step(
               "Aggregating gold and writing PostgreSQL in one transaction",
               () -> new ExportWriter(pg, log, failpoint, encoders).write(batch));
     }
+    StageResult result = result(goldPath, goldVersion, pg, written);
+    // committed: should the run still fail, its ledger row says what PostgreSQL holds
+    ctx.reportPartial(result);
+    return result;
+  }
+
+  private static StageResult result(
+      String goldPath, long goldVersion, PgSettings pg, ExportWriter.Summary written) {
     return new StageResult(
         goldPath,
         goldVersion,

@@ -2,6 +2,7 @@ package com.altaviz.etl.export;
 
 import com.altaviz.etl.common.EtlException;
 import com.altaviz.etl.common.Failpoint;
+import com.altaviz.etl.common.LedgerEntry;
 import com.altaviz.etl.common.StageLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -86,7 +87,7 @@ public final class ExportWriter {
       counts.add(load(conn, ExportTables.MAINTENANCE_EVENTS, r.maintenanceEvents().iterator()));
       counts.add(loadAlerts(conn, r));
       counts.add(load(conn, ExportTables.DATA_QUALITY_METRICS, r.qualityMetrics().iterator()));
-      counts.add(load(conn, ExportTables.PIPELINE_RUNS, r.pipelineRuns().iterator()));
+      counts.add(loadPipelineRuns(conn, b, r.pipelineRuns(), counts, aggregates.readings()));
       Failpoint.EXPORT_INSIDE_TRANSACTION.reach();
       conn.commit();
       committed = true;
@@ -113,6 +114,63 @@ public final class ExportWriter {
     long staged = loader.stage(rows);
     TableLoader.Upserted u = loader.upsert();
     return done(conn, t, new TableCounts(t.name(), staged, u.inserted(), u.updated(), 0), t0);
+  }
+
+  /**
+   * Mirrors the ledger rows, then upserts this export's own row: the ledger gets that row only
+   * after the export ends, so without it pipeline_runs would lack the latest export until the
+   * next one. The own row says what this transaction wrote, itself included, and is exactly the
+   * row the ledger then records ({@link com.altaviz.etl.common.StageContext#publishedSuccess}),
+   * so mirroring it later changes nothing. Before that, rows of earlier attempts of this run that
+   * the ledger does not hold are deleted: an attempt that committed here but crashed before its
+   * ledger row was written. Only this run's: another run's attempt may be between its commit and
+   * its ledger write right now, and Airflow never runs two attempts of one run at once.
+   */
+  private TableCounts loadPipelineRuns(
+      Connection conn, ExportBatch b, List<Object[]> mirrored, List<TableCounts> before,
+      long readings)
+      throws SQLException {
+    long t0 = System.nanoTime();
+    PgTable t = ExportTables.PIPELINE_RUNS;
+    TableLoader loader = loader(conn, t);
+    long staged = loader.stage(mirrored.iterator());
+    TableLoader.Upserted u = loader.upsert();
+    long removed;
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "WITH d AS (DELETE FROM "
+                + t.name()
+                + " t WHERE t.run_id = ? AND t.stage = ? AND NOT EXISTS (SELECT 1 FROM "
+                + t.staging()
+                + " s WHERE "
+                + t.keyMatch("s", "t")
+                + ") RETURNING 1) SELECT count(*) FROM d")) {
+      ps.setString(1, b.ownRunId());
+      ps.setString(2, ExportJob.STAGE);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        removed = rs.getLong(1);
+      }
+    }
+    // the own row's key is new (its started_at is this attempt's): it counts as one insert
+    List<TableCounts> expected = new ArrayList<>(before);
+    expected.add(new TableCounts(t.name(), staged + 1, u.inserted() + 1, u.updated(), removed));
+    LedgerEntry own = b.ownRun().apply(new Summary(List.copyOf(expected), readings));
+    try (Statement s = conn.createStatement()) {
+      s.execute("TRUNCATE " + t.staging());
+    }
+    loader.copyInto(List.<Object[]>of(OpsMirror.pipelineRun(own)).iterator(), t.staging());
+    TableLoader.Upserted o = loader.upsert();
+    if (o.inserted() + o.updated() != 1) {
+      throw new IllegalStateException("pipeline_runs: the export's own row was not written");
+    }
+    return done(
+        conn,
+        t,
+        new TableCounts(
+            t.name(), staged + 1, u.inserted() + o.inserted(), u.updated() + o.updated(),
+            removed),
+        t0);
   }
 
   private TableCounts done(Connection conn, PgTable t, TableCounts c, long t0) throws SQLException {

@@ -5,8 +5,13 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 
+import com.altaviz.etl.common.LedgerEntry;
 import com.altaviz.etl.common.RunLedger;
 import com.altaviz.etl.common.Schemas;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -44,6 +49,34 @@ public final class OpsMirror {
         ExportTables.PIPELINE_RUNS,
         RunLedger.SCHEMA,
         "finished_at");
+  }
+
+  /** {@code e} as a row of {@link ExportTables#PIPELINE_RUNS}, as the ledger stores it. */
+  public static Object[] pipelineRun(LedgerEntry e) {
+    Map<String, Object> v = new HashMap<>();
+    v.put("run_id", e.runId());
+    v.put("stage", e.stage());
+    v.put("started_at", e.startedAt());
+    v.put("interval_start", e.intervalStart());
+    v.put("interval_end", e.intervalEnd());
+    v.put("input_table", e.inputTable());
+    v.put("input_version", e.inputVersion());
+    v.put("output_table", e.outputTable());
+    v.put("output_version", e.outputVersion());
+    v.put("rows_in", e.rowsIn());
+    v.put("rows_out", e.rowsOut());
+    v.put("rows_quarantined", e.rowsQuarantined());
+    v.put("status", e.status());
+    v.put("message", e.message());
+    v.put("finished_at", e.finishedAt());
+    v.put("duration_ms", e.durationMs());
+    v.put("spark_app_id", e.sparkApplicationId());
+    List<String> columns = ExportTables.PIPELINE_RUNS.columns();
+    if (!v.keySet().equals(Set.copyOf(columns))) {
+      throw new IllegalStateException(
+          "pipeline_runs columns " + columns + " are not " + v.keySet());
+    }
+    return columns.stream().map(v::get).toArray();
   }
 
   static Dataset<Row> relevant(Dataset<Row> df, String runId, ExportRange range) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.altaviz.etl.common.JobLauncher;
 import com.altaviz.etl.common.SparkTestBase;
+import io.delta.tables.DeltaTable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -147,7 +148,7 @@ class ExportJobTest extends SparkTestBase {
     assertThat(
             db.rows(
                 "SELECT run_id, stage, interval_start, input_version, output_version,"
-                    + " rows_in, status, duration_ms FROM pipeline_runs"))
+                    + " rows_in, status, duration_ms FROM pipeline_runs WHERE stage <> 'export'"))
         .containsExactly("daily__2024-02-02|gold|2024-02-02 00:00:00+00|3|0|288|success|15000");
 
     assertThat(
@@ -162,6 +163,49 @@ class ExportJobTest extends SparkTestBase {
                 "SELECT compressor_id, hour_start, reading_count FROM v_latest_readings"
                     + " ORDER BY 1"))
         .containsExactly("COMP-001|2024-02-02 23:00:00+00|6", "COMP-002|2024-02-02 23:00:00+00|6");
+  }
+
+  @Test
+  void afterAnExportPipelineRunsHoldsItsOwnRowAsTheLedgerRecordsIt() {
+    lake.writeGold(0, 2);
+    lake.writeOps();
+    assertThat(export("--date", "2024-02-02", "--run-id", "daily__2024-02-02")).isZero();
+
+    assertThat(
+            db.rows(
+                "SELECT run_id, stage, interval_start, interval_end, input_version,"
+                    + " output_version, rows_in, rows_out, rows_quarantined, status, message"
+                    + " FROM pipeline_runs WHERE stage = 'export'"))
+        .containsExactly(
+            "daily__2024-02-02|export|2024-02-02 00:00:00+00|2024-02-03 00:00:00+00|0|∅|570|134"
+                + "|0|success|∅");
+    // rows_in: the gold readings behind the daily buckets; rows_out: every row this first export
+    // wrote, its own row included
+    assertThat(
+            db.rows(
+                "SELECT sum(reading_count) FROM sensor_readings_agg WHERE window_type = '24hr'"))
+        .containsExactly("570");
+    // 123 buckets, 1 episode, 2 + 2 + 1 dimension rows, 3 metrics, the gold and export runs
+    assertThat(ExportTables.ALL.stream().mapToLong(t -> db.count(t.name())).sum())
+        .isEqualTo(134L);
+    assertThat(db.rows(OWN_ROWS)).isEqualTo(ledgerExportRows()).hasSize(1);
+  }
+
+  @Test
+  void theRetryOfAnExportThatCommittedButLeftNoLedgerRowReplacesItsRow() {
+    lake.writeGold(0, 2);
+    lake.writeOps();
+    assertThat(export("--date", "2024-02-02", "--run-id", "daily__2024-02-02")).isZero();
+    // as if the ledger write had failed after PostgreSQL committed
+    DeltaTable.forPath(spark, lake.lake.pipelineRuns()).delete("stage = 'export'");
+    List<String> orphan = db.rows(OWN_ROWS);
+
+    assertThat(export("--date", "2024-02-02", "--run-id", "daily__2024-02-02")).isZero();
+    List<String> retried = db.rows(OWN_ROWS);
+    assertThat(retried).isEqualTo(ledgerExportRows()).hasSize(1);
+    assertThat(retried).doesNotContainAnyElementsOf(orphan);
+    assertThat(db.rows("SELECT run_id, stage, status FROM pipeline_runs ORDER BY started_at"))
+        .containsExactly("daily__2024-02-02|gold|success", "daily__2024-02-02|export|success");
   }
 
   @Test
@@ -234,13 +278,15 @@ class ExportJobTest extends SparkTestBase {
         .contains(
             "|t|j.doe|2024-02-02 07:15:00+00|t|2024-02-02 09:00:00+00"
                 + "|bearing replaced, see MX-1");
-    // the ledger grew by the export runs themselves: that is new data, mirrored next time
+    // each export wrote its own row; mirroring an earlier one from the ledger changed nothing
     assertThat(db.rows("SELECT run_id, stage, status FROM pipeline_runs ORDER BY started_at"))
         .containsExactly(
             "daily__2024-02-02|gold|success",
             "daily__2024-02-02|export|success",
-            "daily__2024-02-02|export|success");
-    assertThat(retry.get("pipeline_runs")).containsAll(before.get("pipeline_runs"));
+            "daily__2024-02-02|export|success",
+            "manual__rerun|export|success");
+    assertThat(retry.get("pipeline_runs")).hasSize(3).containsAll(before.get("pipeline_runs"));
+    assertThat(rerun.get("pipeline_runs")).hasSize(4).containsAll(retry.get("pipeline_runs"));
   }
 
   @Test
@@ -393,6 +439,43 @@ class ExportJobTest extends SparkTestBase {
                 + " lacks the columns [vibration_mms, discharge_temp_f, suction_pressure_psi,"
                 + " discharge_pressure_psi, horsepower_consumption, gas_flow_mcf, date]"
                 + " (gold/sensor_features contract, Schemas.GOLD_FEATURES)");
+  }
+
+  /** The export rows of pipeline_runs, timestamps in microseconds (see ledgerExportRows). */
+  private static final String OWN_ROWS =
+      "SELECT run_id, stage, status, rows_in, rows_out, rows_quarantined,"
+          + " (extract(epoch FROM started_at) * 1000000)::bigint,"
+          + " (extract(epoch FROM finished_at) * 1000000)::bigint, duration_ms, input_table,"
+          + " input_version, output_table, message, spark_app_id"
+          + " FROM pipeline_runs WHERE stage = 'export' ORDER BY started_at";
+
+  /** The export rows of the lake's ledger, as {@link #OWN_ROWS} shows PostgreSQL's. */
+  private List<String> ledgerExportRows() {
+    return spark.read().format("delta").load(lake.lake.pipelineRuns())
+        .where("stage = 'export'").orderBy("started_at").collectAsList().stream()
+        .map(
+            r ->
+                String.join(
+                    "|",
+                    r.<String>getAs("run_id"),
+                    r.<String>getAs("stage"),
+                    r.<String>getAs("status"),
+                    String.valueOf(r.<Long>getAs("rows_in")),
+                    String.valueOf(r.<Long>getAs("rows_out")),
+                    String.valueOf(r.<Long>getAs("rows_quarantined")),
+                    String.valueOf(micros(r.getAs("started_at"))),
+                    String.valueOf(micros(r.getAs("finished_at"))),
+                    String.valueOf(r.<Long>getAs("duration_ms")),
+                    r.<String>getAs("input_table"),
+                    String.valueOf(r.<Long>getAs("input_version")),
+                    r.<String>getAs("output_table"),
+                    r.isNullAt(r.fieldIndex("message")) ? "∅" : r.getAs("message"),
+                    r.<String>getAs("spark_app_id")))
+        .toList();
+  }
+
+  private static long micros(Timestamp t) {
+    return t.toInstant().getEpochSecond() * 1_000_000 + t.toInstant().getNano() / 1000;
   }
 
   private static List<String> withoutRunId(List<String> rows) {

@@ -26,6 +26,7 @@ class StatusFlagsTest {
     assertThat(flags.temperature(239.99)).isEqualTo(NORMAL);
     assertThat(flags.temperature(240.0)).isEqualTo(WARNING);
     assertThat(flags.temperature(260.0)).isEqualTo(CRITICAL);
+    assertThat(flags.temperature(NULL)).as("unknown, not normal").isNull();
   }
 
   @Test

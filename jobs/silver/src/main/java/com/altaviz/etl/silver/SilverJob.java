@@ -66,7 +66,8 @@ public class SilverJob extends StageJob {
     long silverBaseline = ctx.outputBaseline(silverPath);
     long quarantineBaseline = ctx.outputBaseline(ctx.lake.quarantine());
     long bronzeVersion = ctx.inputVersion(bronzePath, "bronze");
-    Interval processed = ctx.interval.extendBack(Duration.ofHours(cfg.lookbackHours));
+    Duration lookback = Duration.ofHours(cfg.lookbackHours);
+    Interval processed = ctx.interval.extendBack(lookback);
     Duration cadence = Duration.ofMinutes(cfg.readingIntervalMinutes);
     Duration skew = Duration.ofMinutes(cfg.clockSkewMinutes);
     // Spike neighbours beyond the range: 4 cadences per needed neighbour, so a few missing
@@ -96,7 +97,7 @@ public class SilverJob extends StageJob {
         .toDF("compressor_id");
     // With no interval the landing-day check alone applies (see FutureTimestamps).
     Instant reference = ctx.interval.isAll() ? null : ctx.interval.end();
-    var spec = new SilverScope.Spec(processed, context, skew,
+    var spec = new SilverScope.Spec(processed, lookback, context, skew,
         actions.removes(RuleNames.FUTURE_TIMESTAMP));
     var settings = new SilverRules.Settings(actions, cfg.ranges, cfg.hampel.window,
         cfg.hampel.thresholdMads, reference, skew);

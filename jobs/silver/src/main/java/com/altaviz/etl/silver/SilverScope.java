@@ -28,8 +28,9 @@ import org.apache.spark.sql.Row;
  *   <li>{@code nullts}: no timestamp, landed in a folder of the processed range;
  *   <li>{@code context}: within a margin around the range — neighbours for the spike filter only,
  *       never written or counted;
- *   <li>{@code too_late}: landed in a folder of the range but older than the range: beyond the
- *       lookback, counted and reported only (re-run the interval it belongs to);
+ *   <li>{@code too_late}: landed in a folder of the run's own interval (not of its lookback) but
+ *       older than the range: beyond the lookback, counted and reported only (re-run the
+ *       interval it belongs to);
  *   <li>{@code deferred}: as {@code future} while the rule only warns: left to the run whose
  *       interval contains it, counted only.
  * </ul>
@@ -53,12 +54,13 @@ public final class SilverScope {
    * Parameters of one run's scope.
    *
    * @param processed [start − lookback, end), or ALL
+   * @param lookback how far {@code processed} reaches back before the run's own interval
    * @param context margin read on both sides for spike neighbours
    * @param skew clock-skew tolerance after end
    * @param quarantineFuture whether the future_timestamp rule removes rows (else they are
    *     deferred)
    */
-  public record Spec(Interval processed, Duration context, Duration skew,
+  public record Spec(Interval processed, Duration lookback, Duration context, Duration skew,
       boolean quarantineFuture) {
 
     /** First landing folder of the processed range. */
@@ -69,6 +71,11 @@ public final class SilverScope {
     /** Last landing folder of the processed range (the day holding end − 1 µs). */
     public LocalDate lastFolder() {
       return processed.end().minusNanos(1000).atZone(ZoneOffset.UTC).toLocalDate();
+    }
+
+    /** First landing folder of the run's own interval: the range without its lookback. */
+    public LocalDate firstOwnFolder() {
+      return processed.start().plus(lookback).atZone(ZoneOffset.UTC).toLocalDate();
     }
 
     public Instant futureAfter() {
@@ -100,17 +107,24 @@ public final class SilverScope {
     Column landed = col("_landing_date").between(
         lit(Date.valueOf(spec.firstFolder())), lit(Date.valueOf(spec.lastFolder())));
     Column nearby = ts.geq(lit(contextStart)).and(ts.lt(lit(contextEnd)));
+    // Too late only from the folders of the run's own interval. A lookback folder belongs to an
+    // earlier interval, whose run read this row in its own range (it is in silver or quarantine)
+    // or counted it as too late itself; counting it again would ask for a re-run of a complete
+    // interval. A landing-date predicate, not an anti-join with silver: no extra Spark job.
+    Column landedInOwnFolder = col("_landing_date").between(
+        lit(Date.valueOf(spec.firstOwnFolder())), lit(Date.valueOf(spec.lastFolder())));
     Column scope =
         when(ts.isNull(), lit(NULL_TS))
             .when(ts.geq(lit(s)).and(ts.lt(lit(e))), lit(RANGE))
             .when(landed.and(ts.gt(lit(futureAfter)).or(ts.lt(lit(earliest)))),
                 lit(spec.quarantineFuture() ? FUTURE : DEFERRED))
             .when(nearby, lit(CONTEXT))
-            .when(landed.and(ts.lt(lit(s))), lit(TOO_LATE))
+            .when(landedInOwnFolder.and(ts.lt(lit(s))), lit(TOO_LATE))
             .otherwise(lit(null));
     // written so the range part prunes by timestamp stats and the rest by landing partition
-    Column wanted = nearby.or(landed.and(ts.isNull().or(ts.lt(lit(contextStart)))
-        .or(ts.geq(lit(contextEnd)))));
+    Column wanted = nearby.or(landed.and(ts.isNull().or(ts.geq(lit(contextEnd)))))
+        .or(landedInOwnFolder.and(ts.lt(lit(contextStart))))
+        .or(landed.and(ts.lt(lit(earliest))));
     return bronze.where(wanted).withColumn(SilverColumns.SCOPE, scope)
         .where(col(SilverColumns.SCOPE).isNotNull());
   }

@@ -252,6 +252,31 @@ class SilverJobTest extends SparkTestBase {
   }
 
   @Test
+  void onlyReadingsNoRunPutIntoSilverAreCountedAsBeyondTheLookback() {
+    appendBronze(List.of(reading("COMP-001", "2024-02-01T00:00:00Z")));
+    assertThat(silver("--date", "2024-02-01", "--run-id", "d1")).as(stderr).isZero();
+    // Feb 2's folder: a reading of Feb 1 (within the 24 h lookback: Feb 2's run puts it into
+    // silver) and one of Jan 31 (beyond it)
+    appendBronze(List.of(reading("COMP-001", "2024-02-02T00:00:00Z"),
+        reading("COMP-001", "2024-02-01T12:00:00Z").landed("2024-02-02"),
+        reading("COMP-001", "2024-01-31T12:00:00Z").landed("2024-02-02")));
+    assertThat(silver("--date", "2024-02-02", "--run-id", "d2")).as(stderr).isZero();
+    // Feb 3's folder: another reading of Feb 1, now beyond the lookback. Feb 3's run reads Feb 2's
+    // folder again, but what it holds was Feb 2's run's to process or report.
+    appendBronze(List.of(reading("COMP-001", "2024-02-03T00:00:00Z"),
+        reading("COMP-001", "2024-02-01T06:00:00Z").landed("2024-02-03")));
+    assertThat(silver("--date", "2024-02-03", "--run-id", "d3")).as(stderr).isZero();
+
+    assertThat(table("ops/quality_metrics").where(col("metric").equalTo("late_beyond_lookback"))
+        .orderBy("run_id").select("run_id", "column_name", "value", "limit_value", "status")
+        .collectAsList()).extracting(Row::toString)
+        .containsExactly("[d1,*,0.0,0.0,pass]", "[d2,*,1.0,0.0,warn]", "[d3,*,1.0,0.0,warn]");
+    assertThat(sorted(table("silver/sensor_readings").select("timestamp", "_run_id")))
+        .containsExactly("[2024-02-01 00:00:00.0,d2]", "[2024-02-01 12:00:00.0,d2]",
+            "[2024-02-02 00:00:00.0,d3]", "[2024-02-03 00:00:00.0,d3]");
+  }
+
+  @Test
   void aFailRuleThatTripsExitsThreeWithMetricsAndQuarantineAndSilverUnchanged()
       throws Exception {
     appendBronze(twoDays());

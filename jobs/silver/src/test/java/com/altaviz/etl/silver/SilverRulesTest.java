@@ -49,8 +49,8 @@ class SilverRulesTest extends SparkTestBase {
     Map<String, RuleAction> actions = new LinkedHashMap<>(cfg.rules);
     actions.putAll(overrides);
     RuleActions ra = RuleActions.of(actions);
-    var spec = new SilverScope.Spec(PROCESSED, Duration.ofHours(2), Duration.ofMinutes(5),
-        ra.removes(RuleNames.FUTURE_TIMESTAMP));
+    var spec = new SilverScope.Spec(PROCESSED, Duration.ofHours(24), Duration.ofHours(2),
+        Duration.ofMinutes(5), ra.removes(RuleNames.FUTURE_TIMESTAMP));
     var bronze = Fixtures.bronze(spark, fixture().toArray(Fixtures.Reading[]::new));
     return SilverRules.classify(
         SilverScope.select(bronze, spec).repartition(col("compressor_id")),
@@ -147,7 +147,8 @@ class SilverRulesTest extends SparkTestBase {
     SilverConfig cfg = new SilverConfig();
     RuleActions ra = RuleActions.of(cfg.rules);
     var settings = new SilverRules.Settings(ra, cfg.ranges, 7, 4.0, END, Duration.ofMinutes(5));
-    var spec = new SilverScope.Spec(PROCESSED, Duration.ofHours(2), Duration.ofMinutes(5), true);
+    var spec = new SilverScope.Spec(PROCESSED, Duration.ofHours(24), Duration.ofHours(2),
+        Duration.ofMinutes(5), true);
     Dataset<Row> prepared = SilverRules.prepare(SilverScope.select(
             Fixtures.bronze(spark, fixture().toArray(Fixtures.Reading[]::new)), spec)
         .repartition(col("compressor_id")), Fixtures.fleet(spark, "COMP-001", "COMP-002"),

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SilverScopeTest extends SparkTestBase {
   static final SilverScope.Spec SPEC = new SilverScope.Spec(
       new Interval(Instant.parse("2024-02-01T00:00:00Z"), Instant.parse("2024-02-03T00:00:00Z")),
-      Duration.ofHours(2), Duration.ofMinutes(5), true);
+      Duration.ofHours(24), Duration.ofHours(2), Duration.ofMinutes(5), true);
 
   @Test
   void rowsAreScopedByTimestampAndLandingFolder() {
@@ -32,25 +32,29 @@ class SilverScopeTest extends SparkTestBase {
         reading("L", "2024-02-04T00:00:00Z").landed("2024-02-04"),  // outside
         reading("M", "0001-01-01T00:00:00Z").landed("2024-02-02"),  // unset clock: future
         reading("N", "1970-01-01T00:00:00Z").landed("2024-02-02"),  // too late
-        reading("O", "0001-01-01T00:00:00Z").landed("2024-02-03")); // another run's
+        reading("O", "0001-01-01T00:00:00Z").landed("2024-02-03"),  // another run's
+        reading("P", "2024-01-20T00:00:00Z").landed("2024-02-01"),  // lookback folder: not ours
+        reading("Q", "0001-01-01T00:00:00Z").landed("2024-02-01")); // lookback folder: future
     assertThat(SilverScope.select(bronze, SPEC).orderBy("compressor_id")
         .select("compressor_id", "_scope").collectAsList()).extracting(Object::toString)
         .containsExactly("[A,range]", "[B,range]", "[C,context]", "[D,context]", "[F,future]",
             "[G,context]", "[H,future]", "[I,nullts]", "[K,too_late]", "[M,future]",
-            "[N,too_late]");
-    var warn = new SilverScope.Spec(SPEC.processed(), SPEC.context(), SPEC.skew(), false);
+            "[N,too_late]", "[Q,future]");
+    var warn = new SilverScope.Spec(SPEC.processed(), SPEC.lookback(), SPEC.context(),
+        SPEC.skew(), false);
     assertThat(SilverScope.select(bronze, warn).where("_scope = 'deferred'")
         .select("compressor_id").collectAsList()).extracting(r -> r.getString(0))
-        .containsExactly("F", "H", "M");
+        .containsExactly("F", "H", "M", "Q");
   }
 
   @Test
   void withoutAnIntervalEveryRowIsInRange() {
     var bronze = Fixtures.bronze(spark, reading("A", "2030-01-01T00:00:00Z"),
         reading("B", null));
-    assertThat(SilverScope.select(bronze, new SilverScope.Spec(Interval.ALL, Duration.ZERO,
-        Duration.ofMinutes(5), true)).orderBy("compressor_id").select("_scope").collectAsList())
-        .extracting(r -> r.getString(0)).containsExactly("range", "nullts");
+    var all = new SilverScope.Spec(Interval.ALL, Duration.ZERO, Duration.ZERO,
+        Duration.ofMinutes(5), true);
+    assertThat(SilverScope.select(bronze, all).orderBy("compressor_id").select("_scope")
+        .collectAsList()).extracting(r -> r.getString(0)).containsExactly("range", "nullts");
   }
 
   @Test
