@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Export stage alone at scale (DESIGN §8, issue 5): the real export jar through
+# Export stage alone at scale: the real export jar through
 # scripts/spark-submit.sh over the gold of bench/run.sh's 4,500 x 7 lake, each run into a new
 # scratch PostgreSQL database (the first-export case: 976,500 aggregate buckets), then one
 # incremental day (--date of the last day) re-exported into the last database.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Gold stage vs DuckDB on the same silver data (DESIGN §8, issue 4).
+# Gold stage vs DuckDB on the same silver data.
 #   bench/gold_vs_duckdb.sh [COMPRESSORS=4500] [DAYS=7]
 # 1. silver-shaped input: a deterministic synthetic silver table + bronze dimensions
 #    (jobs/gold test class GoldBenchData; cached under bench/work/), exported to Parquet;

@@ -7,7 +7,7 @@ stage the wall time (process start to exit: JVM start and SparkSession included)
 resident set size (ru_maxrss of the spark-submit process tree, i.e. the driver JVM). Then, at the
 largest size, the incremental cost of ONE new day with 7 and with 28 days of history in the lake
 (days 9-28 are loaded in weekly batches in between, not timed). Prints the tables and appends
-them with a machine description to bench/RESULTS.md (DESIGN §8 targets)."""
+them with a machine description and the targets to bench/RESULTS.md."""
 from __future__ import annotations
 
 import argparse
@@ -251,7 +251,7 @@ def render(desc: str, started: datetime, table, incremental) -> str:
             total = sum(m.seconds for m in ms)
             lines.append(f"| {days} days | " + " | ".join(fmt(m) for m in ms)
                          + f" | **{total:.1f} s** |")
-    lines += ["", "Targets (DESIGN §8): development scale (10 × 7) < 40 s end to end; "
+    lines += ["", "Targets: development scale (10 × 7) < 40 s end to end; "
                   "4,500 × 7 < 90 s; one new day at 4,500 < 25 s and not growing with "
                   "history; every stage within a 2 GB driver.", ""]
     return "\n".join(lines)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Scaling benchmark of the whole pipeline (issue 7, DESIGN §8): 10 / 100 / 1,000 / 4,500
-# compressors x 7 days through the shipped jars, wall time and peak RSS per stage and end to
-# end, then one new day at 4,500 compressors with 7 and with 28 days of history. Prints the
-# tables and appends them, with the machine description, to bench/RESULTS.md.
+# Scaling benchmark of the whole pipeline: 10 / 100 / 1,000 / 4,500 compressors x 7 days
+# through the shipped jars, wall time and peak RSS per stage and end to end, then one new day at
+# 4,500 compressors with 7 and with 28 days of history. Prints the tables and appends them, with
+# the machine description and the targets, to bench/RESULTS.md.
 #   bench/run.sh                      everything (about an hour on 2 cores: 28 days at 4,500)
 #   bench/run.sh --history-days 7     without the 28-day history (about 25 minutes)
 #   bench/run.sh --scales 10,100      a quick subset; --no-incremental, --no-record: see --help

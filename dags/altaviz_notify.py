@@ -6,7 +6,8 @@ Channel: a JSON POST to the webhook in env ``ALTAVIZ_ALERT_WEBHOOK`` when it is 
 ``altaviz_postgres``. Every notification is also logged as one ERROR line.
 
 Importing this module does nothing: the environment, the connection and the database are only
-touched when a callback runs (DESIGN §7, STYLE §14). It lives next to the DAG files (listed in
+touched when a callback runs: parsing the DAG files must need no settings and look up no
+connection (tests/test_dags.py checks it). It lives next to the DAG files (listed in
 ``.airflowignore``, so it is not parsed as a DAG) because Airflow puts the DAG bundle on
 ``sys.path`` for tasks and for executor-run deadline callbacks.
 """
@@ -45,7 +46,7 @@ INSERT = """
 INSERT INTO pipeline_notifications (dag_id, run_id, task_id, kind, message)
 VALUES (%s, %s, %s, %s, %s)"""
 
-# What the stage jars' exit codes mean (DESIGN §5), so the alert says what to do.
+# What the stage jars' exit codes mean (README.md), so the alert says what to do.
 EXIT_CODE_MEANING = {
     "1": "unexpected failure (bug, unreachable server, killed executor): check the task log",
     "2": "bad input, usage or configuration error: fix the named file/option, then clear the task",

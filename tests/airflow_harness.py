@@ -3,7 +3,8 @@
 Importing this module gives the test session its own AIRFLOW_HOME (a temp dir with a SQLite
 metadata database), with our dags/ folder and no examples. It must run before anything imports
 ``airflow``: Airflow reads its configuration once, at import. test_dags.py and test_dag_e2e.py
-import it first; fixtures and helpers shared by them live here (conftest.py is the lead's).
+import it first; fixtures and helpers shared by them live here, not in conftest.py, which every
+test module loads.
 
 ``recording_secrets.RecordingSecretsBackend`` is configured as Airflow's secrets backend: it
 sees every connection and variable lookup first, so a test can prove that parsing the DAG files

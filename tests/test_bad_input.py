@@ -1,8 +1,8 @@
-"""Bad-input corpus (issue 7, DESIGN §9): every kind of bad delivery through the shipped bronze
-and silver jars (spark-submit, real Delta). Each kind has its asserted outcome — quarantined
-with a named rule, a value nulled and kept, a counted duplicate, accepted as valid, or exit code
-2/3 with a one-line message naming the file, column or rule — and in every case nothing is
-lost: either the run wrote nothing at all (failures) or
+"""Bad-input corpus: every kind of bad delivery through the shipped bronze and silver jars
+(spark-submit, real Delta). Each kind has its asserted outcome — quarantined with a named rule, a
+value nulled and kept, a counted duplicate, accepted as valid, or exit code 2/3 with a one-line
+message naming the file, column or rule — and in every case nothing is lost: either the run wrote
+nothing at all (failures) or
 
     bronze rows = silver rows + whole-row quarantine rows + dropped duplicates
 
@@ -276,9 +276,9 @@ def test_whole_row_defects_are_quarantined_with_their_rule(corpus, kind):
 
 
 def test_a_reading_older_than_the_lookback_stays_in_bronze_and_is_reported(corpus):
-    """DESIGN §6: silver reads the timestamps of [start - lookback, end). A reading landed
-    today but stamped 2001 belongs to 2001's interval: it is neither silver nor quarantine of
-    this run (a re-run of its interval picks it up), and it is not silent either."""
+    """Silver reads the timestamps of [start - lookback, end). A reading landed today but stamped
+    2001 belongs to 2001's interval: it is neither silver nor quarantine of this run (a re-run of
+    its interval picks it up), and it is not silent either."""
     slot = SLOTS["timestamp far in the past"]
     assert [_key(r) for r in corpus.bronze_rows() if _key(r) == slot] == [slot]
     assert not _silver(corpus, slot) and not _quarantined(corpus, slot)

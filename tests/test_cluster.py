@@ -1,9 +1,9 @@
-"""Cluster mode (issue 7): a Spark standalone master and two workers on 127.0.0.1 from the
-pyspark distribution in .venv; the whole pipeline (the same jars, unchanged) runs on it with
-ALTAVIZ_SPARK_MASTER=spark://127.0.0.1:<port> and must produce exactly the tables of local
-mode. One worker (with its executor) is SIGKILLed while the gold stage computes: Spark re-runs
-the lost tasks on the other worker and the stage completes with the same output. The cluster is
-always torn down."""
+"""Cluster mode: a Spark standalone master and two workers on 127.0.0.1 from the pyspark
+distribution in .venv; the whole pipeline (the same jars, unchanged) runs on it with
+ALTAVIZ_SPARK_MASTER=spark://127.0.0.1:<port> and must produce exactly the tables of local mode. One
+worker (with its executor) is SIGKILLed while the gold stage computes: Spark re-runs the lost tasks
+on the other worker and the stage completes with the same output. The cluster is always torn
+down."""
 from __future__ import annotations
 
 import json

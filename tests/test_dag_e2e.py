@@ -185,8 +185,8 @@ def test_one_day_through_all_four_stages(demo_raw, jar_dir, pg, monkeypatch, tmp
     assert h.query(db, "SELECT task_id, kind, message FROM pipeline_notifications") == [
         ("gold", "task_failure", "probe")]
 
-    # a manual re-run from gold without export (the guide's --skip-bronze --skip-silver
-    # --skip-postgres): bronze/silver skipped, gold recomputed to the same rows, PG untouched
+    # a manual re-run from gold without export (start_from=gold, skip_export=true):
+    # bronze/silver skipped, gold recomputed to the same rows, PG untouched
     agg_before = pg_frame(db, "sensor_readings_agg")
     dag = deploy(monkeypatch, jar_dir, demo_raw, lake)
     rerun = h.run_day(dag, DAY, conf={"start_from": "gold", "skip_export": True})

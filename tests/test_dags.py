@@ -1,7 +1,7 @@
-"""DAG tests that need no stage jar (STYLE §15): import, structure, rendering, callbacks, and
-dag.test() runs of the skip params and of the failure path. Real Airflow from .venv with its own
-AIRFLOW_HOME and SQLite metadata DB (airflow_harness); notifications go to a scratch database
-on the real PostgreSQL server. The jar-running end-to-end tests are in test_dag_e2e.py."""
+"""DAG tests that need no stage jar: import, structure, rendering, callbacks, and dag.test() runs of
+the skip params and of the failure path. Real Airflow from .venv with its own AIRFLOW_HOME and
+SQLite metadata DB (airflow_harness); notifications go to a scratch database on the real PostgreSQL
+server. The jar-running end-to-end tests are in test_dag_e2e.py."""
 from __future__ import annotations
 
 import airflow_harness as h  # first: configures Airflow before anything imports it

@@ -93,7 +93,7 @@ def _vibration(compressor: str, t: datetime) -> float:
 
 
 def _gold_table(readings: list[tuple[str, datetime]]) -> pa.Table:
-    """Gold rows with every contract column (CONTRACTS.md, gold/sensor_features)."""
+    """Gold rows with every contract column of gold/sensor_features (Schemas.GOLD_FEATURES)."""
     ts = pa.timestamp("us", tz="UTC")
     n = len(readings)
     cols: dict[str, pa.Array] = {

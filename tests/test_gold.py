@@ -1,4 +1,4 @@
-"""The gold jar through the real spark-submit (issue 4).
+"""The gold jar through the real spark-submit.
 
 Silver input is written here with delta-rs (an independent Delta writer) so these tests do not
 depend on the other stages; the last test runs the real simulator -> bronze -> silver -> gold

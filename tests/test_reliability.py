@@ -1,5 +1,5 @@
-"""Reliability of the shipped jars (issue 7, DESIGN §9), all through the real spark-submit,
-real Delta tables and real PostgreSQL:
+"""Reliability of the shipped jars, all through the real spark-submit, real Delta tables and real
+PostgreSQL:
 
 - crash consistency, on named failpoints (jobs/common Failpoint.java): every stage's day-2 run
   is stopped at each point where a crash leaves a state of its own (a commit done, the next

@@ -1,6 +1,6 @@
 """The simulator's shaded jar through the real spark-submit (3 compressors x 2 days): the landing
-layout of DESIGN §4.1, row counts per day folder that follow from what the generator reports,
-and determinism across two separate JVMs (byte-identical files)."""
+layout bronze reads, row counts per day folder that follow from what the generator reports, and
+determinism across two separate JVMs (byte-identical files)."""
 from __future__ import annotations
 
 import re

@@ -1,6 +1,6 @@
-"""Helpers of the reliability suite (issue 7): stage runs that can be killed, lake and
-PostgreSQL snapshots that ignore only timing columns, an independent Spark reader, scratch and
-throwaway PostgreSQL servers. Everything runs the real jars through scripts/spark-submit.sh."""
+"""Helpers of the reliability suite: stage runs that can be killed, lake and PostgreSQL snapshots
+that ignore only timing columns, an independent Spark reader, scratch and throwaway PostgreSQL
+servers. Everything runs the real jars through scripts/spark-submit.sh."""
 from __future__ import annotations
 
 import hashlib

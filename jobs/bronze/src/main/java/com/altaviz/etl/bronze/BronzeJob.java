@@ -28,13 +28,13 @@ import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 
 /**
- * Bronze stage (DESIGN §6 Bronze): new raw deliveries of the interval's landing folders →
- * append-only bronze/sensor_readings; dimension CSVs → bronze dimension tables (replaced when
- * changed). Every input is validated before the first write, so bad input leaves bronze as it was:
- * each new Parquet file's footer (readable; every contract column once, ignoring case, of a
- * readable type) and each dimension CSV (columns by header, typed values, no compressor or station
- * id twice). What a footer cannot show, a data page that does not decode, surfaces only while the
- * readings are appended, after the dimension tables may have been replaced.
+ * Bronze stage: new raw deliveries of the interval's landing folders → append-only
+ * bronze/sensor_readings; dimension CSVs → bronze dimension tables (replaced when changed). Every
+ * input is validated before the first write, so bad input leaves bronze as it was: each new Parquet
+ * file's footer (readable; every contract column once, ignoring case, of a readable type) and each
+ * dimension CSV (columns by header, typed values, no compressor or station id twice). What a footer
+ * cannot show, a data page that does not decode, surfaces only while the readings are appended,
+ * after the dimension tables may have been replaced.
  */
 @Command(
     name = "altaviz-bronze",

@@ -6,7 +6,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** Schemas and creation of the bronze Delta tables (CONTRACTS.md, bronze). */
+/** Contract schemas and creation of the bronze Delta tables. */
 public final class BronzeTables {
   private BronzeTables() {}
 

@@ -37,11 +37,11 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A dimension CSV read BY NAME (DESIGN §4.1; the original mapped columns by position): the
- * header decides which column is which, so reordered or extra columns are fine, while a missing
- * contract column or a value that does not parse as its type stops the run naming file, column
- * and value. Dimension files are small, so they are parsed on the driver (with the RFC 4180
- * parser Spark itself uses for CSV) instead of costing Spark jobs.
+ * A dimension CSV read BY NAME, never by column position: the header decides which column is which,
+ * so reordered or extra columns are fine, while a missing contract column or a value that does not
+ * parse as its type stops the run naming file, column and value. Dimension files are small, so they
+ * are parsed on the driver (with the RFC 4180 parser Spark itself uses for CSV) instead of costing
+ * Spark jobs.
  */
 public final class DimensionCsv {
   private DimensionCsv() {}

@@ -15,9 +15,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The raw landing zone (DESIGN §4.1): {@code <raw>/sensor_readings/date=YYYY-MM-DD/*.parquet}
- * plus the dimension CSVs. Files are chosen by the folder they LANDED in, not by the
- * timestamps inside them, so a late reading is ingested with the day it arrived.
+ * The raw landing zone: {@code <raw>/sensor_readings/date=YYYY-MM-DD/*.parquet} plus the dimension
+ * CSVs. Files are chosen by the folder they LANDED in, not by the timestamps inside them, so a late
+ * reading is ingested with the day it arrived.
  */
 public final class LandingZone {
   public static final String SENSOR_DIR = "sensor_readings";

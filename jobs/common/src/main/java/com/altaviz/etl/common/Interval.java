@@ -9,7 +9,7 @@ import org.apache.spark.sql.functions;
 
 /**
  * A half-open UTC interval {@code [start, end)}. {@link #ALL} (both ends null) means "process
- * everything", the guide's single-batch mode.
+ * everything", the single-batch mode (no {@code --start}/{@code --end}).
  */
 public record Interval(Instant start, Instant end) {
   public static final Interval ALL = new Interval(null, null);

@@ -7,8 +7,8 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 
 /**
- * The one place where exceptions become exit codes (STYLE §2). {@code main} methods are {@code
- * System.exit(JobLauncher.run(new XJob(), args))}; tests call {@link #run} directly.
+ * The one place where exceptions become exit codes (README.md lists them). {@code main} methods are
+ * {@code System.exit(JobLauncher.run(new XJob(), args))}; tests call {@link #run} directly.
  */
 public final class JobLauncher {
   private JobLauncher() {}

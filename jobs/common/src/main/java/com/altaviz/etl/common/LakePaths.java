@@ -1,6 +1,6 @@
 package com.altaviz.etl.common;
 
-/** Table locations under the lake root (DESIGN §4.3); the only place that spells them. */
+/** Table locations under the lake root; the only place that spells them. */
 public record LakePaths(String root) {
   public LakePaths {
     root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;

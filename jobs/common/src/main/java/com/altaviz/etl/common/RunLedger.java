@@ -17,7 +17,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** The run ledger {@code ops/pipeline_runs}: one appended row per stage run (DESIGN §5). */
+/** The run ledger {@code ops/pipeline_runs}: one appended row per stage run. */
 public final class RunLedger {
   public static final StructType SCHEMA =
       new StructType()

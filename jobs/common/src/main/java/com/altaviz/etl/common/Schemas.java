@@ -4,7 +4,7 @@ import java.util.List;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** Explicit schemas of the data contract (DESIGN §4). Nothing in the pipeline infers one. */
+/** Explicit schemas of the data contract. Nothing in the pipeline infers one. */
 public final class Schemas {
   private Schemas() {}
 

@@ -44,12 +44,11 @@ public final class StageContext {
   }
 
   /**
-   * The input version to read (DESIGN §5): {@code --input-version}, else what {@code
-   * upstreamStage} committed for this run id, else the latest — but never older than what a
-   * successful run of this stage already read for an overlapping written range (see {@link
-   * RunLedger#newestInputRead}), so an older interval re-run or retried after a newer one keeps
-   * the rows the newer run added. Always a concrete number so the ledger records exactly what
-   * was read.
+   * The input version to read (README.md, Run or debug one stage): {@code --input-version}, else
+   * what {@code upstreamStage} committed for this run id, else the latest — but never older than
+   * what a successful run of this stage already read for an overlapping written range (see {@link
+   * RunLedger#newestInputRead}), so an older interval re-run or retried after a newer one keeps the
+   * rows the newer run added. Always a concrete number so the ledger records exactly what was read.
    */
   public long inputVersion(String table, String upstreamStage) {
     RunLedger.Pins pins = ledger.pins(runId, upstreamStage, stage, writtenRange(), lookback());
@@ -110,7 +109,7 @@ public final class StageContext {
         });
   }
 
-  /** {@code [start − lookback, end)}: what silver, gold and export replace (DESIGN §6). */
+  /** {@code [start − lookback, end)}: what silver, gold and export replace (late arrivals). */
   private Interval writtenRange() {
     return interval.extendBack(lookback());
   }

@@ -8,7 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.UUID;
 import picocli.CommandLine.Option;
 
-/** Options shared by every stage jar (DESIGN §5), mixed into each command with {@code @Mixin}. */
+/** Options shared by every stage jar (see README.md), mixed into each command by {@code @Mixin}. */
 public class StageOptions {
   @Option(
       names = "--config",

@@ -4,9 +4,9 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * A local[2] SparkSession built by the production factory (STYLE §10), with Spark's code
- * generation off. getOrCreate() shares it across the classes of one Surefire JVM, which saves the
- * start-up cost per class.
+ * A local[2] SparkSession built by the production factory ({@link SparkSessions}: the jobs'
+ * settings, never a test's own builder), with Spark's code generation off. getOrCreate() shares it
+ * across the classes of one Surefire JVM, which saves the start-up cost per class.
  */
 public abstract class SparkTestBase {
   protected static SparkSession spark;

@@ -9,7 +9,8 @@ import java.util.Locale;
 /**
  * The human-readable {@code alert_history.message}, e.g. "COMP-003 vibration critical: peak 9.12
  * mm/s ≥ 8.0 at 2024-02-05 06:30 UTC (warning from 2024-02-04 21:10, critical from 2024-02-05 02:00
- * UTC; cleared 2024-02-05 11:40 UTC)". Never null: the original wrote null messages.
+ * UTC; cleared 2024-02-05 11:40 UTC)". Never null or empty: the column is {@code NOT NULL CHECK
+ * (message <> '')}.
  */
 public final class AlertMessages {
   private static final DateTimeFormatter MINUTE =

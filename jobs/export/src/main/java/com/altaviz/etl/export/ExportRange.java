@@ -7,8 +7,8 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * The time range one export run is responsible for: gold's {@code [start − lookback, end)}, so that
- * late readings also correct the previous day's aggregates and alerts (DESIGN §6 Export). Both ends
- * are null for the single-batch mode (no interval = all of gold).
+ * late readings also correct the previous day's aggregates and alerts. Both ends are null for the
+ * single-batch mode (no interval = all of gold).
  */
 public record ExportRange(Instant from, Instant to) {
   public static final ExportRange ALL = new ExportRange(null, null);

@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Tiny hand-made lake tables with the exact contract schemas (CONTRACTS.md): gold rows, bronze
+ * Tiny hand-made lake tables with the exact contract schemas ({@link Schemas}): gold rows, bronze
  * dimensions, quality metrics. The export reads only some gold columns, but the fixtures carry them
  * all so a contract change shows up here.
  */

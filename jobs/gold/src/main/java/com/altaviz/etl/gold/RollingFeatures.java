@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * Trailing-window features of ONE compressor's readings in time order, computed in a single
- * incremental pass (DESIGN §6 Gold). Pure: arrays in, arrays out, no Spark.
+ * incremental pass. Pure: arrays in, arrays out, no Spark.
  *
  * <p>Windows are {@code (t − W, t]} by time, never by row offset: a reading exactly W before t is
  * out, readings at t (ties) are in, later readings never. Each window is an index range

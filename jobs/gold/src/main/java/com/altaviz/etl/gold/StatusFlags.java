@@ -4,10 +4,10 @@ import com.altaviz.etl.common.config.ThresholdsConfig;
 import java.io.Serializable;
 
 /**
- * Status levels from the configured thresholds (DESIGN §6 Gold): a value equal to a limit is at
- * that level; suction pressure is a low-side limit (at or below). A null sensor value gives a
- * null level — unknown, not normal: a reading silver nulled must not look healthy. The combined
- * statuses take the worst of the known levels and are null only when none is known.
+ * Status levels from the configured thresholds (README.md, Gold status flags): a value equal to a
+ * limit is at that level; suction pressure is a low-side limit (at or below). A null sensor value
+ * gives a null level — unknown, not normal: a reading silver nulled must not look healthy. The
+ * combined statuses take the worst of the known levels and are null only when none is known.
  */
 public final class StatusFlags implements Serializable {
   private static final long serialVersionUID = 1L;

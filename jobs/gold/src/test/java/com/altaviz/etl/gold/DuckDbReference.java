@@ -12,8 +12,8 @@ final class DuckDbReference {
   private static final long HOUR = 3_600_000_000L;
 
   /**
-   * The twelve rolling features of DESIGN §6 Gold and the two coverage counts, keyed by
-   * compressor_id and us (epoch µs).
+   * The twelve rolling features of gold ({@link RollingFeatures}) and the two coverage counts,
+   * keyed by compressor_id and us (epoch µs).
    */
   static String rollingFeatures(String parquetGlob) {
     return twelveFeatures(parquetGlob).replace(
@@ -21,7 +21,7 @@ final class DuckDbReference {
         ", count(*) OVER h1 AS readings_1hr, count(*) OVER h24 AS readings_24hr FROM s WINDOW ");
   }
 
-  /** The twelve rolling features of DESIGN §6 Gold (the benchmark query). */
+  /** The twelve rolling features of gold (the benchmark query). */
   static String twelveFeatures(String parquetGlob) {
     return "WITH s AS (SELECT compressor_id, epoch_us(\"timestamp\") AS us, vibration_mms AS v, "
         + "discharge_temp_f AS tp, discharge_pressure_psi AS p FROM read_parquet('"

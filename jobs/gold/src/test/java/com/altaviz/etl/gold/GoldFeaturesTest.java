@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /** The Spark transformation on a tiny hand-made silver fixture, every column checked. */
 class GoldFeaturesTest extends SparkTestBase {
-  /** gold/sensor_features as CONTRACTS.md spells it (typed here independently of the code). */
+  /** gold/sensor_features's contract columns, typed here independently of the code. */
   static final List<String> CONTRACT_COLUMNS =
       List.of(
           "compressor_id", "timestamp", "vibration_mms", "discharge_temp_f",

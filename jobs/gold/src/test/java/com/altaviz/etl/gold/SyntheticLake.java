@@ -10,9 +10,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Deterministic silver-shaped readings and bronze dimension tables (CONTRACTS.md schemas) for
- * tests and the benchmark, built with Spark SQL from hashes of (seed, compressor, slot), so the
- * same arguments give the same rows however Spark partitions the work.
+ * Deterministic silver-shaped readings and bronze dimension tables (contract schemas) for tests and
+ * the benchmark, built with Spark SQL from hashes of (seed, compressor, slot), so the same
+ * arguments give the same rows however Spark partitions the work.
  *
  * <p>10-minute cadence; odd compressors jitter by up to ±40 s (window edges fall between
  * readings), even ones keep exact 10-minute steps (readings exactly 1h, 4h, 24h apart, so the

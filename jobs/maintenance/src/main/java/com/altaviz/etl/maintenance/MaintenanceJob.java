@@ -16,10 +16,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Weekly lake maintenance (DESIGN §7): OPTIMIZE every lake table (Z-ordered by compressor_id
- * where it has that column), then VACUUM files older than the retention. One ledger row; its
- * rows_in/rows_out are the lake's row counts before/after (equal: maintenance rewrites files,
- * never rows; schedule it away from pipeline runs).
+ * Weekly lake maintenance: OPTIMIZE every lake table (Z-ordered by compressor_id where it has that
+ * column), then VACUUM files older than the retention. One ledger row; its rows_in/rows_out are the
+ * lake's row counts before/after (equal: maintenance rewrites files, never rows; schedule it away
+ * from pipeline runs).
  */
 @Command(
     name = "altaviz-maintenance",
@@ -59,7 +59,7 @@ public class MaintenanceJob extends StageJob {
     return "LAKE MAINTENANCE: OPTIMIZE + Z-ORDER + VACUUM";
   }
 
-  /** Every table of the lake layout (DESIGN §4.3), in pipeline order. */
+  /** Every table of the lake layout ({@link LakePaths}), in pipeline order. */
   static List<String> lakeTables(LakePaths lake) {
     return List.of(
         lake.bronzeReadings(),
@@ -85,7 +85,7 @@ public class MaintenanceJob extends StageJob {
             "spark.sql.sources.parallelPartitionDiscovery.parallelism",
             String.valueOf(ctx.config.spark.shufflePartitions));
     List<TableReport> reports = new ArrayList<>();
-    // OPTIMIZE commits carry the run id like every other commit of the pipeline (DESIGN §5).
+    // OPTIMIZE commits carry the run id like every other commit of the pipeline (userMetadata).
     spark.conf().set(COMMIT_METADATA, ctx.runId);
     try {
       for (String path : lakeTables(ctx.lake)) {

@@ -26,12 +26,12 @@ import org.apache.spark.sql.types.StructType;
 import scala.collection.JavaConverters;
 
 /**
- * Rule 6 (spikes): a Hampel filter per compressor and sensor. Over each sensor's non-null,
- * finite values in time order, a value is a spike when it deviates from the median of its
- * centred window (default 7 readings: 3 before, itself, 3 after) by more than {@code threshold ×
- * 1.4826 × MAD} (1.4826 × MAD estimates σ for Gaussian noise: the guide's "4 standard
- * deviations", made robust). A sustained shift is not a spike: a centred median follows a step
- * after half a window, so every reading of the new level is near its median.
+ * Rule 6 (spikes): a Hampel filter per compressor and sensor. Over each sensor's non-null, finite
+ * values in time order, a value is a spike when it deviates from the median of its centred window
+ * (default 7 readings: 3 before, itself, 3 after) by more than {@code threshold × 1.4826 × MAD}
+ * (1.4826 × MAD estimates σ for Gaussian noise: a "4 standard deviations" rule at the default
+ * threshold, made robust). A sustained shift is not a spike: a centred median follows a step after
+ * half a window, so every reading of the new level is near its median.
  *
  * <p>The scale is never below the typical window MAD of the reading's UTC day (the median of the
  * window MADs of that compressor, sensor and day). Per day, not per data read: a verdict must

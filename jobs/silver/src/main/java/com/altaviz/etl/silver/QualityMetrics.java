@@ -30,8 +30,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Data-quality metrics of a silver run (DESIGN §6 Silver) and their gates. Measured on the SILVER
- * rows the run produces (the layer consumers read), over the run's data interval:
+ * Data-quality metrics of a silver run and their gates. Measured on the SILVER rows the run
+ * produces (the layer consumers read), over the run's data interval:
  *
  * <ul>
  *   <li>missing_rate per sensor: null values / silver rows (limit quality.missing_rate);

@@ -2,7 +2,7 @@ package com.altaviz.etl.silver;
 
 import java.util.List;
 
-/** The named silver rules (DESIGN §6 Silver), in the order they are applied. */
+/** The named silver rules, in the order they are applied. */
 public final class RuleNames {
   private RuleNames() {}
 

@@ -29,10 +29,10 @@ import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
 
 /**
- * Silver stage (DESIGN §6 Silver): bronze rows of [start − lookback, end) at a pinned version →
- * the named rules → silver/sensor_readings (replaceWhere of exactly that range),
- * silver/quarantine (same range) and ops/quality_metrics. A {@code fail} rule or a breached gate
- * writes metrics and quarantine, leaves silver unchanged and exits 3.
+ * Silver stage: bronze rows of [start − lookback, end) at a pinned version → the named rules →
+ * silver/sensor_readings (replaceWhere of exactly that range), silver/quarantine (same range) and
+ * ops/quality_metrics. A {@code fail} rule or a breached gate writes metrics and quarantine, leaves
+ * silver unchanged and exits 3.
  */
 @Command(
     name = "altaviz-silver",

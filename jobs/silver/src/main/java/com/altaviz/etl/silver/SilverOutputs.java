@@ -25,7 +25,7 @@ public final class SilverOutputs {
   /** MEASURES = the six sensors + operating_hours, as delivered. */
   public static final List<String> MEASURES = measures();
 
-  /** silver/sensor_readings (CONTRACTS.md): one row per (compressor_id, timestamp). */
+  /** silver/sensor_readings (contract schema): one row per (compressor_id, timestamp). */
   public static final StructType SILVER = silverSchema();
 
   /** silver/quarantine: one row per rejected row or value, with the original values. */

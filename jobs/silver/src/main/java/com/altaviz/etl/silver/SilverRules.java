@@ -15,11 +15,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Applies the named silver rules in order (DESIGN §6 Silver, rules 2–7) and classifies every
- * scoped bronze row: still a silver row ({@code _row_rule} null), or removed by the first rule
- * that removes it, with its action and reason; value-level rejections are listed in {@code
- * _value_flags}, and values the actions reject are nulled. Each rule also leaves a {@code
- * _hit_<rule>} column: the rule fired on a row still in play, for the per-rule counts.
+ * Applies the named silver rules in order (all of {@link RuleNames} but {@code schema}, which
+ * {@link SilverJob} checks first) and classifies every scoped bronze row: still a silver row
+ * ({@code _row_rule} null), or removed by the first rule that removes it, with its action and
+ * reason; value-level rejections are listed in {@code _value_flags}, and values the actions reject
+ * are nulled. Each rule also leaves a {@code _hit_<rule>} column: the rule fired on a row still in
+ * play, for the per-rule counts.
  */
 public final class SilverRules {
   private SilverRules() {}

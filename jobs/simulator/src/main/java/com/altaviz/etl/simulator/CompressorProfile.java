@@ -5,9 +5,9 @@ import java.time.LocalDate;
 import java.util.Locale;
 
 /**
- * One compressor's fixed characteristics: sensor baselines (DESIGN §4.2 ranges), operating hours at
- * the period start, model, install date, station and, for the failing units, its {@link
- * FailurePlan}. Drawn from its own seeded stream, so it is the same on every executor.
+ * One compressor's fixed characteristics: sensor baselines (within {@link #BASELINE_RANGES}),
+ * operating hours at the period start, model, install date, station and, for the failing units, its
+ * {@link FailurePlan}. Drawn from its own seeded stream, so it is the same on every executor.
  */
 public record CompressorProfile(
     int index,

@@ -4,8 +4,8 @@ import com.altaviz.etl.common.config.SimulatorConfig;
 import java.io.Serializable;
 
 /**
- * Defect-injection rates (DESIGN §4.2), from the {@code simulator:} section of the config. Rates
- * are per reading; {@code lateRate} applies to readings that have a next day inside the period.
+ * Defect-injection rates, from the {@code simulator:} section of the config. Rates are per reading;
+ * {@code lateRate} applies to readings that have a next day inside the period.
  */
 public record DefectRates(
     double nullRate,

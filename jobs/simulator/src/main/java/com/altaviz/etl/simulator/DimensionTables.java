@@ -10,9 +10,9 @@ import java.util.Locale;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The dimension CSVs of the landing zone (DESIGN §4.1): compressor metadata, stations and the
- * maintenance log, including the 'failure' event and the repair of each failing compressor. Columns
- * and their order come from {@link Schemas}; consumers read them by name.
+ * The dimension CSVs of the landing zone: compressor metadata, stations and the maintenance log,
+ * including the 'failure' event and the repair of each failing compressor. Columns and their order
+ * come from {@link Schemas}; consumers read them by name.
  */
 public final class DimensionTables {
   static final String SCHEDULED = "scheduled";

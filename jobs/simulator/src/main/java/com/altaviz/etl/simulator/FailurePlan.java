@@ -4,9 +4,9 @@ import java.io.Serializable;
 
 /**
  * When a failing compressor starts to degrade, fails (logged as a 'failure' maintenance event) and
- * is repaired, in minutes from the period start. The guide's fleet has two: COMP-003 degrades from
- * day 3 and COMP-007 from day 5 of a 7-day run; other lengths scale the same fractions of the
- * period, so a 2-day test run still shows a whole failure story.
+ * is repaired, in minutes from the period start. The fleet has two: COMP-003 degrades from day 3
+ * and COMP-007 from day 5 of a 7-day run; other lengths scale the same fractions of the period, so
+ * a 2-day test run still shows a whole failure story.
  */
 public record FailurePlan(long onsetMinute, long failureMinute, long repairMinute)
     implements Serializable {

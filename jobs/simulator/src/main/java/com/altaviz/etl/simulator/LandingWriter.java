@@ -26,12 +26,12 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.functions;
 
 /**
- * Writes the raw landing zone (DESIGN §4.1) with fixed file names, so the same spec gives the same
- * bytes: {@code sensor_readings/date=YYYY-MM-DD/part-NNNNN.parquet} (first deliveries, late
- * readings of the previous day, future-dated readings) and {@code retransmit-NNNNN.parquet}
- * (duplicate retransmissions), NNNNN being the generating slice; footers are canonicalised by
- * {@link ParquetFooters}. Each run replaces the previous landing zone: it is written to a hidden
- * staging folder first and swapped in at the end.
+ * Writes the raw landing zone (the layout bronze reads) with fixed file names, so the same spec
+ * gives the same bytes: {@code sensor_readings/date=YYYY-MM-DD/part-NNNNN.parquet} (first
+ * deliveries, late readings of the previous day, future-dated readings) and {@code
+ * retransmit-NNNNN.parquet} (duplicate retransmissions), NNNNN being the generating slice; footers
+ * are canonicalised by {@link ParquetFooters}. Each run replaces the previous landing zone: it is
+ * written to a hidden staging folder first and swapped in at the end.
  */
 public final class LandingWriter {
   public static final String SENSOR_READINGS = "sensor_readings";

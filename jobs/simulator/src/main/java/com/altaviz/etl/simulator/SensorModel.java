@@ -16,7 +16,7 @@ final class SensorModel {
   static final int FLOW = 5;
   static final int SENSORS = 6;
 
-  /** Relative standard deviation of sensor noise (3%, DESIGN §4.2). */
+  /** Relative standard deviation of sensor noise (3%). */
   static final double NOISE = 0.03;
 
   /**

@@ -64,7 +64,7 @@ public record SimulationSpec(
     return (compressors + COMPRESSORS_PER_SLICE - 1) / COMPRESSORS_PER_SLICE;
   }
 
-  /** COMP-001 … COMP-999, then COMP-1000 … (CONTRACTS.md). */
+  /** COMP-001 … COMP-999, then COMP-1000 …: the contract's compressor_id, at least 3 digits. */
   public static String compressorId(int index) {
     return String.format(Locale.ROOT, "COMP-%03d", index + 1);
   }

@@ -1,6 +1,6 @@
 package com.altaviz.etl.common.config;
 
-/** Gold feature settings (DESIGN §6 Gold). Thresholds live in {@link ThresholdsConfig}. */
+/** Gold feature settings. Thresholds live in {@link ThresholdsConfig}. */
 public class GoldConfig {
   /** Extra silver history read before the output range so 24h windows start warm. */
   public int warmupHours = 24;

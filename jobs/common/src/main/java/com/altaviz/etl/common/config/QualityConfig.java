@@ -1,6 +1,6 @@
 package com.altaviz.etl.common.config;
 
-/** Data-quality gates measured on each silver run (DESIGN §6 Silver). */
+/** Data-quality gates measured on each silver run. */
 public class QualityConfig {
   public Gate missingRate = new Gate(0.05, RuleAction.WARN);
   public Gate freshnessMinutes = new Gate(15, RuleAction.WARN);

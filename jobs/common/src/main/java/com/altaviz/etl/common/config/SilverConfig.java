@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Silver cleaning rules (DESIGN §6 Silver): actions and parameters. */
+/** Silver cleaning rules: actions and parameters. */
 public class SilverConfig {
   /** Bronze rows up to this far before the interval start are re-read (late arrivals). */
   public int lookbackHours = 24;

@@ -1,6 +1,6 @@
 package com.altaviz.etl.common.config;
 
-/** Defect-injection rates of the simulator (DESIGN §4.2), as shares of all readings. */
+/** Defect-injection rates of the simulator, as shares of all readings. */
 public class SimulatorConfig {
   public double nullRate = 0.015;
   /** Share of the null-injected readings that have ALL sensors null. */
