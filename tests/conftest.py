@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
 JOBS = ("simulator", "bronze", "silver", "gold", "export", "maintenance")
 
+# the reliability reference (fixture `chain`), shared by test_reliability.py and test_cluster.py
+pytest_plugins = ["reliability.chain"]
+
 # JVM options of every driver the tests start: scripts/spark-submit.sh, the DAG's
 # SparkSubmitOperator and the reliability suite's Spark reader all run bin/spark-submit, whose
 # launcher adds SPARK_SUBMIT_OPTS to the driver JVM (client mode). The test data are tiny (a few

@@ -1,9 +1,10 @@
 """Cluster mode: a Spark standalone master and two workers on 127.0.0.1 from the pyspark
 distribution in .venv; the whole pipeline (the same jars, unchanged) runs on it with
-ALTAVIZ_SPARK_MASTER=spark://127.0.0.1:<port> and must produce exactly the tables of local mode. One
-worker (with its executor) is SIGKILLed while the gold stage computes: Spark re-runs the lost tasks
-on the other worker and the stage completes with the same output. The cluster is always torn
-down."""
+ALTAVIZ_SPARK_MASTER=spark://127.0.0.1:<port> and must produce exactly the tables and PostgreSQL
+rows of local mode: the first day of the reliability reference (fixture `chain`, the same jars on
+the same landing data in local mode). One worker (with its executor) is SIGKILLed while the gold
+stage computes: Spark re-runs the lost tasks on the other worker and the stage completes with the
+same output. The cluster is always torn down."""
 from __future__ import annotations
 
 import json
@@ -17,12 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from reliability.support import (DIST, SPARK_HOME, STAGES, Run, log_path_for, create_db,
-                                 delta_tables, diff, drop_db, free_port, kill_group,
-                                 ledger_outcomes, pg_dump_tables, pg_settings, register_lake,
-                                 run_ok, simulate, start, table_rows)
-
-RUN_ID = "cluster-check"
+from reliability.chain import RUN1
+from reliability.support import (DAY1, SPARK_HOME, STAGES, Run, create_db, delta_tables, diff,
+                                 drop_db, free_port, kill_group, ledger_outcomes, log_path_for,
+                                 pg_dump_tables, register_lake, run_ok, stage_args, start,
+                                 table_rows)
 EXECUTOR_CONF = "--conf spark.executor.memory=512m --conf spark.executor.cores=1"
 
 
@@ -98,29 +98,23 @@ def _responds(url: str) -> bool:
 
 
 def test_the_pipeline_on_a_standalone_cluster_matches_local_mode_despite_a_lost_worker(
-        cluster, tmp_path):
-    missing = [j for j in ("simulator", *STAGES) if not (DIST / f"altaviz-{j}.jar").exists()]
-    assert not missing, f"jars not built: {missing}; run 'make build'"
+        cluster, chain, tmp_path):
     logs = tmp_path / "logs"
-    raw = tmp_path / "raw"
-    simulate(raw, compressors=3, days=2, log_dir=logs)
-    pg = pg_settings()
-    local_db, cluster_db = create_db(pg), create_db(pg)
+    local = chain.snaps["day1"]
+    cluster_db = create_db(chain.pg)
     try:
-        local = register_lake(tmp_path / "local-lake")
-        for stage in STAGES:
-            run_ok(stage, "--raw", raw, "--lake", local, "--run-id", RUN_ID, log_dir=logs,
-                   env=local_db if stage == "export" else None)
-
         lake = register_lake(tmp_path / "cluster-lake")
         conf = {"ALTAVIZ_SPARK_CONF": EXECUTOR_CONF}
+
+        def args(stage: str) -> list:
+            return stage_args(stage, chain.raw, lake, DAY1, RUN1)
+
         for stage in ("bronze", "silver"):
-            run_ok(stage, "--raw", raw, "--lake", lake, "--run-id", RUN_ID, log_dir=logs,
-                   env=conf, master=cluster.url)
+            run_ok(stage, *args(stage), log_dir=logs, env=conf, master=cluster.url)
         # gold: SIGKILL one worker (and the executor it launched) once gold computes
         idle = [w for w in cluster.alive_workers() if w["coresused"] == 0]
         assert len(idle) == 2, "both workers should be alive and idle before gold starts"
-        gold, killed_worker = _gold_losing_a_worker(cluster, raw, lake, logs, conf)
+        gold, killed_worker = _gold_losing_a_worker(cluster, args("gold"), logs, conf)
         lost = [line.split(" - ", 1)[-1][:160] for line in gold.log.splitlines()
                 if "Lost executor" in line or "Lost task" in line]
         print(f"\ngold on the cluster: exit {gold.returncode} in {gold.seconds:.1f} s, worker "
@@ -129,8 +123,8 @@ def test_the_pipeline_on_a_standalone_cluster_matches_local_mode_despite_a_lost_
         assert "Lost executor" in gold.log, "the killed worker's executor was not lost"
         _wait("the master to drop the killed worker", lambda: len(cluster.alive_workers()) == 1,
               timeout=120)
-        run_ok("export", "--raw", raw, "--lake", lake, "--run-id", RUN_ID, log_dir=logs,
-               env={**cluster_db, **conf}, master=cluster.url)
+        run_ok("export", *args("export"), log_dir=logs, env={**cluster_db, **conf},
+               master=cluster.url)
 
         # the same tables as local mode, to the last value
         want, got = delta_tables(local), delta_tables(lake)
@@ -141,14 +135,13 @@ def test_the_pipeline_on_a_standalone_cluster_matches_local_mode_despite_a_lost_
             a, b = table_rows(got[t], lake), table_rows(want[t], local)
             assert a == b, f"{t}: cluster mode differs from local mode\n" + diff(a, b)
         assert ledger_outcomes(lake) == ledger_outcomes(local) == {
-            (RUN_ID, s): ["success"] for s in STAGES}
+            (RUN1, s): ["success"] for s in STAGES}
         from deltalake import DeltaTable
         apps = {r["stage"]: r["spark_app_id"] for r in DeltaTable(
             str(lake / "ops/pipeline_runs")).to_pyarrow_table().to_pylist()}
         assert all(a.startswith("app-") for a in apps.values()), apps  # standalone app ids
-        assert pg_dump_tables(cluster_db) == pg_dump_tables(local_db)
+        assert pg_dump_tables(cluster_db) == pg_dump_tables(chain.db_day1)
     finally:
-        drop_db(local_db)
         drop_db(cluster_db)
 
 
@@ -178,14 +171,14 @@ def _active_tasks(ui: str) -> dict[str, int]:
         return {}
 
 
-def _gold_losing_a_worker(cluster: Cluster, raw: Path, lake: Path, logs: Path, conf: dict):
+def _gold_losing_a_worker(cluster: Cluster, args: list, logs: Path, conf: dict):
     """Runs gold on the cluster; once the driver runs a task of the feature pass on the first
     worker's executor, SIGKILLs that worker's process group (worker + executor), so the driver
     loses a registered executor with work on it. Returns (run, seconds into the run)."""
     log = log_path_for(logs, "gold")
     ui_port = free_port(4050)
     t0 = time.monotonic()
-    proc = start("gold", "--raw", raw, "--lake", lake, "--run-id", RUN_ID,
+    proc = start("gold", *args,
                  env={**conf, "ALTAVIZ_SPARK_CONF": f"{conf['ALTAVIZ_SPARK_CONF']} "
                                                     f"--conf spark.ui.port={ui_port}"},
                  log_path=log, master=cluster.url)

@@ -3,9 +3,10 @@ PostgreSQL:
 
 - crash consistency, on named failpoints (jobs/common Failpoint.java): every stage's day-2 run
   is stopped at each point where a crash leaves a state of its own (a commit done, the next
-  not yet, or a write's data file there and its commit not; `ALTAVIZ_FAILPOINT=<point>`, which
-  halts the JVM there as SIGKILL would), and at one point per stage it blocks there and the
-  whole spark-submit process group is SIGKILLed.
+  not yet, or a write's data file there and its commit not): once per point, by
+  `ALTAVIZ_FAILPOINT=<point>`, which halts the JVM there as SIGKILL would, except at one point
+  per stage (a write in progress), where the run blocks and its whole spark-submit process
+  group is SIGKILLed.
   Afterwards exactly the tables the point names are at the uninterrupted run's new version and
   every other at its previous one, each readable by delta-rs AND by Spark with exactly that
   version's rows; PostgreSQL is exactly the previous or the new state, as the point says; the
@@ -30,75 +31,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import build_once, drop_at_session_end
-from reliability.support import (DAY1, DAY2, DIST, LEDGER, PG_LINEAGE, STAGES, VOLATILE,
-                                 Fingerprint, Run, SparkReader, ThrowawayPg, assert_converged,
-                                 connect, copy_lake, create_db, delta_tables, diff, drop_db,
-                                 kill_group, ledger_outcomes, log_path_for, pg_digest,
-                                 pg_dump_tables, pg_settings, register_lake, run, run_ok,
-                                 simulate, stage_args, start, table_rows, table_version,
-                                 tree_digest)
-
-RUN1 = "scheduled__2024-02-01T00:00:00+00:00"
-RUN2 = "scheduled__2024-02-02T00:00:00+00:00"
-
-
-@dataclass
-class Chain:
-    raw: Path
-    snaps: dict[str, Path]     # "day1": after all of day 1; "<stage>": after that day-2 stage
-    day2: dict[str, Run]       # the uninterrupted day-2 run of each stage
-    pg: dict                   # the shared server (scripts/pg.sh)
-    db_day1: dict              # settings of the database after the day-1 export (a template)
-    db_day2: dict              # ... after the day-2 export
-    logs: Path
-
-
-@pytest.fixture(scope="session")
-def chain(request) -> Chain:
-    """The uninterrupted reference: day 1 through all four stages, then day 2, with a snapshot
-    of the lake after every day-2 stage and a PostgreSQL database after each day's export.
-    Built once per test session: the xdist workers share it (read-only; the databases are
-    templates, dropped when the session ends)."""
-    missing = [j for j in ("simulator", *STAGES) if not (DIST / f"altaviz-{j}.jar").exists()]
-    if missing:
-        pytest.fail(f"jars not built: {missing}; run 'make build' (make test does)")
-    pg = pg_settings()
-
-    def build(base: Path) -> dict:
-        logs = base / "logs"
-        raw = base / "raw"
-        simulate(raw, compressors=3, days=2, log_dir=logs)
-        lake = register_lake(base / "lake")
-        db_day1 = create_db(pg)
-        drop_at_session_end(request.config, db_day1["ALTAVIZ_PG_DB"])
-        for stage in STAGES:
-            run_ok(stage, *stage_args(stage, raw, lake, DAY1, RUN1), log_dir=logs,
-                   env=db_day1 if stage == "export" else None)
-        snaps = {"day1": copy_lake(lake, base / "snaps" / "day1")}
-        db_day2 = create_db(pg, template=db_day1["ALTAVIZ_PG_DB"])
-        drop_at_session_end(request.config, db_day2["ALTAVIZ_PG_DB"])
-        day2 = {}
-        for stage in STAGES:
-            day2[stage] = run_ok(stage, *stage_args(stage, raw, lake, DAY2, RUN2), log_dir=logs,
-                                 env=db_day2 if stage == "export" else None)
-            snaps[stage] = copy_lake(lake, base / "snaps" / stage)
-        print("\nreference day-2 wall times: "
-              + ", ".join(f"{s} {r.seconds:.1f} s" for s, r in day2.items()))
-        return {"raw": str(raw), "lake": str(lake), "logs": str(logs),
-                "snaps": {k: str(v) for k, v in snaps.items()},
-                "day2": {k: {**vars(r), "args": list(map(str, r.args))} for k, r in day2.items()},
-                "db_day1": db_day1["ALTAVIZ_PG_DB"], "db_day2": db_day2["ALTAVIZ_PG_DB"]}
-
-    d = build_once(request.config, "reliability-chain", build)
-    # values naming the reference lake or a snapshot normalize to '<lake>' in this process too
-    for lake in (d["lake"], *d["snaps"].values()):
-        register_lake(Path(lake))
-    return Chain(Path(d["raw"]), {k: Path(v) for k, v in d["snaps"].items()},
-                 {k: Run(**{**r, "args": tuple(r["args"])}) for k, r in d["day2"].items()},
-                 pg, {**pg, "ALTAVIZ_PG_DB": d["db_day1"]}, {**pg, "ALTAVIZ_PG_DB": d["db_day2"]},
-                 Path(d["logs"]))
-
+from conftest import build_once
+from reliability.chain import RUN1, RUN2, Chain
+from reliability.support import (DAY1, DAY2, LEDGER, PG_LINEAGE, STAGES, VOLATILE, Fingerprint,
+                                 Run, SparkReader, ThrowawayPg, assert_converged, connect,
+                                 copy_lake, create_db, delta_tables, diff, drop_db, kill_group,
+                                 ledger_outcomes, log_path_for, pg_digest, pg_dump_tables,
+                                 register_lake, run, run_ok, stage_args, start, table_rows,
+                                 table_version, tree_digest)
 
 # ---------------------------------------------------------------------------------------------
 # crash consistency
@@ -145,20 +85,19 @@ CRASHES = (
     Crash("export.after-pg-commit", (), pg="after"),
     Crash("export.after-ledger-commit", (LEDGER,), pg="after", ledger=True),
 )
-# Besides halting the JVM at every failpoint (Runtime.halt, the in-process SIGKILL), one point
-# per stage blocks there and the test SIGKILLs the whole spark-submit process group: the real
-# kill, of the shipped jar, with Spark's and PostgreSQL's connections torn down by the kernel.
+# Each failpoint is crashed once: by halting the JVM there (Runtime.halt, the in-process
+# SIGKILL), except at one point per stage, where the run blocks and the test SIGKILLs the whole
+# spark-submit process group: the real kill, of the shipped jar, with Spark's and PostgreSQL's
+# connections torn down by the kernel. A halt at the same point leaves the same state, so it
+# would only repeat the run.
 SIGKILLED = ("bronze.during-readings-write", "silver.during-silver-write", "gold.during-write",
              "export.inside-transaction")
 
 
 def _crash_params():
     for c in CRASHES:
-        # one xdist group per stage: the four groups spread over both workers
-        group = pytest.mark.xdist_group(f"kill-{c.stage}")
-        yield pytest.param(c, "halt", id=f"{c.point}:halt", marks=group)
-        if c.point in SIGKILLED:
-            yield pytest.param(c, "sigkill", id=f"{c.point}:sigkill", marks=group)
+        how = "sigkill" if c.point in SIGKILLED else "halt"
+        yield pytest.param(c, how, id=f"{c.point}:{how}")
 
 
 def test_every_failpoint_has_a_crash_test_and_a_bad_one_is_a_usage_error(tmp_path):
@@ -219,28 +158,28 @@ def spark_reader(tmp_path_factory):
     reader.close()
 
 
-_REFERENCE_READS: dict[str, dict[str, Fingerprint]] = {}
-
-
-def _reference_reads(reader: SparkReader, chain: Chain, stage: str) -> dict[str, Fingerprint]:
+def _reference_reads(config: pytest.Config, reader: SparkReader, chain: Chain,
+                     stage: str) -> dict[str, Fingerprint]:
     """Spark's read of every table of the lake the stage's day-2 run starts from, and of every
-    version of every table the uninterrupted run went through; once per stage and process. A
-    crashed lake's table that is byte-identical to the starting lake's reads as the starting
-    lake's: the same reader on the same bytes."""
-    if stage not in _REFERENCE_READS:
+    version of every table the uninterrupted run went through; once per stage and test session
+    (the xdist workers share it). A crashed lake's table that is byte-identical to the starting
+    lake's reads as the starting lake's: the same reader on the same bytes."""
+    def read(_: Path) -> dict:
         before_lake, after_lake = chain.snaps[BEFORE[stage]], chain.snaps[stage]
         specs = [(f"before:{t}", p, before_lake, None)
                  for t, p in delta_tables(before_lake).items()]
         for t, p in delta_tables(after_lake).items():
             for v in range(table_version(before_lake / t), table_version(p) + 1):
                 specs.append((f"ref:{t}@{v}", p, after_lake, v))
-        _REFERENCE_READS[stage] = reader.fingerprints(specs)
-    return _REFERENCE_READS[stage]
+        return {label: vars(fp) for label, fp in reader.fingerprints(specs).items()}
+
+    return {label: Fingerprint(**fp) for label, fp in
+            build_once(config, f"reliability-reads-{stage}", read).items()}
 
 
 @pytest.mark.parametrize("crash,how", list(_crash_params()))
 def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
-        crash, how, chain, spark_reader, tmp_path):
+        crash, how, chain, spark_reader, tmp_path, request):
     stage = crash.stage
     label = f"{crash.point} ({how})"
     before_lake, after_lake = chain.snaps[BEFORE[stage]], chain.snaps[stage]
@@ -286,7 +225,7 @@ def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
 
         # 3. Spark reads every table at the version delta-rs saw, with the rows the
         #    uninterrupted run's table has at that version
-        reads = _reference_reads(spark_reader, chain, stage)
+        reads = _reference_reads(request.config, spark_reader, chain, stage)
         changed = {t: p for t, p in delta_tables(lake).items()
                    if tree_digest(p) != tree_digest(before_lake / t)}
         fps = spark_reader.fingerprints([(f"crashed:{t}", p, lake, None)
