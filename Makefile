@@ -23,12 +23,13 @@ dist:
 demo: setup build  ## whole pipeline on 7 days x 10 compressors, then a summary
 	@scripts/demo.sh
 
-# pytest: a file's tests stay on one worker unless they name an xdist group of their own;
-# tests/conftest.py orders the groups longest first, so xdist must not reorder them
+# pytest: any test may run on either worker, and an idle worker takes queued tests from the
+# other (worksteal), so no table of test durations is needed to balance the two; expensive
+# fixtures are built once per session and shared by both (build_once in tests/conftest.py)
 test: setup  ## every test: Java unit tests, shaded-jar checks, end-to-end and DAG tests
 	$(MVN) -T 2 package
 	@$(MAKE) -s dist
-	.venv/bin/pytest -q -n 2 --dist loadgroup --no-loadscope-reorder --durations=25 tests
+	.venv/bin/pytest -q -n 2 --dist worksteal --durations=25 tests
 
 bench: setup build  ## benchmarks; results appended to bench/RESULTS.md
 	@bench/run.sh

@@ -90,7 +90,14 @@ def _locked(path: Path):
 def build_once(config: pytest.Config, name: str, build) -> dict:
     """The result of ``build(dir)`` (a JSON-able dict), computed by the first process of the
     session that asks and reused by the others; the others wait while it builds. A failed
-    build leaves nothing behind, so the next process that asks builds again."""
+    build leaves nothing behind, so the next process that asks builds again.
+
+    make test spreads tests with --dist worksteal: any test may run on either worker, and a
+    worker may run a file's tests in separate stretches, so a module- or session-scoped fixture
+    would be set up more than once. An expensive one builds its data here instead, once per
+    session. Tests on both workers then read the same files at the same time: they are
+    read-only, and a test that changes them (a re-run of a stage, say) works on a copy
+    (shutil.copytree to its tmp_path)."""
     shared = shared_dir(config)
     done = shared / f"{name}.json"
     with _locked(shared / f"{name}.lock"):
@@ -134,39 +141,6 @@ def pytest_sessionfinish(session):
     finally:
         conn.close()
     todo.unlink()
-
-
-# ---------------------------------------------------------------------------------------------
-# spreading the suite over the xdist workers (make test: -n 2 --dist loadgroup)
-
-# Rough cost of each group in seconds with two workers (the last `make test --durations`), for
-# ordering only: xdist hands groups out in collection order, and longest first keeps the two
-# workers' finishing times close (longest-processing-time first). Unknown groups cost 0.
-GROUP_SECONDS = {
-    "kill-export": 600, "kill-silver": 550, "kill-gold": 450, "kill-bronze": 450,
-    "test_dag_e2e": 900, "test_cluster": 420, "test_reliability": 350, "test_bad_input": 330,
-    "test_export": 330, "test_gold": 300, "test_bronze_silver": 220, "test_jars": 60,
-}
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Every test without an xdist_group of its own joins its file's group, so a file's module
-    fixtures are built on one worker only; a file splits its slow, independent tests into groups
-    of their own (test_reliability.py's kill matrix). Groups are then ordered longest first.
-    Runs before xdist's own hook, which reads the marks. Without xdist: nothing changes."""
-    if getattr(config.option, "dist", "no") != "loadgroup":
-        return
-
-    def group(item) -> str:
-        mark = item.get_closest_marker("xdist_group")
-        return mark.args[0] if mark else item.module.__name__
-
-    for item in items:
-        if not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-    order = {id(item): i for i, item in enumerate(items)}
-    items.sort(key=lambda item: (-GROUP_SECONDS.get(group(item), 0), order[id(item)]))
 
 
 # ---------------------------------------------------------------------------------------------

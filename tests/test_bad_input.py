@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 import pytest
 from deltalake import DeltaTable
 
+from conftest import build_once
 from reliability.support import DIST, Run, delta_tables, run, run_ok
 
 DAY = datetime(2024, 2, 1, tzinfo=timezone.utc)
@@ -171,11 +172,28 @@ class Corpus:
                 if m["stage"] == "silver" and m["run_id"] == RUN_ID}
 
 
+def _run_json(r: Run) -> dict:
+    return {"job": r.job, "args": [str(a) for a in r.args], "returncode": r.returncode,
+            "seconds": r.seconds, "log": r.log}
+
+
+def _run_from_json(d: dict) -> Run:
+    return Run(job=d["job"], args=tuple(d["args"]), returncode=d["returncode"],
+               seconds=d["seconds"], log=d["log"])
+
+
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Corpus:
+def corpus(request) -> Corpus:
+    """The landing zone and its bronze and silver runs, built once per test session (both
+    xdist workers run these tests and read the same lake; no test writes to it)."""
     if not (DIST / "altaviz-bronze.jar").exists() or not (DIST / "altaviz-silver.jar").exists():
         pytest.fail("jars not built; run 'make build' (make test does)")
-    base = tmp_path_factory.mktemp("corpus")
+    built = build_once(request.config, "bad-input-corpus", _build_corpus)
+    return Corpus(Path(built["raw"]), Path(built["lake"]), _run_from_json(built["bronze"]),
+                  _run_from_json(built["silver"]))
+
+
+def _build_corpus(base: Path) -> dict:
     raw, lake = base / "raw", base / "lake"
     # CSV dimension with reordered columns (read by name), and one with an extra column
     write_csvs(raw,
@@ -220,7 +238,8 @@ def corpus(tmp_path_factory) -> Corpus:
     silver = run("silver", "--raw", raw, "--lake", lake, "--date", DATE, "--run-id", RUN_ID,
                  log_dir=logs)
     assert silver.returncode == 0, silver.log[-4000:]
-    return Corpus(raw, lake, bronze, silver)
+    return {"raw": str(raw), "lake": str(lake), "bronze": _run_json(bronze),
+            "silver": _run_json(silver)}
 
 
 def _key(row: dict) -> tuple:

@@ -4,13 +4,15 @@ back with delta-rs, independently of Spark."""
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import delta_table, run_job
+from conftest import build_once, delta_table, run_job
 
 RUN_ID = "it__bronze_silver"
 SENSORS = ["vibration_mms", "discharge_temp_f", "suction_pressure_psi",
@@ -18,16 +20,22 @@ SENSORS = ["vibration_mms", "discharge_temp_f", "suction_pressure_psi",
 
 
 @pytest.fixture(scope="module")
-def lake(tmp_path_factory, demo_raw):
-    """Bronze then silver over all demo data (the demo's single-batch mode)."""
-    lake = tmp_path_factory.mktemp("bronze_silver") / "lake"
-    out = {"lake": lake}
-    for stage in ("bronze", "silver"):
-        t0 = time.monotonic()
-        proc = run_job(stage, "--raw", demo_raw, "--lake", lake, "--run-id", RUN_ID)
-        out[stage] = proc.stderr
-        print(f"{stage}: {time.monotonic() - t0:.1f} s wall through spark-submit")
-    return out
+def lake(request, demo_raw):
+    """Bronze then silver over all demo data (the demo's single-batch mode), run once per test
+    session: both xdist workers read the same lake, so a test that runs a stage again does it on
+    a copy."""
+    def build(out: Path) -> dict:
+        lake = out / "lake"
+        built = {"lake": str(lake)}
+        for stage in ("bronze", "silver"):
+            t0 = time.monotonic()
+            proc = run_job(stage, "--raw", demo_raw, "--lake", lake, "--run-id", RUN_ID)
+            built[stage] = proc.stderr
+            print(f"{stage}: {time.monotonic() - t0:.1f} s wall through spark-submit")
+        return built
+
+    built = build_once(request.config, "bronze-silver-lake", build)
+    return {**built, "lake": Path(built["lake"])}
 
 
 def table(lake, rel) -> pd.DataFrame:
@@ -118,30 +126,32 @@ def test_ledger_rows_name_tables_and_versions(lake):
     assert history["userMetadata"] == RUN_ID
 
 
-def test_rerunning_both_stages_changes_nothing(lake, demo_raw):
-    before = {rel: table(lake["lake"], rel) for rel in
+def test_rerunning_both_stages_changes_nothing(lake, demo_raw, tmp_path):
+    # the re-runs write (silver, the ledger): on a copy, not the lake other tests are reading
+    root = tmp_path / "lake"
+    shutil.copytree(lake["lake"], root)
+    before = {rel: table(root, rel) for rel in
               ("bronze/sensor_readings", "silver/sensor_readings", "silver/quarantine")}
-    bronze_version = delta_table(lake["lake"] / "bronze/sensor_readings").version()
+    bronze_version = delta_table(root / "bronze/sensor_readings").version()
     for stage in ("bronze", "silver"):
-        run_job(stage, "--raw", demo_raw, "--lake", lake["lake"], "--run-id", RUN_ID + "_again")
-    assert delta_table(lake["lake"] / "bronze/sensor_readings").version() == bronze_version
+        run_job(stage, "--raw", demo_raw, "--lake", root, "--run-id", RUN_ID + "_again")
+    assert delta_table(root / "bronze/sensor_readings").version() == bronze_version
 
     def rows(df, drop):
         df = df.drop(columns=drop).astype(str)
         return df.sort_values(list(df.columns)).reset_index(drop=True)
 
     pd.testing.assert_frame_equal(rows(before["bronze/sensor_readings"], []),
-                                  rows(table(lake["lake"], "bronze/sensor_readings"), []))
+                                  rows(table(root, "bronze/sensor_readings"), []))
     pd.testing.assert_frame_equal(
         rows(before["silver/sensor_readings"], ["_run_id"]),
-        rows(table(lake["lake"], "silver/sensor_readings"), ["_run_id"]))
+        rows(table(root, "silver/sensor_readings"), ["_run_id"]))
     pd.testing.assert_frame_equal(
         rows(before["silver/quarantine"], ["run_id", "quarantined_at"]),
-        rows(table(lake["lake"], "silver/quarantine"), ["run_id", "quarantined_at"]))
+        rows(table(root, "silver/quarantine"), ["run_id", "quarantined_at"]))
 
 
 def test_a_corrupt_raw_file_exits_2_naming_it(tmp_path, demo_raw):
-    import shutil
     raw = tmp_path / "raw"
     shutil.copytree(demo_raw, raw)
     bad = raw / "sensor_readings" / "date=2024-02-03" / "part-99999.parquet"

@@ -104,9 +104,11 @@ def _write_lake(lake: Path, silver: pd.DataFrame) -> None:
             ("_run_id", pa.string())])))
 
 
-@pytest.fixture(scope="module")
-def lake(tmp_path_factory, gold_jar) -> tuple[Path, pd.DataFrame]:
-    lake = tmp_path_factory.mktemp("gold") / "lake"
+@pytest.fixture
+def lake(tmp_path, gold_jar) -> tuple[Path, pd.DataFrame]:
+    """A fresh lake for every test (built in well under a second): the tests run gold on it and
+    each expects only its own runs' output, whichever worker runs it and in whatever order."""
+    lake = tmp_path / "lake"
     silver = _silver_frame()
     _write_lake(lake, silver)
     return lake, silver

@@ -10,10 +10,11 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from conftest import DIST, JOBS, ROOT, run_job
+from conftest import DIST, JOBS, ROOT, build_once, run_job
 
 STAGES = [j for j in JOBS if j != "simulator"]  # jars with the shared stage options
 BAD_INTERVAL = ("--start", "2024-02-03T00:00:00Z", "--end", "2024-02-02T00:00:00Z")
@@ -119,22 +120,32 @@ def test_jackson_and_friends_are_relocated(job):
 # --- the jars through spark-submit -----------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def cli(tmp_path_factory):
-    """Runs every CLI check once, a few spark-submit JVMs at a time (each takes ~3 s)."""
-    scratch = tmp_path_factory.mktemp("cli")
-    calls = {}
-    for job in JOBS:
-        calls[(job, "help")] = ("--help",)
-        calls[(job, "version")] = ("--version",)
-        if job == "simulator":
-            calls[(job, "bad")] = ("--raw", scratch / "raw", "--days", "0")
-        else:
-            calls[(job, "bad")] = ("--raw", scratch / "raw", "--lake", scratch / "lake",
-                                   *BAD_INTERVAL)
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        futures = {k: pool.submit(run_job, k[0], *args, check=False) for k, args in calls.items()}
-        results = {k: f.result() for k, f in futures.items()}
-    results["scratch"] = scratch
+def cli(request):
+    """Runs every CLI check once per test session, a few spark-submit JVMs at a time (each takes
+    ~3 s); the tests on both xdist workers read the results. Keys are (job, check) and "scratch"
+    (the directory the bad runs were pointed at); values have returncode, stdout, stderr."""
+    def build(scratch: Path) -> dict:
+        calls = {}
+        for job in JOBS:
+            calls[(job, "help")] = ("--help",)
+            calls[(job, "version")] = ("--version",)
+            if job == "simulator":
+                calls[(job, "bad")] = ("--raw", scratch / "raw", "--days", "0")
+            else:
+                calls[(job, "bad")] = ("--raw", scratch / "raw", "--lake", scratch / "lake",
+                                       *BAD_INTERVAL)
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            futures = {k: pool.submit(run_job, k[0], *args, check=False)
+                       for k, args in calls.items()}
+            procs = {k: f.result() for k, f in futures.items()}
+        return {"scratch": str(scratch),
+                "runs": [[job, check, {"returncode": p.returncode, "stdout": p.stdout,
+                                       "stderr": p.stderr}]
+                         for (job, check), p in procs.items()]}
+
+    built = build_once(request.config, "jar-cli", build)
+    results = {(job, check): SimpleNamespace(**proc) for job, check, proc in built["runs"]}
+    results["scratch"] = Path(built["scratch"])
     return results
 
 

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import run_job
+from conftest import build_once, run_job
 
 ARGS = ("--compressors", "3", "--days", "2", "--start-date", "2024-02-01", "--seed", "42")
 DAYS = [date(2024, 2, 1), date(2024, 2, 2)]
@@ -53,10 +53,15 @@ def simulate(raw: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory, jars):
-    """Two runs with the same arguments into two directories (two JVMs)."""
-    base = tmp_path_factory.mktemp("simulator")
-    return [(base / f"run{i}" / "raw", simulate(base / f"run{i}" / "raw")) for i in (1, 2)]
+def runs(request, jars):
+    """Two runs with the same arguments into two directories (two JVMs), made once per test
+    session and read by the tests on both xdist workers."""
+    def build(base: Path) -> dict:
+        return {"runs": [(str(base / f"run{i}" / "raw"), simulate(base / f"run{i}" / "raw"))
+                         for i in (1, 2)]}
+
+    return [(Path(raw), report)
+            for raw, report in build_once(request.config, "simulator-runs", build)["runs"]]
 
 
 @pytest.fixture(scope="module")
