@@ -188,6 +188,26 @@ def demo_raw(request, jars) -> Path:
     return Path(build_once(request.config, "demo", simulate)["raw"])
 
 
+DEMO_RUN_ID = "demo__test"
+
+
+@pytest.fixture(scope="session")
+def demo_lake(request, demo_raw) -> dict:
+    """Bronze, silver and gold over all of demo_raw in one run (DEMO_RUN_ID, the demo's
+    single-batch mode), built once per test session: "lake" is its root and "bronze", "silver",
+    "gold" each stage's stderr. Read-only; a test that runs a stage on it works on a copy."""
+    def build(out: Path) -> dict:
+        built = {"lake": str(out / "lake")}
+        for stage in ("bronze", "silver", "gold"):
+            proc = run_job(stage, "--raw", demo_raw, "--lake", out / "lake",
+                           "--run-id", DEMO_RUN_ID)
+            built[stage] = proc.stderr
+        return built
+
+    built = build_once(request.config, "demo-lake", build)
+    return {**built, "lake": Path(built["lake"])}
+
+
 def delta_table(path: Path):
     """An independent Delta reader (delta-rs), not Spark."""
     from deltalake import DeltaTable

@@ -5,37 +5,22 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 from datetime import timedelta
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import build_once, delta_table, run_job
+from conftest import DEMO_RUN_ID, delta_table, run_job
 
-RUN_ID = "it__bronze_silver"
+RUN_ID = DEMO_RUN_ID
 SENSORS = ["vibration_mms", "discharge_temp_f", "suction_pressure_psi",
            "discharge_pressure_psi", "horsepower_consumption", "gas_flow_mcf"]
 
 
-@pytest.fixture(scope="module")
-def lake(request, demo_raw):
-    """Bronze then silver over all demo data (the demo's single-batch mode), run once per test
-    session: both xdist workers read the same lake, so a test that runs a stage again does it on
-    a copy."""
-    def build(out: Path) -> dict:
-        lake = out / "lake"
-        built = {"lake": str(lake)}
-        for stage in ("bronze", "silver"):
-            t0 = time.monotonic()
-            proc = run_job(stage, "--raw", demo_raw, "--lake", lake, "--run-id", RUN_ID)
-            built[stage] = proc.stderr
-            print(f"{stage}: {time.monotonic() - t0:.1f} s wall through spark-submit")
-        return built
-
-    built = build_once(request.config, "bronze-silver-lake", build)
-    return {**built, "lake": Path(built["lake"])}
+@pytest.fixture
+def lake(demo_lake) -> dict:
+    """Bronze then silver (and gold) over all demo data, the demo's single-batch mode."""
+    return demo_lake
 
 
 def table(lake, rel) -> pd.DataFrame:

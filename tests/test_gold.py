@@ -16,7 +16,7 @@ import pyarrow as pa
 import pytest
 from deltalake import write_deltalake
 
-from conftest import DIST, delta_table, run_job
+from conftest import DEMO_RUN_ID, DIST, delta_table, run_job
 
 GOLD_COLUMNS = [
     "compressor_id", "timestamp", "vibration_mms", "discharge_temp_f", "suction_pressure_psi",
@@ -235,19 +235,17 @@ def test_help_and_version(gold_jar):
     assert run_job("gold", "--version").returncode == 0
 
 
-def test_gold_on_real_pipeline_silver(tmp_path, demo_raw):
+def test_gold_on_real_pipeline_silver(demo_lake):
     """simulator -> bronze -> silver -> gold jars, one run id: gold reads the silver version
     its upstream committed in the same run and writes one row per silver row."""
-    lake = tmp_path / "lake"
-    for stage in ("bronze", "silver", "gold"):
-        run_job(stage, "--raw", demo_raw, "--lake", lake, "--run-id", "chain-1")
+    lake = demo_lake["lake"]
     silver = delta_table(lake / "silver" / "sensor_readings")
     gold = _gold(lake)
     assert len(gold) == len(silver.to_pandas())
     assert list(gold.columns) == GOLD_COLUMNS
     runs = delta_table(lake / "ops" / "pipeline_runs").to_pandas()
-    silver_run = runs[(runs.stage == "silver") & (runs.run_id == "chain-1")].iloc[-1]
-    gold_run = runs[(runs.stage == "gold") & (runs.run_id == "chain-1")].iloc[-1]
+    silver_run = runs[(runs.stage == "silver") & (runs.run_id == DEMO_RUN_ID)].iloc[-1]
+    gold_run = runs[(runs.stage == "gold") & (runs.run_id == DEMO_RUN_ID)].iloc[-1]
     assert gold_run.input_version == silver_run.output_version
     assert gold_run.status == "success"
     assert gold.overall_status.dropna().isin(["normal", "warning", "critical"]).all()
