@@ -2,7 +2,7 @@
 every lake table of the demo lake (bronze, silver, gold over the demo data, read by delta-rs)
 and every relation of the public schema of a database the export jar migrated and filled must
 be documented with exactly its columns (names, order, types, nullability), partitioning and
-primary key. Plus: every relative link in README.md and docs/*.md points to a file."""
+primary key. Plus: every relative link in README.md and docs/*.md points to a file (and heading)."""
 from __future__ import annotations
 
 import re
@@ -82,6 +82,15 @@ def test_the_contract_documents_lake_and_postgres_tables():
 # ---------------------------------------------------------------------------------------------
 # lake
 
+def _differences(doc: list[tuple], actual: list[tuple]) -> str:
+    """What to fix, e.g. "only in the doc: [('x', 'int', True)]; only in the table: [...]"."""
+    only_doc = [c for c in doc if c not in actual]
+    only_actual = [c for c in actual if c not in doc]
+    if not only_doc and not only_actual:
+        return f"same columns, other order: doc {[c[0] for c in doc]}"
+    return f"only in the doc: {only_doc}; only in the table: {only_actual}"
+
+
 def _lake_tables(lake: Path) -> list[str]:
     return sorted(str(p.parent.relative_to(lake)) for p in lake.glob("*/*/_delta_log"))
 
@@ -100,7 +109,8 @@ def test_lake_table_matches_its_contract(demo_lake, table):
     actual = [(f.name, DELTA_TYPES.get(f.type.type, f.type.type), f.nullable)
               for f in dt.schema().fields]
     doc = LAKE_DOCS[table]
-    assert doc["columns"] == actual, f"{table}: docs/data-contracts.md differs from the table"
+    assert doc["columns"] == actual, (
+        f"{table}: docs/data-contracts.md differs: {_differences(doc['columns'], actual)}")
     assert doc["partitioning"] == dt.metadata().partition_columns, (
         f"{table}: 'Partitioning:' line differs from the table's partition columns")
 
@@ -165,7 +175,8 @@ def test_postgres_relation_matches_its_contract(pg_schema, table):
     assert table in pg_schema["columns"], f"{table} is documented but not in the database"
     actual = [tuple(c) for c in pg_schema["columns"][table]]
     doc = PG_DOCS[table]
-    assert doc["columns"] == actual, f"{table}: docs/data-contracts.md differs from the database"
+    assert doc["columns"] == actual, (
+        f"{table}: docs/data-contracts.md differs: {_differences(doc['columns'], actual)}")
     # views have no key; a documented table must state its primary key
     assert (doc["key"] or None) == pg_schema["keys"].get(table), (
         f"{table}: 'Primary key:' line differs from the database")
@@ -177,16 +188,25 @@ def test_postgres_relation_matches_its_contract(pg_schema, table):
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 
 
+def _anchors(page: Path) -> set[str]:
+    """GitHub's heading ids: lower case, punctuation but '-' and '_' removed, spaces -> '-'."""
+    text = re.sub(r"```.*?```", "", page.read_text(), flags=re.S)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-")
+            for h in re.findall(r"^#+ (.+)$", text, flags=re.M)}
+
+
 @pytest.mark.parametrize("page", ["README.md", *sorted(
     str(p.relative_to(ROOT)) for p in DOCS.glob("*.md"))])
-def test_relative_links_point_to_files(page):
-    text = (ROOT / page).read_text()
-    text = re.sub(r"```.*?```", "", text, flags=re.S)  # code blocks hold no links
+def test_relative_links_point_to_files_and_headings(page):
+    source = ROOT / page
+    text = re.sub(r"```.*?```", "", source.read_text(), flags=re.S)  # no links in code blocks
     broken = []
     for target in LINK.findall(text):
-        if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
-            continue  # absolute URL or an anchor in the same page
-        path = (ROOT / page).parent / target.split("#", 1)[0]
-        if not path.exists():
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target):
+            continue  # an absolute URL
+        file, _, anchor = target.partition("#")
+        path = source.parent / file if file else source
+        if not path.exists() or (anchor and path.suffix == ".md"
+                                 and anchor not in _anchors(path)):
             broken.append(target)
-    assert not broken, f"{page}: links to missing files: {broken}"
+    assert not broken, f"{page}: links to missing files or headings: {broken}"
