@@ -76,7 +76,30 @@ public final class SchemaMigrator {
       if (conn != null) {
         throw conn;
       }
+      SQLException denied = insufficientPrivilege(e);
+      if (denied != null) {
+        // a writer login on a database whose pending migrations only its owner may apply: a
+        // retry cannot help, the owner must migrate once (sql/README.md, Roles)
+        throw EtlException.badInput(
+            "user "
+                + pg.user()
+                + " may not migrate "
+                + pg
+                + " ("
+                + denied.getMessage().lines().findFirst().orElse("")
+                + "): run 'altaviz-export migrate' once as the database owner",
+            e);
+      }
       throw e;
     }
+  }
+
+  private static SQLException insufficientPrivilege(Throwable e) {
+    for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
+      if (c instanceof SQLException sql && "42501".equals(sql.getSQLState())) {
+        return sql;
+      }
+    }
+    return null;
   }
 }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -413,9 +414,33 @@ class ExportJobTest extends SparkTestBase {
         .isEqualTo(
             "altaviz-export migrate: "
                 + db.settings()
-                + ": schema at version 2 (2 migrations applied)");
+                + ": schema at version 3 (3 migrations applied)");
     Captured second = capture(() -> JobLauncher.run(new ExportJob(db.env()), "migrate"));
-    assertThat(second.out.strip()).endsWith("schema at version 2 (0 migrations applied)");
+    assertThat(second.out.strip()).endsWith("schema at version 3 (0 migrations applied)");
+  }
+
+  @Test
+  void aWriterLoginExportsIntoADatabaseThatASuperuserMigrated() {
+    // the production split of sql/README.md: migrations by an owner, exports by a login that is
+    // only a member of altaviz_writer
+    lake.writeGold(0, 1);
+    lake.writeOps();
+    assertThat(JobLauncher.run(new ExportJob(db.env()), "migrate")).isZero();
+    String login = "altaviz_test_etl_" + UUID.randomUUID().toString().substring(0, 8);
+    db.execute("CREATE ROLE " + login + " LOGIN PASSWORD 'etl-pw' IN ROLE altaviz_writer");
+    try {
+      Map<String, String> asWriter =
+          Map.of("ALTAVIZ_PG_USER", login, "ALTAVIZ_PG_PASSWORD", "etl-pw");
+      assertThat(export(db, asWriter, "--date", "2024-02-01", "--run-id", "by-writer")).isZero();
+      assertThat(db.rows("SELECT DISTINCT run_id FROM sensor_readings_agg"))
+          .containsExactly("by-writer");
+      assertThat(db.rows("SELECT count(*) FROM pg_class WHERE relowner = to_regrole('" + login
+              + "')"))
+          .containsExactly("0");
+    } finally {
+      db.execute("DROP OWNED BY " + login);
+      db.execute("DROP ROLE " + login);
+    }
   }
 
   @Test

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.altaviz.etl.common.EtlException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,17 +29,21 @@ class SchemaMigrationTest {
   @Test
   void appliesOnAnEmptyDatabaseAndIsANoOpTheSecondTime() {
     SchemaMigrator.Result first = SchemaMigrator.migrate(db.settings());
-    assertThat(first).isEqualTo(new SchemaMigrator.Result("2", 2));
+    assertThat(first).isEqualTo(new SchemaMigrator.Result("3", 3));
 
     List<String> history =
         db.rows(
             "SELECT version, script, success FROM flyway_schema_history ORDER BY installed_rank");
-    assertThat(history).containsExactly("1|V1__baseline.sql|t", "2|V2__dashboard_views.sql|t");
+    assertThat(history)
+        .containsExactly(
+            "1|V1__baseline.sql|t",
+            "2|V2__dashboard_views.sql|t",
+            "3|V3__history_writable_by_writer.sql|t");
     List<String> objectsBefore = objects();
 
     SchemaMigrator.Result second = SchemaMigrator.migrate(db.settings());
-    assertThat(second).isEqualTo(new SchemaMigrator.Result("2", 0));
-    assertThat(db.count("flyway_schema_history")).isEqualTo(2);
+    assertThat(second).isEqualTo(new SchemaMigrator.Result("3", 0));
+    assertThat(db.count("flyway_schema_history")).isEqualTo(3);
     assertThat(objects()).isEqualTo(objectsBefore);
   }
 
@@ -51,12 +58,40 @@ class SchemaMigrationTest {
         "INSERT INTO pipeline_notifications (dag_id, run_id, task_id, kind, message)"
             + " VALUES ('altaviz_medallion', 'r1', 'bronze', 'task_failure', 'exit 2')");
 
-    assertThat(SchemaMigrator.migrate(db.settings())).isEqualTo(new SchemaMigrator.Result("2", 2));
+    assertThat(SchemaMigrator.migrate(db.settings())).isEqualTo(new SchemaMigrator.Result("3", 3));
     assertThat(db.rows("SELECT id, dag_id, task_id, kind FROM pipeline_notifications"))
         .containsExactly("1|altaviz_medallion|bronze|task_failure");
     assertThat(db.rows("SELECT pg_get_userbyid(relowner) FROM pg_class"
             + " WHERE relname = 'pipeline_notifications'"))
         .containsExactly("altaviz_writer");
+  }
+
+  @Test
+  void aLoginOutsideTheWriterRoleIsToldToMigrateAsTheOwnerInOneLine() {
+    SchemaMigrator.migrate(db.settings());
+    String login = "altaviz_test_nobody_" + UUID.randomUUID().toString().substring(0, 8);
+    db.execute("CREATE ROLE " + login + " LOGIN PASSWORD 'pw'");
+    try {
+      Map<String, String> env = new HashMap<>(db.env());
+      env.putAll(Map.of("ALTAVIZ_PG_USER", login, "ALTAVIZ_PG_PASSWORD", "pw"));
+      PgSettings asNobody = PgSettings.fromEnvironment(env);
+      assertThatThrownBy(() -> SchemaMigrator.migrate(asNobody))
+          .isInstanceOfSatisfying(
+              EtlException.class,
+              e -> {
+                assertThat(e.exitCode()).isEqualTo(2);
+                assertThat(e.getMessage())
+                    .isEqualTo(
+                        "user "
+                            + login
+                            + " may not migrate "
+                            + asNobody
+                            + " (ERROR: permission denied for table flyway_schema_history):"
+                            + " run 'altaviz-export migrate' once as the database owner");
+              });
+    } finally {
+      db.execute("DROP ROLE " + login);
+    }
   }
 
   @Test
