@@ -56,15 +56,21 @@ public final class SparkSessions {
    */
   static SparkSession kernelLogStores(SparkSession spark) {
     for (Tuple2<String, String> e : spark.sparkContext().getConf().getAll()) {
-      String key = e._1();
-      if (key.startsWith(DELTA_LOG_STORE) && key.endsWith(".impl")) {
-        String kernelKey = KERNEL_LOG_STORE + key.substring(DELTA_LOG_STORE.length());
-        if (spark.conf().getOption(kernelKey).isEmpty()) {
-          spark.conf().set(kernelKey, e._2());
-        }
+      String kernelKey = kernelLogStoreKey(e._1());
+      if (kernelKey != null && spark.conf().getOption(kernelKey).isEmpty()) {
+        spark.conf().set(kernelKey, e._2());
       }
     }
     return spark;
+  }
+
+  /** Kernel's key for Delta's {@code spark.delta.logStore.<scheme>.impl}, else null. */
+  static String kernelLogStoreKey(String sparkKey) {
+    if (!sparkKey.startsWith(DELTA_LOG_STORE) || !sparkKey.endsWith(".impl")) {
+      return null;
+    }
+    String scheme = sparkKey.substring(DELTA_LOG_STORE.length(), sparkKey.length() - 5);
+    return scheme.isEmpty() || scheme.contains(".") ? null : KERNEL_LOG_STORE + scheme + ".impl";
   }
 
   /** Session for tests and benchmarks: the same settings on {@code local[2]}, no UI. */
