@@ -6,6 +6,7 @@ S3DynamoDBLogStore a run halted after its commit converges on retry, and two con
 writers of one table leave every commit and the same rows."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ class S3:
 
 @pytest.fixture(scope="module")
 def s3(chain):
-    port = free_port(45300)
+    port = free_port(45300 + os.getpid() % 400)  # the two xdist workers apart
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:
