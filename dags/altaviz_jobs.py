@@ -51,8 +51,9 @@ def uses_s3a() -> bool:
     return RAW.startswith("s3a://") or LAKE.startswith("s3a://")
 
 
-# hadoop-aws, its AWS SDK bundle and delta-storage-s3-dynamodb: not in the job jars (a cluster
-# supplies them; `make dist` puts ours in dist/ext/). Spark expands the glob.
+# hadoop-aws and its AWS SDK bundle (and, for the DynamoDB log store, Delta's
+# delta-storage-s3-dynamodb): not in the job jars; a cluster supplies them, `make dist` puts the
+# first two in dist/ext/. Spark expands the glob.
 EXTRA_JARS = os.environ.get(
     "ALTAVIZ_EXTRA_JARS", f"{JAR_DIR.rstrip('/')}/ext/*.jar" if uses_s3a() else "") or None
 
@@ -75,8 +76,7 @@ def s3_conf(env=os.environ) -> dict[str, str]:
         conf["spark.delta.logStore.s3a.impl"] = "io.delta.storage.S3DynamoDBLogStore"
         for key, value in ((f"{ddb}.ddb.tableName", env.get("ALTAVIZ_S3_DDB_TABLE", "")),
                            (f"{ddb}.ddb.region", env.get("ALTAVIZ_S3_DDB_REGION",
-                                                         env.get("ALTAVIZ_S3_REGION", ""))),
-                           (f"{ddb}.ddb.endpoint", env.get("ALTAVIZ_S3_DDB_ENDPOINT", ""))):
+                                                         env.get("ALTAVIZ_S3_REGION", "")))):
             if value:
                 conf[key] = value
     elif store != "single":

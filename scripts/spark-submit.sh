@@ -52,8 +52,9 @@ case "$job" in
   gold) JIT_OPTS="-XX:-DontCompileHugeMethods" ;;
 esac
 
-# The lake on object storage: s3a:// needs hadoop-aws, its AWS SDK bundle and (for the DynamoDB
-# log store) delta-storage-s3-dynamodb, which a cluster supplies and the job jars do not carry.
+# The lake on object storage: s3a:// needs hadoop-aws and its AWS SDK bundle (dist/ext/) and, for
+# the DynamoDB log store, Delta's delta-storage-s3-dynamodb (placed in dist/ext/ by the user):
+# a cluster supplies them, the job jars do not carry them.
 S3_ARGS=()
 uses_s3a() {
   local prev="" a
@@ -84,8 +85,7 @@ if uses_s3a "$@"; then
       ddb=spark.io.delta.storage.S3DynamoDBLogStore
       s3conf spark.delta.logStore.s3a.impl io.delta.storage.S3DynamoDBLogStore
       s3conf "$ddb.ddb.tableName" "${ALTAVIZ_S3_DDB_TABLE:-}"
-      s3conf "$ddb.ddb.region" "${ALTAVIZ_S3_DDB_REGION:-${ALTAVIZ_S3_REGION:-}}"
-      s3conf "$ddb.ddb.endpoint" "${ALTAVIZ_S3_DDB_ENDPOINT:-}" ;;
+      s3conf "$ddb.ddb.region" "${ALTAVIZ_S3_DDB_REGION:-${ALTAVIZ_S3_REGION:-}}" ;;
     *) echo "spark-submit.sh: ALTAVIZ_S3_LOGSTORE is single or dynamodb, not '$ALTAVIZ_S3_LOGSTORE'" >&2; exit 2 ;;
   esac
 fi

@@ -137,7 +137,7 @@ def test_connections_point_at_the_compose_services(services):
         "http://airflow-apiserver:8080/execution/")
 
 
-def test_the_s3_profile_serves_s3_and_dynamodb_for_an_s3a_lake(services):
+def test_the_s3_profile_serves_s3_for_an_s3a_lake(services):
     for name in S3_SERVICES:
         assert services[name]["profiles"] == ["s3"]  # not started unless asked for
         assert services[name]["image"] == "motoserver/moto:" + pin("moto[server]")
@@ -146,7 +146,7 @@ def test_the_s3_profile_serves_s3_and_dynamodb_for_an_s3a_lake(services):
     for name in AIRFLOW_SERVICES:
         env = services[name]["environment"]
         for var in ("ALTAVIZ_S3_ENDPOINT", "ALTAVIZ_S3_PATH_STYLE", "ALTAVIZ_S3_LOGSTORE",
-                    "ALTAVIZ_S3_DDB_ENDPOINT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+                    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
             assert env[var].startswith("${" + var + ":-"), var
     for name in SPARK_SERVICES:
         assert "AWS_SECRET_ACCESS_KEY" in services[name]["environment"]
