@@ -17,8 +17,10 @@ build:  ## shaded job jars into dist/
 	$(MVN) -q -DskipTests package
 	@$(MAKE) -s dist
 
+# dist/ext/: the cluster jars of an s3a:// lake (jobs/ext/pom.xml), added by spark-submit.sh
 dist:
-	@mkdir -p dist && for j in $(JOBS); do cp jobs/$$j/target/altaviz-$$j.jar dist/; done
+	@mkdir -p dist/ext && for j in $(JOBS); do cp jobs/$$j/target/altaviz-$$j.jar dist/; done
+	@cp -u jobs/ext/target/ext/*.jar dist/ext/
 
 demo: setup build  ## whole pipeline on 7 days x 10 compressors, then a summary
 	@scripts/demo.sh

@@ -11,6 +11,12 @@ docker-compose.yml; airflow/standalone.sh points them at the working tree.
     ALTAVIZ_LOG4J          driver log4j2 configuration       /opt/altaviz/config/log4j2.properties
     ALTAVIZ_DRIVER_MEMORY  spark-submit --driver-memory      2g
     ALTAVIZ_CDS_ARCHIVE    class-data sharing archive        <ALTAVIZ_JAR_DIR>/spark-classes.jsa
+    ALTAVIZ_EXTRA_JARS     spark-submit --jars (comma list)  <ALTAVIZ_JAR_DIR>/ext/*.jar when the
+                           lake or raw root is s3a://, else none (README.md, Lake on object storage)
+    ALTAVIZ_S3_*           s3a and Delta log store settings as spark-submit.sh maps them (s3_conf)
+
+AWS credentials are never here: the jobs take them from the AWS provider chain of the worker
+(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in its environment, a profile, an instance role).
 
 The Spark master is not here: it is the ``spark_default`` connection's (``local[2]`` for the
 demo, ``spark://spark-master:7077`` in compose). Listed in .airflowignore: not a DAG file.
@@ -40,6 +46,43 @@ CDS_ARCHIVE = os.environ.get("ALTAVIZ_CDS_ARCHIVE", f"{JAR_DIR.rstrip('/')}/spar
 
 SPARK_CONN_ID = "spark_default"
 
+
+def uses_s3a() -> bool:
+    return RAW.startswith("s3a://") or LAKE.startswith("s3a://")
+
+
+# hadoop-aws and its AWS SDK bundle (and, for the DynamoDB log store, Delta's
+# delta-storage-s3-dynamodb): not in the job jars; a cluster supplies them, `make dist` puts the
+# first two in dist/ext/. Spark expands the glob.
+EXTRA_JARS = os.environ.get(
+    "ALTAVIZ_EXTRA_JARS", f"{JAR_DIR.rstrip('/')}/ext/*.jar" if uses_s3a() else "") or None
+
+
+def s3_conf(env=os.environ) -> dict[str, str]:
+    """ALTAVIZ_S3_* as Spark confs: the same mapping as scripts/spark-submit.sh."""
+    conf = {}
+    endpoint = env.get("ALTAVIZ_S3_ENDPOINT", "")
+    for key, value in (("spark.hadoop.fs.s3a.endpoint", endpoint),
+                       ("spark.hadoop.fs.s3a.endpoint.region", env.get("ALTAVIZ_S3_REGION", "")),
+                       ("spark.hadoop.fs.s3a.path.style.access",
+                        env.get("ALTAVIZ_S3_PATH_STYLE", ""))):
+        if value:
+            conf[key] = value
+    if endpoint.startswith("http://"):
+        conf["spark.hadoop.fs.s3a.connection.ssl.enabled"] = "false"
+    store = env.get("ALTAVIZ_S3_LOGSTORE", "single")
+    if store == "dynamodb":
+        ddb = "spark.io.delta.storage.S3DynamoDBLogStore"
+        conf["spark.delta.logStore.s3a.impl"] = "io.delta.storage.S3DynamoDBLogStore"
+        for key, value in ((f"{ddb}.ddb.tableName", env.get("ALTAVIZ_S3_DDB_TABLE", "")),
+                           (f"{ddb}.ddb.region", env.get("ALTAVIZ_S3_DDB_REGION",
+                                                         env.get("ALTAVIZ_S3_REGION", "")))):
+            if value:
+                conf[key] = value
+    elif store != "single":
+        raise ValueError(f"ALTAVIZ_S3_LOGSTORE is single or dynamodb, not {store!r}")
+    return conf
+
 SPARK_CONF = {
     # Our log layout and levels for the driver (the jobs log through SLF4J to Spark's log4j2);
     # Spark's classes mapped from the archive: 3-5 s less per task (scripts/spark-submit.sh).
@@ -61,6 +104,8 @@ JOB_JVM_OPTIONS = {"export": C1_ONLY, "gold": COMPILE_HUGE_METHODS}
 
 def spark_conf(job: str) -> dict[str, str]:
     conf = dict(SPARK_CONF)
+    if uses_s3a():
+        conf.update(s3_conf())
     if job in JOB_JVM_OPTIONS:
         conf["spark.driver.extraJavaOptions"] += " " + JOB_JVM_OPTIONS[job]
     return conf
@@ -162,6 +207,7 @@ def spark_job(task_id: str, job: str, application_args: list[str], **kwargs) -> 
         name=f"altaviz-{job}",
         application_args=application_args,
         conf=spark_conf(job),
+        jars=EXTRA_JARS,
         driver_memory=DRIVER_MEMORY,
         **kwargs,
     )

@@ -15,6 +15,13 @@ AIRFLOW_SERVICES = {"airflow-apiserver": "api-server", "airflow-scheduler": "sch
                     "airflow-dag-processor": "dag-processor", "airflow-triggerer": "triggerer"}
 SPARK_SERVICES = ("spark-master", "spark-worker")
 LONG_RUNNING = ("postgres", *AIRFLOW_SERVICES, *SPARK_SERVICES)
+S3_SERVICES = ("s3", "s3-init")  # profile s3: the lake on object storage
+
+
+def default(value: str) -> str:
+    """The default of a ${VAR:-default} setting (what the stack uses when .env sets none)."""
+    m = re.fullmatch(r"\$\{[A-Z_0-9]+:-([^}]*)\}", value)
+    return m.group(1) if m else value
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +49,8 @@ def mounts(service: dict) -> dict[str, str]:
 
 
 def test_the_stack_has_its_services(services):
-    assert set(services) == {"postgres", "airflow-init", *AIRFLOW_SERVICES, *SPARK_SERVICES}
+    assert set(services) == {"postgres", "airflow-init", *AIRFLOW_SERVICES, *SPARK_SERVICES,
+                             *S3_SERVICES}
     for name, command in AIRFLOW_SERVICES.items():
         assert services[name]["command"] == command
 
@@ -100,8 +108,8 @@ def test_dags_jars_config_and_lake_are_mounted_where_the_dags_look(services):
         assert (ROOT / "config" / Path(env["ALTAVIZ_CONFIG"]).name).exists()
         assert (ROOT / "config" / Path(env["ALTAVIZ_LOG4J"]).name).exists()
         assert m["/opt/altaviz/data"] == "altaviz-data"
-        assert env["ALTAVIZ_LAKE"].startswith("/opt/altaviz/data/")
-        assert env["ALTAVIZ_RAW"].startswith("/opt/altaviz/data/")
+        assert default(env["ALTAVIZ_LAKE"]).startswith("/opt/altaviz/data/")
+        assert default(env["ALTAVIZ_RAW"]).startswith("/opt/altaviz/data/")
     # executors read and write the same lake paths as the driver
     for name in SPARK_SERVICES:
         assert mounts(services[name])["/opt/altaviz/data"] == "altaviz-data"
@@ -129,11 +137,30 @@ def test_connections_point_at_the_compose_services(services):
         "http://airflow-apiserver:8080/execution/")
 
 
+def test_the_s3_profile_serves_s3_for_an_s3a_lake(services):
+    for name in S3_SERVICES:
+        assert services[name]["profiles"] == ["s3"]  # not started unless asked for
+        assert services[name]["image"] == "motoserver/moto:" + pin("moto[server]")
+    assert "create_bucket(Bucket='altaviz')" in " ".join(services["s3-init"]["entrypoint"])
+    assert services["s3-init"]["depends_on"] == {"s3": {"condition": "service_healthy"}}
+    for name in AIRFLOW_SERVICES:
+        env = services[name]["environment"]
+        for var in ("ALTAVIZ_S3_ENDPOINT", "ALTAVIZ_S3_PATH_STYLE", "ALTAVIZ_S3_LOGSTORE",
+                    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+            assert env[var].startswith("${" + var + ":-"), var
+    for name in SPARK_SERVICES:
+        assert "AWS_SECRET_ACCESS_KEY" in services[name]["environment"]
+
+
 def test_no_secret_is_committed(compose):
     """Every password/secret/key setting is a required variable from .env, never a literal."""
     text = (ROOT / "docker-compose.yml").read_text()
     secret_settings = re.findall(
         r"^\s*([A-Z_]*(?:PASSWORD|SECRET|FERNET_KEY|SECRET_KEY)[A-Z_]*): (.+)$", text, re.M)
+    # the AWS secret key is optional (a profile or an instance role needs none): only passed on
+    aws = [(k, v) for k, v in secret_settings if k == "AWS_SECRET_ACCESS_KEY"]
+    assert aws and all(v.strip() == "${AWS_SECRET_ACCESS_KEY:-}" for _, v in aws)
+    secret_settings = [(k, v) for k, v in secret_settings if k != "AWS_SECRET_ACCESS_KEY"]
     assert sorted(k for k, _ in secret_settings) == [
         "AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW__API__SECRET_KEY", "AIRFLOW__CORE__FERNET_KEY",
         "ALTAVIZ_PG_PASSWORD", "POSTGRES_PASSWORD"]

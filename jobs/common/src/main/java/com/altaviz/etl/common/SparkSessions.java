@@ -1,6 +1,7 @@
 package com.altaviz.etl.common;
 
 import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
 
 /**
  * The one place that builds a SparkSession. No master is set here: {@code spark-submit
@@ -40,7 +41,36 @@ public final class SparkSessions {
 
   /** Session for a job run under spark-submit. */
   public static SparkSession create(String appName, int shufflePartitions) {
-    return builder(appName, shufflePartitions).getOrCreate();
+    return kernelLogStores(builder(appName, shufflePartitions).getOrCreate());
+  }
+
+  private static final String DELTA_LOG_STORE = "spark.delta.logStore.";
+  private static final String KERNEL_LOG_STORE = "io.delta.kernel.logStore.";
+
+  /**
+   * Gives Delta Kernel (DeltaIo, DeltaFiles: driver-side log reads) the log store Delta's writer
+   * uses for a scheme, e.g. {@code spark.delta.logStore.s3a.impl=io.delta.storage.
+   * S3DynamoDBLogStore} (README.md, Lake on object storage): Kernel takes its own key from the
+   * session's Hadoop configuration and would otherwise list an s3a log with its single-driver
+   * default, blind to a commit a killed writer left in DynamoDB only.
+   */
+  static SparkSession kernelLogStores(SparkSession spark) {
+    for (Tuple2<String, String> e : spark.sparkContext().getConf().getAll()) {
+      String kernelKey = kernelLogStoreKey(e._1());
+      if (kernelKey != null && spark.conf().getOption(kernelKey).isEmpty()) {
+        spark.conf().set(kernelKey, e._2());
+      }
+    }
+    return spark;
+  }
+
+  /** Kernel's key for Delta's {@code spark.delta.logStore.<scheme>.impl}, else null. */
+  static String kernelLogStoreKey(String sparkKey) {
+    if (!sparkKey.startsWith(DELTA_LOG_STORE) || !sparkKey.endsWith(".impl")) {
+      return null;
+    }
+    String scheme = sparkKey.substring(DELTA_LOG_STORE.length(), sparkKey.length() - 5);
+    return scheme.isEmpty() || scheme.contains(".") ? null : KERNEL_LOG_STORE + scheme + ".impl";
   }
 
   /** Session for tests and benchmarks: the same settings on {@code local[2]}, no UI. */
