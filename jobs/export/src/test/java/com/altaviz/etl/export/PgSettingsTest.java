@@ -45,7 +45,9 @@ class PgSettingsTest {
   void aMissingOrEmptyPasswordFileOrTwoPasswordsAreUsageErrors() throws Exception {
     Path missing = dir.resolve("nowhere");
     assertThatThrownBy(
-            () -> PgSettings.fromEnvironment(Map.of("ALTAVIZ_PG_PASSWORD_FILE", missing.toString())))
+            () ->
+                PgSettings.fromEnvironment(
+                    Map.of("ALTAVIZ_PG_PASSWORD_FILE", missing.toString())))
         .isInstanceOf(EtlException.class)
         .hasMessage("ALTAVIZ_PG_PASSWORD_FILE names " + missing + ", which does not exist")
         .satisfies(e -> assertThat(((EtlException) e).exitCode()).isEqualTo(ExitCode.USAGE));
