@@ -137,8 +137,20 @@ def skip_unselected_stage(context) -> None:
 
 
 def postgres_env(conn_id: str = POSTGRES_CONN_ID) -> dict[str, str]:
-    """The export jar's ALTAVIZ_PG_* environment from the Airflow connection. Called at run
-    time only; the password travels in the environment, never on the command line."""
+    """The export jar's ALTAVIZ_PG_* environment from the Airflow connection, looked up at run
+    time only (never rendered into the DAG).
+
+    Where the password ends up depends on the Spark master. On a local or standalone master
+    (client deploy mode) SparkSubmitOperator hands ``env_vars`` to the spark-submit process's
+    environment: the password is never on a command line. On YARN and Kubernetes it turns each
+    of them into a ``--conf spark.yarn.appMasterEnv.<name>=<value>`` or ``--conf
+    spark.kubernetes.driverEnv.<name>=<value>`` argument: the password would be on
+    spark-submit's command line, readable by anyone who can list the worker's processes
+    (Airflow masks it only in the task log, Spark in its UI). There, mount the password as a
+    file into the driver (a Kubernetes secret volume, a file YARN localizes from a protected
+    location) and set the connection's extra to ``{"password_file": "<path in the driver>"}``:
+    the job then gets only ``ALTAVIZ_PG_PASSWORD_FILE=<path>`` and reads the password from that
+    file, and the connection's own password, if any, is not passed on."""
     from airflow.sdk import BaseHook
 
     conn = BaseHook.get_connection(conn_id)
@@ -148,7 +160,10 @@ def postgres_env(conn_id: str = POSTGRES_CONN_ID) -> dict[str, str]:
         "ALTAVIZ_PG_DB": conn.schema or "compressor_health",
         "ALTAVIZ_PG_USER": conn.login or "postgres",
     }
-    if conn.password:
+    password_file = (conn.extra_dejson or {}).get("password_file")
+    if password_file:
+        env["ALTAVIZ_PG_PASSWORD_FILE"] = str(password_file)
+    elif conn.password:
         env["ALTAVIZ_PG_PASSWORD"] = conn.password
     return env
 

@@ -621,6 +621,39 @@ def test_bad_delivery_stops_bronze_with_one_line_and_writes_nothing(kind, world_
     assert ledger["message"] == r.error_lines[0].removeprefix("altaviz-bronze: error: ")
 
 
+def test_a_bronze_run_that_fails_while_appending_leaves_the_dimension_tables_unchanged(tmp_path):
+    """Day 2 delivers new readings and a changed compressor_metadata.csv; the run dies while it
+    appends the readings (failpoint bronze.during-readings-write, as a data page that does not
+    decode would stop it). No dimension table may change: they are written only after the
+    readings are committed. The retry then writes both."""
+    raw, lake, logs = tmp_path / "raw", tmp_path / "lake", tmp_path / "logs"
+    write_csvs(raw)
+    good_file(folder(raw))
+    run_ok("bronze", "--raw", raw, "--lake", lake, "--date", DATE, "--run-id", RUN_ID,
+           log_dir=logs)
+    dims = ("bronze/compressor_metadata", "bronze/maintenance_logs", "bronze/stations")
+    before = {t: (DeltaTable(str(lake / t)).version(), delta_rows(lake, t)) for t in dims}
+    readings_version = DeltaTable(str(lake / "bronze/sensor_readings")).version()
+
+    day2, run2 = "2024-02-02", "scheduled__2024-02-02T00:00:00+00:00"
+    write_csvs(raw, metadata=METADATA_CSV.replace("Ajax DPC-360", "Ajax DPC-2804"))
+    pq.write_table(table([smooth("COMP-001", DAY + timedelta(days=1, minutes=10 * i))
+                          for i in range(6)]), folder(raw, day2) / "part-00000.parquet")
+    r = run("bronze", "--raw", raw, "--lake", lake, "--date", day2, "--run-id", run2,
+            env={"ALTAVIZ_FAILPOINT": "bronze.during-readings-write:halt"}, log_dir=logs)
+    assert r.returncode == 137, r.log[-3000:]
+    after = {t: (DeltaTable(str(lake / t)).version(), delta_rows(lake, t)) for t in dims}
+    assert after == before
+    assert DeltaTable(str(lake / "bronze/sensor_readings")).version() == readings_version
+
+    run_ok("bronze", "--raw", raw, "--lake", lake, "--date", day2, "--run-id", run2,
+           log_dir=logs)
+    models = {r["compressor_id"]: r["model"]
+              for r in delta_rows(lake, "bronze/compressor_metadata")}
+    assert models["COMP-001"] == "Ajax DPC-2804"
+    assert DeltaTable(str(lake / "bronze/sensor_readings")).version() == readings_version + 1
+
+
 def test_a_delivery_mostly_rejected_fails_the_silver_gate_with_exit_3(tmp_path):
     raw, lake = tmp_path / "raw", tmp_path / "lake"
     write_csvs(raw)

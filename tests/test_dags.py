@@ -564,6 +564,29 @@ def test_an_unreachable_webhook_falls_back_to_postgres(scratch_pg, monkeypatch):
                                            "export failed")]
 
 
+def test_the_export_gets_a_password_file_path_instead_of_the_password_when_configured(
+        deployment, monkeypatch):
+    """On YARN/Kubernetes env_vars become --conf arguments: a connection whose extra names a
+    password file passes only that path (ALTAVIZ_PG_PASSWORD_FILE), never the password."""
+    monkeypatch.syspath_prepend(str(h.DAGS))
+    spec = importlib.util.spec_from_file_location("medallion_pg_env",
+                                                  h.DAGS / "altaviz_medallion.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    conn = {"conn_type": "postgres", "host": "db", "port": 5433, "schema": "ch",
+            "login": "etl", "password": "s3cret"}
+    monkeypatch.setenv("AIRFLOW_CONN_ALTAVIZ_POSTGRES", json.dumps(conn))
+    assert module.postgres_env() == {
+        "ALTAVIZ_PG_HOST": "db", "ALTAVIZ_PG_PORT": "5433", "ALTAVIZ_PG_DB": "ch",
+        "ALTAVIZ_PG_USER": "etl", "ALTAVIZ_PG_PASSWORD": "s3cret"}
+    conn["extra"] = {"password_file": "/var/run/secrets/altaviz/pg-password"}
+    monkeypatch.setenv("AIRFLOW_CONN_ALTAVIZ_POSTGRES", json.dumps(conn))
+    assert module.postgres_env() == {
+        "ALTAVIZ_PG_HOST": "db", "ALTAVIZ_PG_PORT": "5433", "ALTAVIZ_PG_DB": "ch",
+        "ALTAVIZ_PG_USER": "etl",
+        "ALTAVIZ_PG_PASSWORD_FILE": "/var/run/secrets/altaviz/pg-password"}
+
+
 def test_failure_message_explains_the_stage_exit_code():
     from altaviz_notify import failure_message
 

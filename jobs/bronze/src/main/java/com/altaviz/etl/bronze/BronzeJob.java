@@ -33,8 +33,8 @@ import picocli.CommandLine.Command;
  * input is validated before the first write, so bad input leaves bronze as it was: each new Parquet
  * file's footer (readable; every contract column once, ignoring case, of a readable type) and each
  * dimension CSV (columns by header, typed values, no compressor or station id twice). What a footer
- * cannot show, a data page that does not decode, surfaces only while the readings are appended,
- * after the dimension tables may have been replaced.
+ * cannot show, a data page that does not decode, surfaces only while the readings are appended;
+ * the dimension tables are written after that append, so a failed run leaves them as they were.
  */
 @Command(
     name = "altaviz-bronze",
@@ -137,21 +137,9 @@ public class BronzeJob extends StageJob {
           return out;
         });
 
-    // Everything is validated; from here on we write. Dimensions first, so a silver run pinned
-    // to this bronze version finds the compressor metadata that was current with it.
-    log.step("Writing dimension tables", () -> {
-      for (Dimension d : dims) {
-        var outcome =
-            DimensionTables.replaceIfChanged(ctx.spark, dimRows.get(d), d.schema(), d.table(),
-                zone.file(d.csv()).toString(), ctx.runId, ingestedAt);
-        log.info("  {}: {} (version {}, {} rows)", d.table(),
-            outcome.replaced() ? "replaced" : "unchanged, not rewritten", outcome.version(),
-            StageLog.count(outcome.rows()));
-      }
-      return null;
-    });
-    Failpoint.BRONZE_AFTER_DIMENSIONS_COMMIT.reach();
-
+    // Everything is validated; from here on we write. Readings first: a data page that does
+    // not decode shows only while they are appended, and must leave the dimension tables as
+    // they were.
     long version =
         log.step("Appending sensor readings to " + bronze, () -> {
           BronzeTables.createSensorReadings(ctx.spark, bronze);
@@ -173,6 +161,22 @@ public class BronzeJob extends StageJob {
           }
           return v;
         });
+
+    // Dimensions only once the readings are in: a failed run changes no dimension table. (Silver
+    // and gold read the dimension tables at their latest version, and run only after bronze
+    // succeeded.)
+    log.step("Writing dimension tables", () -> {
+      for (Dimension d : dims) {
+        var outcome =
+            DimensionTables.replaceIfChanged(ctx.spark, dimRows.get(d), d.schema(), d.table(),
+                zone.file(d.csv()).toString(), ctx.runId, ingestedAt);
+        log.info("  {}: {} (version {}, {} rows)", d.table(),
+            outcome.replaced() ? "replaced" : "unchanged, not rewritten", outcome.version(),
+            StageLog.count(outcome.rows()));
+      }
+      return null;
+    });
+    Failpoint.BRONZE_AFTER_DIMENSIONS_COMMIT.reach();
 
     Map<LocalDate, Long> perFolder = new TreeMap<>();
     footerRows.forEach((f, n) -> perFolder.merge(f.landingDate(), n, Long::sum));

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -71,8 +72,13 @@ public final class DeltaFiles {
     try {
       snapshot = Table.forPath(engine, path).getLatestSnapshot(engine);
     } catch (KernelException e) { // no table, or a protocol feature Kernel does not read
+      DeltaIo.requireIntactCommit(spark, path, OptionalLong.empty()); // or a damaged commit
       return Optional.empty();
+    } catch (RuntimeException e) {
+      DeltaIo.requireIntactCommit(spark, path, OptionalLong.empty()); // a damaged commit: say so
+      throw e;
     }
+    DeltaIo.requireIntactCommit(spark, path, OptionalLong.of(snapshot.getVersion(engine)));
     StructType schema = snapshot.getSchema(engine);
     List<String> partitionColumns = snapshot.getPartitionColumnNames(engine);
     StructType read = new StructType();

@@ -1,5 +1,7 @@
 package com.altaviz.etl.common;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delta.kernel.Table;
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
@@ -8,8 +10,14 @@ import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.DataFrameWriter;
@@ -36,12 +44,13 @@ public final class DeltaIo {
     // driver, for one number. A table Kernel does not read (a protocol feature it does not
     // support) gets Delta's history.
     Engine engine = DefaultEngine.create(spark.sessionState().newHadoopConf());
+    long version;
     try {
-      return OptionalLong.of(
-          Table.forPath(engine, path).getLatestSnapshot(engine).getVersion(engine));
+      version = Table.forPath(engine, path).getLatestSnapshot(engine).getVersion(engine);
     } catch (TableNotFoundException e) {
       return OptionalLong.empty();
     } catch (KernelException e) {
+      requireIntactCommit(spark, path, OptionalLong.empty());
       return versionFromHistory(spark, path);
     } catch (RuntimeException e) {
       // a first write killed before its commit leaves a log directory with no commit in it,
@@ -49,8 +58,82 @@ public final class DeltaIo {
       if (!hasCommit(spark, path)) {
         return OptionalLong.empty();
       }
+      requireIntactCommit(spark, path, OptionalLong.empty()); // a damaged commit: say so
       throw e;
     }
+    requireIntactCommit(spark, path, OptionalLong.of(version));
+    return OptionalLong.of(version);
+  }
+
+  /**
+   * Refuses (exit 2) a table whose commit file of {@code version} (empty: the newest) is empty
+   * or does not parse line by line as JSON: a disk that filled up or a copy cut short. Delta
+   * reads an empty commit as a commit without changes, so the version would silently lack what
+   * it wrote, and a truncated one fails deep inside the log replay. Only the one commit is
+   * read, a few kilobytes; a version without a JSON commit (checkpointed and cleaned up) passes.
+   */
+  public static void requireIntactCommit(SparkSession spark, String path, OptionalLong version) {
+    Path log = new Path(path, "_delta_log");
+    try {
+      FileSystem fs = log.getFileSystem(spark.sessionState().newHadoopConf());
+      Path commit;
+      if (!fs.exists(log)) {
+        return;
+      }
+      if (version.isPresent()) {
+        commit = new Path(log, String.format("%020d.json", version.getAsLong()));
+        if (!fs.exists(commit)) {
+          return;
+        }
+      } else {
+        FileStatus[] commits = fs.listStatus(log, p -> p.getName().matches("\\d{20}\\.json"));
+        if (commits.length == 0) {
+          return;
+        }
+        commit = Arrays.stream(commits).map(FileStatus::getPath)
+            .max(Comparator.comparing(Path::getName)).orElseThrow();
+      }
+      String problem = commitProblem(fs, commit);
+      if (problem != null) {
+        long v = Long.parseLong(commit.getName().substring(0, 20));
+        throw EtlException.badInput(
+            "Delta table " + path + ": commit file " + commit + " of version " + v + " " + problem
+                + "; the table cannot be read as of v" + v + ". Restore the file from a backup"
+                + (v == 0 ? "" : ", or, if no later version exists, move it away (the table is "
+                    + "then at v" + (v - 1) + ") and re-run the stage that wrote it"),
+            null);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the Delta log " + log, e);
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Why a commit file is unusable, or null. */
+  private static String commitProblem(FileSystem fs, Path commit) throws IOException {
+    byte[] bytes;
+    try (var in = fs.open(commit)) {
+      bytes = in.readAllBytes();
+    }
+    if (bytes.length == 0) {
+      return "is empty (0 bytes)";
+    }
+    String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n");
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].isBlank()) {
+        continue;
+      }
+      try {
+        if (!JSON.readTree(lines[i]).isObject()) {
+          return "is corrupt (line " + (i + 1) + " is not a JSON object)";
+        }
+      } catch (JsonProcessingException e) {
+        return "is cut short or corrupt (line " + (i + 1) + " of " + lines.length
+            + " is not valid JSON, " + bytes.length + " bytes)";
+      }
+    }
+    return null;
   }
 
   private static OptionalLong versionFromHistory(SparkSession spark, String path) {
@@ -76,6 +159,7 @@ public final class DeltaIo {
 
   /** Reads {@code path} at {@code version} (time travel), or the latest when empty. */
   public static Dataset<Row> read(SparkSession spark, String path, OptionalLong version) {
+    requireIntactCommit(spark, path, version);
     if (!exists(spark, path)) {
       throw EtlException.badInput("input Delta table does not exist: " + path, null);
     }
@@ -84,6 +168,30 @@ public final class DeltaIo {
       reader = reader.option("versionAsOf", version.getAsLong());
     }
     return reader.load(path);
+  }
+
+  /**
+   * Rows of {@code path} at {@code version} matching the SQL {@code predicate} (null: all rows,
+   * which Delta answers from its log's statistics).
+   */
+  public static long count(SparkSession spark, String path, long version, String predicate) {
+    Dataset<Row> df = read(spark, path, OptionalLong.of(version));
+    return predicate == null ? df.count() : df.where(predicate).count();
+  }
+
+  /**
+   * SQL predicate of {@code range} on {@code column} of a table partitioned by its UTC {@code
+   * date}: the date bounds let Delta skip partitions, the timestamp bounds cut exactly.
+   */
+  public static String dateRangePredicate(Interval range, String column) {
+    if (range.isAll()) {
+      return "true";
+    }
+    LocalDate first = range.start().atZone(ZoneOffset.UTC).toLocalDate();
+    LocalDate last = range.end().minusNanos(1000).atZone(ZoneOffset.UTC).toLocalDate();
+    return String.format(
+        "date >= DATE '%s' AND date <= DATE '%s' AND %s", first, last,
+        range.sqlPredicate(column));
   }
 
   /** Blind append (never conflicts with concurrent appends). */

@@ -26,12 +26,12 @@ import org.apache.spark.util.TaskCompletionListener;
  * <p>Each constant says what a crash there leaves. Points run in this order within a stage.
  */
 public enum Failpoint {
-  /** Dimension tables replaced where their CSV changed; readings not appended; no ledger row. */
-  BRONZE_AFTER_DIMENSIONS_COMMIT("bronze.after-dimensions-commit"),
   /** A data file of the readings append in bronze/sensor_readings, not committed. */
   BRONZE_DURING_READINGS_WRITE("bronze.during-readings-write"),
-  /** Readings appended (bronze/sensor_readings committed); no ledger row. */
+  /** Readings appended (bronze/sensor_readings committed); dimension tables and ledger not. */
   BRONZE_AFTER_READINGS_COMMIT("bronze.after-readings-commit"),
+  /** Readings appended; dimension tables replaced where their CSV changed; no ledger row. */
+  BRONZE_AFTER_DIMENSIONS_COMMIT("bronze.after-dimensions-commit"),
   /** The ledger's bronze success row committed; the process has not exited 0 yet. */
   BRONZE_AFTER_LEDGER_COMMIT("bronze.after-ledger-commit"),
   /** silver/quarantine replaced for the range; silver, metrics and ledger not written. */

@@ -78,10 +78,27 @@ public final class RunLedger {
       Instant intervalEnd,
       Long inputVersion,
       Long outputVersion,
+      long rowsOut,
       Instant finishedAt) {}
 
+  /**
+   * The successful upstream run whose output a downstream stage pins: what it says it wrote,
+   * {@code rowsOut} rows at {@code outputVersion}, for the interval {@code [intervalStart,
+   * intervalEnd)} (both null: single-batch mode).
+   */
+  public record Upstream(
+      String runId, Instant intervalStart, Instant intervalEnd, long outputVersion, long rowsOut) {
+    public Interval interval() {
+      return new Interval(intervalStart, intervalEnd);
+    }
+  }
+
   /** What pinning an input needs from the ledger (see {@link StageContext#inputVersion}). */
-  public record Pins(OptionalLong upstreamOutput, OptionalLong newestInputRead) {}
+  public record Pins(Optional<Upstream> upstream, OptionalLong newestInputRead) {
+    public OptionalLong upstreamOutput() {
+      return upstream.map(u -> OptionalLong.of(u.outputVersion())).orElse(OptionalLong.empty());
+    }
+  }
 
   /**
    * {@link #outputVersion} of {@code upstreamStage} for {@code runId} and {@link #newestInputRead}
@@ -92,7 +109,7 @@ public final class RunLedger {
       String runId, String upstreamStage, String stage, Interval written, Duration lookback) {
     List<Success> rows = successes(upstreamStage, stage);
     return new Pins(
-        outputVersion(rows, runId, upstreamStage), newestInputRead(rows, stage, written, lookback));
+        upstream(rows, runId, upstreamStage), newestInputRead(rows, stage, written, lookback));
   }
 
   /**
@@ -114,11 +131,17 @@ public final class RunLedger {
   }
 
   private static OptionalLong outputVersion(List<Success> rows, String runId, String stage) {
+    return upstream(rows, runId, stage)
+        .map(u -> OptionalLong.of(u.outputVersion()))
+        .orElse(OptionalLong.empty());
+  }
+
+  private static Optional<Upstream> upstream(List<Success> rows, String runId, String stage) {
     return rows.stream()
         .filter(r -> r.stage.equals(stage) && r.runId.equals(runId) && r.outputVersion != null)
         .max(Comparator.comparing(Success::finishedAt))
-        .map(r -> OptionalLong.of(r.outputVersion))
-        .orElse(OptionalLong.empty());
+        .map(r -> new Upstream(r.runId, r.intervalStart, r.intervalEnd, r.outputVersion,
+            r.rowsOut));
   }
 
   private static OptionalLong newestInputRead(
@@ -146,7 +169,7 @@ public final class RunLedger {
             spark, path,
             List.of(
                 "status", "stage", "run_id", "interval_start", "interval_end", "input_version",
-                "output_version", "finished_at"));
+                "output_version", "finished_at", "rows_out"));
     if (rows.isPresent()) {
       return rows.get().stream()
           .filter(r -> LedgerEntry.SUCCESS.equals(r[0]) && wanted.contains((String) r[1]))
@@ -154,7 +177,7 @@ public final class RunLedger {
               r ->
                   new Success(
                       (String) r[2], (String) r[1], (Instant) r[3], (Instant) r[4], (Long) r[5],
-                      (Long) r[6], (Instant) r[7]))
+                      (Long) r[6], (Long) r[8], (Instant) r[7]))
           .toList();
     }
     if (!DeltaIo.exists(spark, path)) {
@@ -172,7 +195,8 @@ public final class RunLedger {
                 "interval_end",
                 "input_version",
                 "output_version",
-                "finished_at")
+                "finished_at",
+                "rows_out")
             .collectAsList()) {
       out.add(
           new Success(
@@ -182,6 +206,7 @@ public final class RunLedger {
               instant(r.getTimestamp(3)),
               r.isNullAt(4) ? null : r.getLong(4),
               r.isNullAt(5) ? null : r.getLong(5),
+              r.getLong(7),
               instant(r.getTimestamp(6))));
     }
     return out;

@@ -49,8 +49,10 @@ public final class StageContext {
    * what a successful run of this stage already read for an overlapping written range (see {@link
    * RunLedger#newestInputRead}), so an older interval re-run or retried after a newer one keeps the
    * rows the newer run added. Always a concrete number so the ledger records exactly what was read.
+   * A version pinned by the upstream run's ledger row must hold the rows that row says it wrote
+   * ({@code upstreamWrite} says how to count them), else the run stops with exit 2.
    */
-  public long inputVersion(String table, String upstreamStage) {
+  public long inputVersion(String table, String upstreamStage, UpstreamWrite upstreamWrite) {
     RunLedger.Pins pins = ledger.pins(runId, upstreamStage, stage, writtenRange(), lookback());
     OptionalLong newest = pins.newestInputRead();
     if (options.inputVersion != null) {
@@ -82,7 +84,57 @@ public final class StageContext {
           newest.getAsLong(), pinned);
       return newest.getAsLong();
     }
+    if (pins.upstream().isPresent()) {
+      requireLedgerRows(table, upstreamStage, upstreamWrite, pins.upstream().get());
+    }
     return pinned;
+  }
+
+  /** How an upstream stage writes its output version: what its ledger {@code rows_out} counts. */
+  public enum UpstreamWrite {
+    /** One append: the version adds {@code rows_out} rows to the version before (bronze). */
+    APPEND,
+    /**
+     * A replaceWhere of its written range {@code [start − lookback, end)} on {@code timestamp}
+     * of a table partitioned by {@code date} (silver, gold), of everything in single-batch
+     * mode: that range holds {@code rows_out} rows at the version.
+     */
+    REPLACE_RANGE
+  }
+
+  /**
+   * Refuses (exit 2, nothing written) an input version that does not hold the rows its upstream
+   * run recorded in the ledger for it: a commit file emptied or cut short at a line end, or a
+   * commit that lost its files, reads as a smaller (even empty) table without any error, and
+   * computing on it would replace good output with too little.
+   */
+  private void requireLedgerRows(
+      String table, String upstreamStage, UpstreamWrite write, RunLedger.Upstream up) {
+    long version = up.outputVersion();
+    long held;
+    String what;
+    if (write == UpstreamWrite.APPEND) {
+      if (up.rowsOut() == 0) {
+        return; // no commit of its own: the recorded version is whatever was latest
+      }
+      held = DeltaIo.count(spark, table, version, null)
+          - (version == 0 ? 0 : DeltaIo.count(spark, table, version - 1, null));
+      what = "adds " + held + " rows to v" + (version - 1);
+    } else {
+      Interval range = up.interval().extendBack(lookback());
+      held = DeltaIo.count(spark, table, version, DeltaIo.dateRangePredicate(range, "timestamp"));
+      what = "holds " + held + " rows in " + range;
+    }
+    if (held != up.rowsOut()) {
+      throw EtlException.badInput(
+          table + " v" + version + " " + what + " but the ledger says " + upstreamStage
+              + " run " + up.runId() + " wrote " + up.rowsOut() + ": the table's log or data "
+              + "files are damaged; nothing written (restore them, or RESTORE the table to its "
+              + "last good version and re-run " + upstreamStage + ")",
+          null);
+    }
+    log.info("{} v{} {} as the ledger says ({} run {}) ✓", table, version, what, upstreamStage,
+        up.runId());
   }
 
   /**

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FailpointTest {
   private static final String VALID =
-      "bronze.after-dimensions-commit, bronze.during-readings-write, bronze.after-readings-commit,"
+      "bronze.during-readings-write, bronze.after-readings-commit, bronze.after-dimensions-commit,"
           + " bronze.after-ledger-commit, silver.after-quarantine-commit,"
           + " silver.during-silver-write, silver.after-silver-commit, silver.after-metrics-commit,"
           + " silver.after-ledger-commit, gold.during-write, gold.after-commit,"

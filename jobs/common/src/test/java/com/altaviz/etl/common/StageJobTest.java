@@ -47,7 +47,7 @@ class StageJobTest extends SparkTestBase {
         }
         case "bug" -> throw new IllegalStateException("boom");
         case "read" -> {
-          long v = ctx.inputVersion(out, "tiny");
+          long v = ctx.inputVersion(out, "tiny", StageContext.UpstreamWrite.APPEND);
           long n = DeltaIo.read(ctx.spark, out, OptionalLong.of(v)).count();
           return new StageResult(out, v, null, null, n, 0, 0);
         }

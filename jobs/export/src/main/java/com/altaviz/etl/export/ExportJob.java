@@ -7,6 +7,7 @@ import com.altaviz.etl.common.DeltaIo;
 import com.altaviz.etl.common.JobLauncher;
 import com.altaviz.etl.common.LedgerEntry;
 import com.altaviz.etl.common.StageContext;
+import com.altaviz.etl.common.StageContext.UpstreamWrite;
 import com.altaviz.etl.common.StageJob;
 import com.altaviz.etl.common.StageLog;
 import com.altaviz.etl.common.StageResult;
@@ -119,7 +120,7 @@ public class ExportJob extends StageJob {
     SparkSession spark = ctx.spark;
     ThresholdsConfig thresholds = ctx.config.thresholds;
     String goldPath = ctx.lake.goldFeatures();
-    long goldVersion = ctx.inputVersion(goldPath, "gold");
+    long goldVersion = ctx.inputVersion(goldPath, "gold", UpstreamWrite.REPLACE_RANGE);
     log.info("Gold {} at version {}, export range {}", goldPath, goldVersion, range);
     Dataset<Row> gold =
         GoldInput.project(DeltaIo.read(spark, goldPath, OptionalLong.of(goldVersion)), goldPath);

@@ -17,10 +17,13 @@ import org.postgresql.ds.PGSimpleDataSource;
  * Where the export connects: environment variables {@code ALTAVIZ_PG_HOST/PORT/DB/USER/PASSWORD},
  * optionally on top of a properties file named by {@code ALTAVIZ_PG_PROPERTIES} (keys host, port,
  * database, user, password; any other key is passed to the JDBC driver, e.g. sslmode). The password
- * never comes from the command line and is never part of {@link #toString}.
+ * may instead be the content of a file named by {@code ALTAVIZ_PG_PASSWORD_FILE} (one line; a
+ * mounted Kubernetes or YARN secret), so that only the file's path needs to travel to a cluster
+ * driver. The password never comes from the command line and is never part of {@link #toString}.
  */
 public final class PgSettings {
   public static final String PROPERTIES_ENV = "ALTAVIZ_PG_PROPERTIES";
+  public static final String PASSWORD_FILE_ENV = "ALTAVIZ_PG_PASSWORD_FILE";
 
   private final String host;
   private final int port;
@@ -56,6 +59,14 @@ public final class PgSettings {
     putIfSet(values, "database", env.get("ALTAVIZ_PG_DB"));
     putIfSet(values, "user", env.get("ALTAVIZ_PG_USER"));
     putIfSet(values, "password", env.get("ALTAVIZ_PG_PASSWORD"));
+    String passwordFile = blankToNull(env.get(PASSWORD_FILE_ENV));
+    if (passwordFile != null) {
+      if (blankToNull(env.get("ALTAVIZ_PG_PASSWORD")) != null) {
+        throw EtlException.usage(
+            "both ALTAVIZ_PG_PASSWORD and " + PASSWORD_FILE_ENV + " are set; set one of them");
+      }
+      values.put("password", readPassword(Path.of(passwordFile)));
+    }
 
     String host = values.getOrDefault("host", "localhost");
     String portText = values.getOrDefault("port", "5432");
@@ -80,6 +91,23 @@ public final class PgSettings {
         values.getOrDefault("user", "postgres"),
         values.get("password"),
         driver);
+  }
+
+  /** The first line of {@code path}, without its line end; the file must hold a password. */
+  private static String readPassword(Path path) {
+    String text;
+    try {
+      text = Files.readString(path, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw EtlException.usage(PASSWORD_FILE_ENV + " names " + path + ", which does not exist");
+    } catch (IOException e) {
+      throw EtlException.usage("cannot read " + PASSWORD_FILE_ENV + " file " + path + ": " + e);
+    }
+    String password = text.lines().findFirst().orElse("");
+    if (password.isEmpty()) {
+      throw EtlException.usage(PASSWORD_FILE_ENV + " file " + path + " is empty");
+    }
+    return password;
   }
 
   private static Map<String, String> readProperties(Path path) {

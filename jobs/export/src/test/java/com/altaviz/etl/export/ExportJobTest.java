@@ -150,7 +150,7 @@ class ExportJobTest extends SparkTestBase {
             db.rows(
                 "SELECT run_id, stage, interval_start, input_version, output_version,"
                     + " rows_in, status, duration_ms FROM pipeline_runs WHERE stage <> 'export'"))
-        .containsExactly("daily__2024-02-02|gold|2024-02-02 00:00:00+00|3|0|288|success|15000");
+        .containsExactly("daily__2024-02-02|gold|2024-02-02 00:00:00+00|3|0|570|success|15000");
 
     assertThat(
             db.rows(

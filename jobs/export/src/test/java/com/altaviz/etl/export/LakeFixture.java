@@ -1,6 +1,7 @@
 package com.altaviz.etl.export;
 
 import com.altaviz.etl.common.DeltaIo;
+import com.altaviz.etl.common.Interval;
 import com.altaviz.etl.common.LakePaths;
 import com.altaviz.etl.common.LedgerEntry;
 import com.altaviz.etl.common.RunLedger;
@@ -145,9 +146,15 @@ final class LakeFixture {
             goldVersion));
   }
 
-  private static LedgerEntry ledgerEntry(
+  private LedgerEntry ledgerEntry(
       String runId, String stage, String start, String end, long outputVersion) {
     Instant s = at(start);
+    // what that gold version holds in the run's written range [start - 24 h lookback, end): the
+    // export refuses a pinned version that disagrees with its ledger row
+    long rows =
+        DeltaIo.count(spark, lake.goldFeatures(), outputVersion,
+            DeltaIo.dateRangePredicate(
+                new Interval(s.minus(Duration.ofHours(24)), at(end)), "timestamp"));
     return new LedgerEntry(
         runId,
         stage,
@@ -157,8 +164,8 @@ final class LakeFixture {
         3L,
         "gold/sensor_features",
         outputVersion,
-        288,
-        288,
+        rows,
+        rows,
         0,
         LedgerEntry.SUCCESS,
         null,

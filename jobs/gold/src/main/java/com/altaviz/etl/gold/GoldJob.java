@@ -7,6 +7,7 @@ import com.altaviz.etl.common.EtlException;
 import com.altaviz.etl.common.Failpoint;
 import com.altaviz.etl.common.JobLauncher;
 import com.altaviz.etl.common.StageContext;
+import com.altaviz.etl.common.StageContext.UpstreamWrite;
 import com.altaviz.etl.common.StageJob;
 import com.altaviz.etl.common.StageLog;
 import com.altaviz.etl.common.StageResult;
@@ -72,7 +73,7 @@ public class GoldJob extends StageJob {
             "gold-dimensions",
             () -> new Dimensions(compressors(ctx), maintenance(ctx)))) {
       long goldBaseline = ctx.outputBaseline(goldPath); // before pinning: requireNoCommitSince
-      silverVersion = ctx.inputVersion(silverPath, "silver");
+      silverVersion = ctx.inputVersion(silverPath, "silver", UpstreamWrite.REPLACE_RANGE);
       ctx.log.info(
           "Output {} from silver v{} rows {} (warm-up {}h)",
           range.output(),

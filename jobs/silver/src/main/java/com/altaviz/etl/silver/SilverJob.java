@@ -8,6 +8,7 @@ import com.altaviz.etl.common.Failpoint;
 import com.altaviz.etl.common.Interval;
 import com.altaviz.etl.common.JobLauncher;
 import com.altaviz.etl.common.StageContext;
+import com.altaviz.etl.common.StageContext.UpstreamWrite;
 import com.altaviz.etl.common.StageJob;
 import com.altaviz.etl.common.StageLog;
 import com.altaviz.etl.common.StageResult;
@@ -65,7 +66,7 @@ public class SilverJob extends StageJob {
     // Taken before the input is pinned, checked before the first write (see requireNoCommitSince).
     long silverBaseline = ctx.outputBaseline(silverPath);
     long quarantineBaseline = ctx.outputBaseline(ctx.lake.quarantine());
-    long bronzeVersion = ctx.inputVersion(bronzePath, "bronze");
+    long bronzeVersion = ctx.inputVersion(bronzePath, "bronze", UpstreamWrite.APPEND);
     Duration lookback = Duration.ofHours(cfg.lookbackHours);
     Interval processed = ctx.interval.extendBack(lookback);
     Duration cadence = Duration.ofMinutes(cfg.readingIntervalMinutes);

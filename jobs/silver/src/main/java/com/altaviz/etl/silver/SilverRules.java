@@ -81,7 +81,7 @@ public final class SilverRules {
 
     df = PhysicalRanges.flag(df, s.ranges(), eligible());
     if (s.actions().removes(RuleNames.PHYSICAL_RANGE)) {
-      df = ValueRejections.nullFlagged(df, PhysicalRanges.FLAGS, Schemas.SENSOR_COLUMNS);
+      df = ValueRejections.nullFlagged(df, PhysicalRanges.FLAGS, SilverOutputs.MEASURES);
     }
     return df;
   }

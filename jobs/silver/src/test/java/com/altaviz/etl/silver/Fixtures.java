@@ -58,6 +58,11 @@ final class Fixtures {
       return this;
     }
 
+    Reading hours(Double v) {
+      hours = v;
+      return this;
+    }
+
     Reading temp(Double v) {
       temp = v;
       return this;

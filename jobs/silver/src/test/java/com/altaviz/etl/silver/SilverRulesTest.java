@@ -159,4 +159,29 @@ class SilverRulesTest extends SparkTestBase {
         .isEqualTo(1);
     assertThat(plan.split("Window \\[", -1).length - 1).as(plan).isEqualTo(1);
   }
+
+  @Test
+  void operatingHoursOutsideTheirPhysicalRangeAreNulledAndFlagged() {
+    SilverConfig cfg = new SilverConfig();
+    RuleActions ra = RuleActions.of(cfg.rules);
+    var settings = new SilverRules.Settings(ra, cfg.ranges, 7, 4.0, END, Duration.ofMinutes(5));
+    var spec = new SilverScope.Spec(PROCESSED, Duration.ofHours(24), Duration.ofHours(2),
+        Duration.ofMinutes(5), true);
+    var bronze = Fixtures.bronze(spark,
+        Fixtures.reading("COMP-001", "2024-02-02T06:00:00Z").hours(1e308),
+        Fixtures.reading("COMP-001", "2024-02-02T06:10:00Z").hours(-1e308),
+        Fixtures.reading("COMP-001", "2024-02-02T06:20:00Z").hours(Double.NaN),
+        Fixtures.reading("COMP-001", "2024-02-02T06:30:00Z").hours(12345.5));
+    List<Row> rows = SilverRules.prepare(SilverScope.select(bronze, spec),
+            Fixtures.fleet(spark, "COMP-001"), settings)
+        .orderBy("timestamp")
+        .select(col("operating_hours"), col(PhysicalRanges.FLAGS + ".column_name"),
+            col(PhysicalRanges.FLAGS + ".original_value"))
+        .collectAsList();
+    assertThat(rows).extracting(Object::toString).containsExactly(
+        "[null,WrappedArray(operating_hours),WrappedArray(1.0E308)]",
+        "[null,WrappedArray(operating_hours),WrappedArray(-1.0E308)]",
+        "[null,WrappedArray(operating_hours),WrappedArray(NaN)]",
+        "[12345.5,WrappedArray(),WrappedArray()]");
+  }
 }

@@ -16,7 +16,10 @@ public class SilverConfig {
   /** Rule name → action. Names are fixed by the silver job; values are configurable. */
   public Map<String, RuleAction> rules = defaultRules();
 
-  /** Physical range per sensor column, inclusive: [min, max]. NaN/±Inf are out of range. */
+  /**
+   * Physical range per sensor column and operating_hours, inclusive: [min, max]. NaN/±Inf are
+   * out of range.
+   */
   public Map<String, List<Double>> ranges = defaultRanges();
 
   public HampelConfig hampel = new HampelConfig();
@@ -61,6 +64,7 @@ public class SilverConfig {
     m.put("discharge_pressure_psi", List.of(0.0, 3000.0));
     m.put("horsepower_consumption", List.of(0.0, 10000.0));
     m.put("gas_flow_mcf", List.of(0.0, 100000.0));
+    m.put("operating_hours", List.of(0.0, 1000000.0));
     return m;
   }
 
