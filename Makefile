@@ -3,12 +3,13 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 MVN ?= mvn -B
 JOBS := simulator bronze silver gold export maintenance
+RUFF := .venv/bin/ruff
 
-.PHONY: help setup build dist demo test test-java test-py bench pg-url pg-stop airflow airflow-stop \
-	airflow-run-day constraints clean
+.PHONY: help setup build dist demo test test-java test-py lint fmt bench pg-url pg-stop airflow \
+	airflow-stop airflow-run-day constraints clean
 
 help:
-	@echo "make demo | test | setup | build | bench | airflow | airflow-stop | airflow-run-day DAY=... | pg-url | pg-stop | clean"
+	@echo "make demo | test | lint | fmt | setup | build | bench | airflow | airflow-stop | airflow-run-day DAY=... | pg-url | pg-stop | clean"
 
 setup:  ## .venv with spark-submit + Airflow, local PostgreSQL
 	@scripts/setup.sh
@@ -28,10 +29,24 @@ demo: setup build  ## whole pipeline on 7 days x 10 compressors, then a summary
 # pytest: any test may run on either worker, and an idle worker takes queued tests from the
 # other (worksteal), so no table of test durations is needed to balance the two; expensive
 # fixtures are built once per session and shared by both (build_once in tests/conftest.py)
-test: setup  ## every test: Java unit tests, shaded-jar checks, end-to-end and DAG tests
+test: setup lint  ## every test: Java unit tests, shaded-jar checks, end-to-end and DAG tests
 	$(MVN) -T 2 package
 	@$(MAKE) -s dist
 	.venv/bin/pytest -q -n 2 --dist worksteal --durations=25 tests
+
+# Python: ruff (ruff.toml, pinned in airflow/requirements.txt); Java: google-java-format through
+# Spotless (pom.xml), whose check also runs in every mvn build (validate phase)
+lint:  ## fails on a lint error or an unformatted file; `make fmt` fixes most of them
+	@test -x $(RUFF) || { echo "lint: $(RUFF) missing: run make setup" >&2; exit 2; }
+	$(RUFF) check .
+	$(RUFF) format --check .
+	$(MVN) -q spotless:check
+
+fmt:  ## formats the tree in place: ruff's safe fixes and formatter, mvn spotless:apply
+	@test -x $(RUFF) || { echo "fmt: $(RUFF) missing: run make setup" >&2; exit 2; }
+	$(RUFF) check --fix-only -q .
+	$(RUFF) format -q .
+	$(MVN) -q spotless:apply
 
 bench: setup build  ## benchmarks; results appended to bench/RESULTS.md
 	@bench/run.sh

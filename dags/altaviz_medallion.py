@@ -51,8 +51,9 @@ days in order converges.
 file/option), 3 data-quality gate (see `ops/quality_metrics`). Exit 1 (a server down, a lost
 executor) is retried twice with exponential backoff (the first retry 2-4 min after the failure,
 the second 4-8 min); exit 2 and 3 fail the task at once, since a retry reads the same pinned
-inputs: fix the input, then *Clear* the task. Every attempt times out after 1 h. A task that fails for good, and a run still unfinished 6 h after it was
-queued (Deadline Alert), notify the operator: a POST to `$ALTAVIZ_ALERT_WEBHOOK` if set, else an
+inputs: fix the input, then *Clear* the task. Every attempt times out after 1 h. A task that
+fails for good, and a run still unfinished 6 h after it was queued (Deadline Alert), notify the
+operator: a POST to `$ALTAVIZ_ALERT_WEBHOOK` if set, else an
 ERROR log line plus a row in PostgreSQL `pipeline_notifications` (connection
 `altaviz_postgres`). The alert starts with the job's own error line (`altaviz-silver: error:
 ...`) and the exit code's meaning, and ends with the task log's address. In the task log the

@@ -145,6 +145,6 @@ def on_deadline_missed(context, **_kwargs) -> None:
         kind=DEADLINE_MISSED,
         message=(
             f"run {run.get('dag_run_id')} (data interval {run.get('data_interval_start')} to "
-            f"{run.get('data_interval_end')}, queued {run.get('queued_at')}) was not finished by "
-            f"its deadline {deadline.get('deadline_time')}; state: {run.get('state')}"),
+            f"{run.get('data_interval_end')}, queued {run.get('queued_at')}) was not finished "
+            f"by its deadline {deadline.get('deadline_time')}; state: {run.get('state')}"),
     ))

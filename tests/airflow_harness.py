@@ -40,7 +40,7 @@ for _name in [k for k in os.environ if k.startswith(("AIRFLOW_CONN_", "AIRFLOW_V
     del os.environ[_name]
 
 import airflow  # noqa: E402,F401  (configured by the settings above)
-from recording_secrets import LOOKUPS  # noqa: E402
+from recording_secrets import LOOKUPS  # noqa: E402,F401  (after the settings; re-exported as h.LOOKUPS)
 
 # Set once Airflow is imported (the backend module imports Airflow itself); Airflow builds its
 # backend list per lookup until a custom backend appears, so this one is picked up from now on.

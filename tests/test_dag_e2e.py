@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import airflow_harness as h  # first: configures Airflow before anything imports it
 
+# isort: split
+
 import os
 import shutil
 import subprocess
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +25,6 @@ from conftest import DIST, ROOT, delta_table
 
 MEDALLION = "altaviz_medallion"
 STAGES = ["bronze", "silver", "gold", "export"]
-UTC = timezone.utc
 DAY = date(2024, 2, 3)
 COMPRESSORS = [f"COMP-{i:03d}" for i in range(1, 11)]
 # Export tables whose contents depend only on the data (pipeline_runs, data_quality_metrics and

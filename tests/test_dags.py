@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import airflow_harness as h  # first: configures Airflow before anything imports it
 
+# isort: split
+
 import ast
 import importlib.util
 import io
@@ -13,8 +15,9 @@ import json
 import sys
 import threading
 from contextlib import redirect_stdout
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -22,7 +25,6 @@ import pytest
 MEDALLION = "altaviz_medallion"
 MAINTENANCE = "altaviz_maintenance"
 STAGES = ["bronze", "silver", "gold", "export"]
-UTC = timezone.utc
 PATH_ENV = {
     "ALTAVIZ_JAR_DIR": "/srv/altaviz/jars",
     "ALTAVIZ_CONFIG": "/srv/altaviz/etl_config.yaml",
@@ -114,7 +116,7 @@ def test_dag_files_do_no_lookup_or_io_when_parsed(path):
 
 def test_medallion_runs_the_four_stages_in_order(medallion):
     assert [t.task_id for t in medallion.topological_sort()] == STAGES
-    for up, down in zip(STAGES, STAGES[1:]):
+    for up, down in pairwise(STAGES):
         assert medallion.get_task(up).downstream_task_ids == {down}
     assert medallion.get_task("bronze").upstream_task_ids == set()
     assert medallion.get_task("bronze").trigger_rule == "all_success"
@@ -161,12 +163,12 @@ def test_every_stage_is_a_spark_submit_of_its_jar(medallion):
         assert task.application == f"/srv/altaviz/jars/altaviz-{stage}.jar"
         assert task._driver_memory == "3g"
         assert task.conf == {
-            "spark.driver.extraJavaOptions":
+            "spark.driver.extraJavaOptions": (
                 "-Dlog4j2.configurationFile=file:/srv/altaviz/log4j2.properties"
                 " -XX:SharedArchiveFile=/srv/altaviz/jars/spark-classes.jsa"
                 " -Xlog:cds=off,cds+dynamic=off"
                 + {"export": " -XX:TieredStopAtLevel=1",
-                   "gold": " -XX:-DontCompileHugeMethods"}.get(stage, ""),
+                   "gold": " -XX:-DontCompileHugeMethods"}.get(stage, "")),
             "spark.ui.showConsoleProgress": "false",
         }
         assert task.application_args == [
@@ -424,7 +426,7 @@ Caused by: java.io.IOException: disk
 \tat java.base/java.io.File.open(File.java:1)
 altaviz-silver: error: input table /lake/bronze/sensor_readings does not exist; run bronze first
 Try 'altaviz-silver --help' for the options.
-"""
+"""  # noqa: E501  (verbatim job output: the Spark WARN line is longer than 100)
 
 
 def test_the_task_log_keeps_the_jobs_log_levels_and_the_alert_names_its_error(medallion,

@@ -49,7 +49,7 @@ def simulate(raw: Path) -> dict:
             folders[m.group(1)] = (number(m.group(2)), m.group(3).split(", "))
     keys = ("nulls", "all_null", "spikes", "duplicates", "changed", "late", "future")
     return {"stderr": proc.stderr, "folders": folders,
-            **{k: number(v) for k, v in zip(keys, defects.groups())}}
+            **{k: number(v) for k, v in zip(keys, defects.groups(), strict=True)}}
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_landing_layout(raw, report):
         expected |= {f"sensor_readings/date={day}/{n}" for n in names}
     assert set(files(raw)) == expected  # nothing else: no _SUCCESS, .crc or staging leftovers
     assert sorted(report["folders"]) == [d.isoformat() for d in DAYS]
-    for day, (_, names) in report["folders"].items():
+    for _, names in report["folders"].values():
         assert "part-00000.parquet" in names
         assert all(re.fullmatch(r"(part|retransmit)-\d{5}\.parquet", n) for n in names)
     for name in (n for n in files(raw) if n.endswith(".parquet")):

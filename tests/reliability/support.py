@@ -124,7 +124,7 @@ def run(job: str, *args, env: dict | None = None, log_dir: Path, timeout: float 
         rc = proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         kill_group(proc)
-        raise AssertionError(f"{job} {args} did not finish in {timeout} s; log {log_path}")
+        raise AssertionError(f"{job} {args} did not finish in {timeout} s; log {log_path}") from None
     return Run(job, args, rc, time.monotonic() - t0, log_path.read_text(errors="replace"))
 
 
