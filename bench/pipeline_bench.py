@@ -8,6 +8,7 @@ resident set size (ru_maxrss of the spark-submit process tree, i.e. the driver J
 largest size, the incremental cost of ONE new day with 7 and with 28 days of history in the lake
 (days 9-28 are loaded in weekly batches in between, not timed). Prints the tables and appends
 them with a machine description and the targets to bench/RESULTS.md."""
+
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,8 +38,10 @@ class Measure:
     log: Path
 
     def rows(self) -> str:
-        m = re.search(r"SUMMARY stage=\w+ .*?rows_in=(\d+) rows_out=(\d+)",
-                      self.log.read_text(errors="replace"))
+        m = re.search(
+            r"SUMMARY stage=\w+ .*?rows_in=(\d+) rows_out=(\d+)",
+            self.log.read_text(errors="replace"),
+        )
         return f"{m.group(1)} in / {m.group(2)} out" if m else "?"
 
 
@@ -62,26 +65,39 @@ class Bench:
         self.logs.mkdir(parents=True, exist_ok=True)
         self.n = 0
 
-    def stage(self, stage: str, raw: Path, lake: Path, run_id: str, *interval: str,
-              db: str | None = None) -> Measure:
+    def stage(
+        self, stage: str, raw: Path, lake: Path, run_id: str, *interval: str, db: str | None = None
+    ) -> Measure:
         self.n += 1
         log = self.logs / f"{self.n:03d}-{stage}-{run_id}.log"
         env = {**os.environ, **self.pg_env}
         if db:
             env["ALTAVIZ_PG_DB"] = db
-        cmd = [str(ROOT / "scripts" / "spark-submit.sh"), stage, "--raw", str(raw), "--lake",
-               str(lake), "--run-id", run_id, *interval]
+        cmd = [
+            str(ROOT / "scripts" / "spark-submit.sh"),
+            stage,
+            "--raw",
+            str(raw),
+            "--lake",
+            str(lake),
+            "--run-id",
+            run_id,
+            *interval,
+        ]
         m = timed(cmd, log, env)
         m.stage = stage
         if m.returncode != 0:
             tail = log.read_text(errors="replace")[-3000:]
             sys.exit(f"bench: {stage} {run_id} exited {m.returncode} (log {log}):\n{tail}")
-        print(f"  {stage:<7} {m.seconds:7.1f} s  peak RSS {m.peak_rss_mb:7.0f} MB  "
-              f"({m.rows()})", flush=True)
+        print(
+            f"  {stage:<7} {m.seconds:7.1f} s  peak RSS {m.peak_rss_mb:7.0f} MB  ({m.rows()})",
+            flush=True,
+        )
         return m
 
-    def pipeline(self, raw: Path, lake: Path, run_id: str, *interval: str, db: str
-                 ) -> list[Measure]:
+    def pipeline(
+        self, raw: Path, lake: Path, run_id: str, *interval: str, db: str
+    ) -> list[Measure]:
         return [self.stage(s, raw, lake, run_id, *interval, db=db) for s in STAGES]
 
     def simulate(self, raw: Path, compressors: int, days: int) -> None:
@@ -90,9 +106,22 @@ class Bench:
             return
         shutil.rmtree(raw, ignore_errors=True)
         print(f"simulating {compressors:,} compressors x {days} days -> {raw}", flush=True)
-        m = timed([str(ROOT / "scripts" / "spark-submit.sh"), "simulator", "--raw", str(raw),
-                   "--compressors", str(compressors), "--days", str(days), "--seed", "42"],
-                  self.logs / f"simulator-{compressors}x{days}.log", dict(os.environ))
+        m = timed(
+            [
+                str(ROOT / "scripts" / "spark-submit.sh"),
+                "simulator",
+                "--raw",
+                str(raw),
+                "--compressors",
+                str(compressors),
+                "--days",
+                str(days),
+                "--seed",
+                "42",
+            ],
+            self.logs / f"simulator-{compressors}x{days}.log",
+            dict(os.environ),
+        )
         if m.returncode != 0:
             sys.exit(f"bench: simulator failed, log {m.log}")
         done.write_text(f"{m.seconds:.1f} s\n")
@@ -107,9 +136,23 @@ class Bench:
 
     def psql(self, sql: str) -> None:
         e = self.pg_env
-        subprocess.run(["psql", "-h", e["ALTAVIZ_PG_HOST"], "-p", e["ALTAVIZ_PG_PORT"], "-U",
-                        e["ALTAVIZ_PG_USER"], "-d", "postgres", "-qAtc", sql], check=True,
-                       env={**os.environ, "PGPASSWORD": e.get("ALTAVIZ_PG_PASSWORD", "")})
+        subprocess.run(
+            [
+                "psql",
+                "-h",
+                e["ALTAVIZ_PG_HOST"],
+                "-p",
+                e["ALTAVIZ_PG_PORT"],
+                "-U",
+                e["ALTAVIZ_PG_USER"],
+                "-d",
+                "postgres",
+                "-qAtc",
+                sql,
+            ],
+            check=True,
+            env={**os.environ, "PGPASSWORD": e.get("ALTAVIZ_PG_PASSWORD", "")},
+        )
 
 
 def link_days(src: Path, dst: Path, days: range) -> None:
@@ -143,31 +186,48 @@ def machine() -> str:
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr
     java = java.splitlines()[0] if java else "?"
     load = os.getloadavg()
-    return (f"{cpu}, {os.cpu_count()} cores, {mem / 1024 / 1024:.0f} GB RAM; "
-            f"{platform.platform()}; {java}; Spark 3.5 (pyspark in .venv) local[2], "
-            f"driver 2 GB; load average at start {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {mem / 1024 / 1024:.0f} GB RAM; "
+        f"{platform.platform()}; {java}; Spark 3.5 (pyspark in .venv) local[2], "
+        f"driver 2 GB; load average at start {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
+    )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scales", default="10,100,1000,4500",
-                    help="fleet sizes, comma-separated (default %(default)s)")
-    ap.add_argument("--no-incremental", action="store_true",
-                    help="skip the one-new-day runs at the largest size")
-    ap.add_argument("--history-days", type=int, choices=(7, 28), default=28,
-                    help="longest history for the one-new-day runs (7 skips the 28-day one)")
-    ap.add_argument("--work", default=str(ROOT / "bench" / "work" / "pipeline"),
-                    help="scratch directory (raw data is kept and reused, lakes are rebuilt)")
+    ap.add_argument(
+        "--scales",
+        default="10,100,1000,4500",
+        help="fleet sizes, comma-separated (default %(default)s)",
+    )
+    ap.add_argument(
+        "--no-incremental",
+        action="store_true",
+        help="skip the one-new-day runs at the largest size",
+    )
+    ap.add_argument(
+        "--history-days",
+        type=int,
+        choices=(7, 28),
+        default=28,
+        help="longest history for the one-new-day runs (7 skips the 28-day one)",
+    )
+    ap.add_argument(
+        "--work",
+        default=str(ROOT / "bench" / "work" / "pipeline"),
+        help="scratch directory (raw data is kept and reused, lakes are rebuilt)",
+    )
     ap.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
     ap.add_argument("--no-record", action="store_true", help="print only")
     args = ap.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
     work = Path(args.work)
-    out = subprocess.run([str(ROOT / "scripts" / "pg.sh"), "env"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [str(ROOT / "scripts" / "pg.sh"), "env"], capture_output=True, text=True, check=True
+    ).stdout
     pg_env = dict(p.split("=", 1) for p in out.replace("export ", "").split())
     bench = Bench(work, pg_env, keep=False)
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     desc = machine()
     print(desc, flush=True)
 
@@ -178,7 +238,7 @@ def main() -> None:
         days = args.history_days + 1 if (n == largest and not args.no_incremental) else 7
         full = work / f"raw-{n}x{days}"
         bench.simulate(full, n, days)
-        raw = work / f"raw-{n}"          # the landing zone the pipeline sees, grown day by day
+        raw = work / f"raw-{n}"  # the landing zone the pipeline sees, grown day by day
         lake = work / f"lake-{n}"
         shutil.rmtree(raw, ignore_errors=True)
         shutil.rmtree(lake, ignore_errors=True)
@@ -191,8 +251,9 @@ def main() -> None:
                 print(f"{n:,} compressors, one new day after 7 days of history:", flush=True)
                 link_days(full, raw, range(8))
                 day8 = START + timedelta(days=7)
-                incremental.append((7, bench.pipeline(raw, lake, "bench-day8", "--date",
-                                                      day8.isoformat(), db=db)))
+                incremental.append(
+                    (7, bench.pipeline(raw, lake, "bench-day8", "--date", day8.isoformat(), db=db))
+                )
                 if args.history_days == 7:
                     continue
                 # history up to 28 days, loaded in weekly batches (not timed)
@@ -200,14 +261,27 @@ def main() -> None:
                     last = min(first + 7, 28)
                     link_days(full, raw, range(last))
                     print(f"  (loading days {first + 1}-{last} as one batch)", flush=True)
-                    bench.pipeline(raw, lake, f"bench-d{first + 1}-{last}", "--start",
-                                   iso(START + timedelta(days=first)), "--end",
-                                   iso(START + timedelta(days=last)), db=db)
+                    bench.pipeline(
+                        raw,
+                        lake,
+                        f"bench-d{first + 1}-{last}",
+                        "--start",
+                        iso(START + timedelta(days=first)),
+                        "--end",
+                        iso(START + timedelta(days=last)),
+                        db=db,
+                    )
                 print(f"{n:,} compressors, one new day after 28 days of history:", flush=True)
                 link_days(full, raw, range(29))
                 day29 = START + timedelta(days=28)
-                incremental.append((28, bench.pipeline(raw, lake, "bench-day29", "--date",
-                                                       day29.isoformat(), db=db)))
+                incremental.append(
+                    (
+                        28,
+                        bench.pipeline(
+                            raw, lake, "bench-day29", "--date", day29.isoformat(), db=db
+                        ),
+                    )
+                )
         finally:
             bench.drop_db(db)
 
@@ -224,36 +298,50 @@ def fmt(m: Measure) -> str:
 
 
 def render(desc: str, started: datetime, table, incremental) -> str:
-    lines = [f"## Scaling: whole pipeline through spark-submit ({started:%Y-%m-%d %H:%M} UTC)",
-             "",
-             "`bench/run.sh` (bench/pipeline_bench.py): simulator data, each stage run by "
-             "`scripts/spark-submit.sh` as Airflow runs it; per stage wall time (process start "
-             "to exit, JVM and SparkSession start included) / peak RSS of the driver JVM "
-             "(ru_maxrss); export into a scratch PostgreSQL database.",
-             "",
-             f"Machine: {desc}.",
-             "",
-             "| compressors × days | readings | bronze | silver | gold | export | "
-             "end to end | max peak RSS |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"## Scaling: whole pipeline through spark-submit ({started:%Y-%m-%d %H:%M} UTC)",
+        "",
+        "`bench/run.sh` (bench/pipeline_bench.py): simulator data, each stage run by "
+        "`scripts/spark-submit.sh` as Airflow runs it; per stage wall time (process start "
+        "to exit, JVM and SparkSession start included) / peak RSS of the driver JVM "
+        "(ru_maxrss); export into a scratch PostgreSQL database.",
+        "",
+        f"Machine: {desc}.",
+        "",
+        "| compressors × days | readings | bronze | silver | gold | export | "
+        "end to end | max peak RSS |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for n, ms in table:
         total = sum(m.seconds for m in ms)
         peak = max(m.peak_rss_mb for m in ms)
-        lines.append(f"| {n:,} × 7 | {n * 7 * 144:,} | "
-                     + " | ".join(fmt(m) for m in ms) + f" | **{total:.1f} s** | {peak:,.0f} MB |")
+        lines.append(
+            f"| {n:,} × 7 | {n * 7 * 144:,} | "
+            + " | ".join(fmt(m) for m in ms)
+            + f" | **{total:.1f} s** | {peak:,.0f} MB |"
+        )
     if incremental:
         n = table[-1][0]
-        lines += ["", f"One new day at {n:,} compressors ({n * 144:,} readings; `--date`, "
-                      "silver/gold/export re-cover the 24 h lookback):", "",
-                  "| history in the lake | bronze | silver | gold | export | end to end |",
-                  "|---|---:|---:|---:|---:|---:|"]
+        lines += [
+            "",
+            f"One new day at {n:,} compressors ({n * 144:,} readings; `--date`, "
+            "silver/gold/export re-cover the 24 h lookback):",
+            "",
+            "| history in the lake | bronze | silver | gold | export | end to end |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
         for days, ms in incremental:
             total = sum(m.seconds for m in ms)
-            lines.append(f"| {days} days | " + " | ".join(fmt(m) for m in ms)
-                         + f" | **{total:.1f} s** |")
-    lines += ["", "Targets: development scale (10 × 7) < 40 s end to end; "
-                  "4,500 × 7 < 90 s; one new day at 4,500 < 25 s and not growing with "
-                  "history; every stage within a 2 GB driver.", ""]
+            lines.append(
+                f"| {days} days | " + " | ".join(fmt(m) for m in ms) + f" | **{total:.1f} s** |"
+            )
+    lines += [
+        "",
+        "Targets: development scale (10 × 7) < 40 s end to end; "
+        "4,500 × 7 < 90 s; one new day at 4,500 < 25 s and not growing with "
+        "history; every stage within a 2 GB driver.",
+        "",
+    ]
     return "\n".join(lines)
 
 

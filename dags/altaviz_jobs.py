@@ -54,18 +54,21 @@ def uses_s3a() -> bool:
 # hadoop-aws and its AWS SDK bundle (and, for the DynamoDB log store, Delta's
 # delta-storage-s3-dynamodb): not in the job jars; a cluster supplies them, `make dist` puts the
 # first two in dist/ext/. Spark expands the glob.
-EXTRA_JARS = os.environ.get(
-    "ALTAVIZ_EXTRA_JARS", f"{JAR_DIR.rstrip('/')}/ext/*.jar" if uses_s3a() else "") or None
+EXTRA_JARS = (
+    os.environ.get("ALTAVIZ_EXTRA_JARS", f"{JAR_DIR.rstrip('/')}/ext/*.jar" if uses_s3a() else "")
+    or None
+)
 
 
 def s3_conf(env=os.environ) -> dict[str, str]:
     """ALTAVIZ_S3_* as Spark confs: the same mapping as scripts/spark-submit.sh."""
     conf = {}
     endpoint = env.get("ALTAVIZ_S3_ENDPOINT", "")
-    for key, value in (("spark.hadoop.fs.s3a.endpoint", endpoint),
-                       ("spark.hadoop.fs.s3a.endpoint.region", env.get("ALTAVIZ_S3_REGION", "")),
-                       ("spark.hadoop.fs.s3a.path.style.access",
-                        env.get("ALTAVIZ_S3_PATH_STYLE", ""))):
+    for key, value in (
+        ("spark.hadoop.fs.s3a.endpoint", endpoint),
+        ("spark.hadoop.fs.s3a.endpoint.region", env.get("ALTAVIZ_S3_REGION", "")),
+        ("spark.hadoop.fs.s3a.path.style.access", env.get("ALTAVIZ_S3_PATH_STYLE", "")),
+    ):
         if value:
             conf[key] = value
     if endpoint.startswith("http://"):
@@ -74,21 +77,26 @@ def s3_conf(env=os.environ) -> dict[str, str]:
     if store == "dynamodb":
         ddb = "spark.io.delta.storage.S3DynamoDBLogStore"
         conf["spark.delta.logStore.s3a.impl"] = "io.delta.storage.S3DynamoDBLogStore"
-        for key, value in ((f"{ddb}.ddb.tableName", env.get("ALTAVIZ_S3_DDB_TABLE", "")),
-                           (f"{ddb}.ddb.region", env.get("ALTAVIZ_S3_DDB_REGION",
-                                                         env.get("ALTAVIZ_S3_REGION", "")))):
+        for key, value in (
+            (f"{ddb}.ddb.tableName", env.get("ALTAVIZ_S3_DDB_TABLE", "")),
+            (
+                f"{ddb}.ddb.region",
+                env.get("ALTAVIZ_S3_DDB_REGION", env.get("ALTAVIZ_S3_REGION", "")),
+            ),
+        ):
             if value:
                 conf[key] = value
     elif store != "single":
         raise ValueError(f"ALTAVIZ_S3_LOGSTORE is single or dynamodb, not {store!r}")
     return conf
 
+
 SPARK_CONF = {
     # Our log layout and levels for the driver (the jobs log through SLF4J to Spark's log4j2);
     # Spark's classes mapped from the archive: 3-5 s less per task (scripts/spark-submit.sh).
     "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile=file:{LOG4J}"
-                                     f" -XX:SharedArchiveFile={CDS_ARCHIVE}"
-                                     " -Xlog:cds=off,cds+dynamic=off",
+    f" -XX:SharedArchiveFile={CDS_ARCHIVE}"
+    " -Xlog:cds=off,cds+dynamic=off",
     # Progress bars garble the task log.
     "spark.ui.showConsoleProgress": "false",
 }
@@ -132,8 +140,14 @@ def jar(job: str) -> str:
 
 # A driver log line of config/log4j2.properties' layout: "2024-02-03 00:00:05 WARN  logger - ...".
 LOG4J_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\b")
-LEVELS = {"TRACE": logging.DEBUG, "DEBUG": logging.DEBUG, "INFO": logging.INFO,
-          "WARN": logging.WARNING, "ERROR": logging.ERROR, "FATAL": logging.CRITICAL}
+LEVELS = {
+    "TRACE": logging.DEBUG,
+    "DEBUG": logging.DEBUG,
+    "INFO": logging.INFO,
+    "WARN": logging.WARNING,
+    "ERROR": logging.ERROR,
+    "FATAL": logging.CRITICAL,
+}
 # The one line a stage jar prints when it fails (JobLauncher): "altaviz-silver: error: <why>".
 JOB_ERROR_LINE = re.compile(r"^altaviz-[\w-]+: error: ")
 EXCEPTION_HEADER = re.compile(r"^([A-Za-z_$][\w$]*\.)+[\w$]*(Exception|Error|Throwable)\b")
@@ -183,7 +197,8 @@ class StageSubmitHook(SparkSubmitHook):
             raise fail(
                 f"{self.job_error or 'the job printed no error line (see the task log)'}"
                 f" | exit {code.group(1) if code else '?'}{' = ' + meaning if meaning else ''}"
-                f" | {e}") from None
+                f" | {e}"
+            ) from None
 
 
 class StageSubmitOperator(SparkSubmitOperator):

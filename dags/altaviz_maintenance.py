@@ -21,7 +21,7 @@ any time (no data interval is involved). Failures notify like the medallion DAG'
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from airflow.sdk import DAG, CronTriggerTimetable
 
@@ -36,7 +36,7 @@ with DAG(
     doc_md=__doc__,
     # A trigger timetable: maintenance acts on the lake as it is, not on a data interval.
     schedule=CronTriggerTimetable("0 6 * * 0", timezone="UTC"),
-    start_date=datetime(2024, 2, 1, tzinfo=timezone.utc),
+    start_date=datetime(2024, 2, 1, tzinfo=UTC),
     catchup=False,  # one maintenance pass covers every missed week
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
@@ -46,10 +46,14 @@ with DAG(
         "maintain",
         "maintenance",
         [
-            "--run-id", "{{ run_id }}",
-            "--config", CONFIG,
-            "--lake", LAKE,
-            "--retention-hours", RETENTION_HOURS,
+            "--run-id",
+            "{{ run_id }}",
+            "--config",
+            CONFIG,
+            "--lake",
+            LAKE,
+            "--retention-hours",
+            RETENTION_HOURS,
         ],
     )
 

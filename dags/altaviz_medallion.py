@@ -81,7 +81,7 @@ export's PostgreSQL settings come from the connection `altaviz_postgres` at run 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import (
     DAG,
@@ -103,12 +103,18 @@ DEADLINE_SECONDS = timedelta(hours=6).total_seconds()
 
 # The run's interval and id; the paths are fixed per deployment (altaviz_jobs).
 STAGE_ARGS = [
-    "--start", "{{ data_interval_start.isoformat() }}",
-    "--end", "{{ data_interval_end.isoformat() }}",
-    "--run-id", "{{ run_id }}",
-    "--config", CONFIG,
-    "--raw", RAW,
-    "--lake", LAKE,
+    "--start",
+    "{{ data_interval_start.isoformat() }}",
+    "--end",
+    "{{ data_interval_end.isoformat() }}",
+    "--run-id",
+    "{{ run_id }}",
+    "--config",
+    CONFIG,
+    "--raw",
+    RAW,
+    "--lake",
+    LAKE,
 ]
 
 
@@ -116,8 +122,11 @@ def lake_asset(table: str) -> Asset:
     """A lake table as an Asset, identified by name only (its URI is the name): the identity
     must not follow the deployment's lake location, because Airflow refuses to run a task whose
     outlet clashes by name with an asset registered under another URI."""
-    return Asset(name=f"altaviz.{table.replace('/', '.')}", group="altaviz-lake",
-                 extra={"format": "delta", "table": table})
+    return Asset(
+        name=f"altaviz.{table.replace('/', '.')}",
+        group="altaviz-lake",
+        extra={"format": "delta", "table": table},
+    )
 
 
 BRONZE_READINGS = lake_asset("bronze/sensor_readings")
@@ -186,7 +195,7 @@ with DAG(
     description="Raw readings -> bronze -> silver -> gold -> PostgreSQL, one UTC day per run",
     doc_md=__doc__,
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
-    start_date=datetime(2024, 2, 1, tzinfo=timezone.utc),
+    start_date=datetime(2024, 2, 1, tzinfo=UTC),
     catchup=False,  # history is loaded with Airflow 3 backfills, not by the scheduler
     max_active_runs=1,  # see "Why one run at a time" above
     default_args=DEFAULT_ARGS,

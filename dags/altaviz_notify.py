@@ -70,7 +70,11 @@ def notify(note: Notification) -> str:
     (``log`` when even PostgreSQL failed: the ERROR line is then the only trace)."""
     log.error(
         "ALTAVIZ ALERT kind=%s dag_id=%s run_id=%s task_id=%s: %s",
-        note.kind, note.dag_id, note.run_id, note.task_id, note.message,
+        note.kind,
+        note.dag_id,
+        note.run_id,
+        note.task_id,
+        note.message,
     )
     url = os.environ.get(WEBHOOK_ENV, "").strip()
     if url:
@@ -90,7 +94,8 @@ def notify(note: Notification) -> str:
 def _post(url: str, payload: dict) -> None:
     body = json.dumps(payload).encode()
     req = urllib.request.Request(
-        url, data=body, method="POST", headers={"Content-Type": "application/json"})
+        url, data=body, method="POST", headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(req, timeout=WEBHOOK_TIMEOUT_SECONDS) as resp:
         if resp.status >= 300:  # urlopen raises for 4xx/5xx; a 3xx left unfollowed is no delivery
             raise OSError(f"HTTP {resp.status}")
@@ -105,8 +110,9 @@ def _insert(note: Notification) -> None:
     hook.run(INSERT, parameters=(note.dag_id, note.run_id, note.task_id, note.kind, note.message))
 
 
-def failure_message(task_id: str, try_number: int | None, error: BaseException | None,
-                    log_url: str | None = None) -> str:
+def failure_message(
+    task_id: str, try_number: int | None, error: BaseException | None, log_url: str | None = None
+) -> str:
     """One readable paragraph: what failed, after how many attempts, the job's own error line
     and the exit code's meaning (both put first by dags/altaviz_jobs.py's StageSubmitHook), the
     spark-submit command, the log's address."""
@@ -123,14 +129,17 @@ def failure_message(task_id: str, try_number: int | None, error: BaseException |
 def on_task_failure(context) -> None:
     """Task ``on_failure_callback``: runs once the task has failed for good (retries spent)."""
     ti = context["ti"]
-    notify(Notification(
-        dag_id=ti.dag_id,
-        run_id=ti.run_id,
-        task_id=ti.task_id,
-        kind=TASK_FAILURE,
-        message=failure_message(ti.task_id, ti.try_number, context.get("exception"),
-                                getattr(ti, "log_url", None)),
-    ))
+    notify(
+        Notification(
+            dag_id=ti.dag_id,
+            run_id=ti.run_id,
+            task_id=ti.task_id,
+            kind=TASK_FAILURE,
+            message=failure_message(
+                ti.task_id, ti.try_number, context.get("exception"), getattr(ti, "log_url", None)
+            ),
+        )
+    )
 
 
 def on_deadline_missed(context, **_kwargs) -> None:
@@ -138,13 +147,16 @@ def on_deadline_missed(context, **_kwargs) -> None:
     context: ``dag_run`` (the REST API's DAG run fields) and ``deadline`` (id, deadline_time)."""
     run = context.get("dag_run") or {}
     deadline = context.get("deadline") or {}
-    notify(Notification(
-        dag_id=run.get("dag_id", "?"),
-        run_id=run.get("dag_run_id"),
-        task_id=None,
-        kind=DEADLINE_MISSED,
-        message=(
-            f"run {run.get('dag_run_id')} (data interval {run.get('data_interval_start')} to "
-            f"{run.get('data_interval_end')}, queued {run.get('queued_at')}) was not finished "
-            f"by its deadline {deadline.get('deadline_time')}; state: {run.get('state')}"),
-    ))
+    notify(
+        Notification(
+            dag_id=run.get("dag_id", "?"),
+            run_id=run.get("dag_run_id"),
+            task_id=None,
+            kind=DEADLINE_MISSED,
+            message=(
+                f"run {run.get('dag_run_id')} (data interval {run.get('data_interval_start')} to "
+                f"{run.get('data_interval_end')}, queued {run.get('queued_at')}) was not finished "
+                f"by its deadline {deadline.get('deadline_time')}; state: {run.get('state')}"
+            ),
+        )
+    )

@@ -23,7 +23,7 @@ import os
 import sys
 import urllib.error
 import urllib.request
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 DAG_ID = "altaviz_medallion"
@@ -34,7 +34,7 @@ PARAMS = {"start_from": str, "skip_export": lambda v: v.lower() in ("1", "true",
 
 def run_request(day: date, conf: dict, now: datetime) -> dict:
     """The body of ``POST /api/v2/dags/altaviz_medallion/dagRuns`` for a run of ``day``."""
-    start = datetime.combine(day, time(0), tzinfo=timezone.utc)
+    start = datetime.combine(day, time(0), tzinfo=UTC)
     return {
         "dag_run_id": f"day__{day.isoformat()}__{now.strftime('%Y%m%dT%H%M%S')}",
         "logical_date": now.isoformat(),
@@ -42,7 +42,7 @@ def run_request(day: date, conf: dict, now: datetime) -> dict:
         "data_interval_end": (start + timedelta(days=1)).isoformat(),
         "conf": conf,
         "note": f"UTC day {day.isoformat()}: data interval [{start.isoformat()}, "
-                f"{(start + timedelta(days=1)).isoformat()}), scripts/airflow_run_day.py",
+        f"{(start + timedelta(days=1)).isoformat()}), scripts/airflow_run_day.py",
     }
 
 
@@ -60,17 +60,21 @@ def _call(method: str, url: str, body: dict, token: str | None = None) -> dict:
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    req = urllib.request.Request(url, data=json.dumps(body).encode(), method=method,
-                                 headers=headers)
+    req = urllib.request.Request(
+        url, data=json.dumps(body).encode(), method=method, headers=headers
+    )
     try:
         with urllib.request.urlopen(req, timeout=30) as resp:
             return json.load(resp)
     except urllib.error.HTTPError as e:
-        raise SystemExit(f"airflow_run_day: {method} {url}: HTTP {e.code}: "
-                         f"{e.read().decode(errors='replace')[:500]}") from None
+        raise SystemExit(
+            f"airflow_run_day: {method} {url}: HTTP {e.code}: "
+            f"{e.read().decode(errors='replace')[:500]}"
+        ) from None
     except urllib.error.URLError as e:
-        raise SystemExit(f"airflow_run_day: {url}: {e.reason} (is Airflow running? make airflow)"
-                         ) from None
+        raise SystemExit(
+            f"airflow_run_day: {url}: {e.reason} (is Airflow running? make airflow)"
+        ) from None
 
 
 def main(argv: list[str]) -> int:
@@ -83,8 +87,9 @@ def main(argv: list[str]) -> int:
     except ValueError as e:
         print(f"airflow_run_day: {e}", file=sys.stderr)
         return 2
-    base = os.environ.get("AIRFLOW_API_URL",
-                          f"http://127.0.0.1:{os.environ.get('AIRFLOW_PORT', '8080')}").rstrip("/")
+    base = os.environ.get(
+        "AIRFLOW_API_URL", f"http://127.0.0.1:{os.environ.get('AIRFLOW_PORT', '8080')}"
+    ).rstrip("/")
     user = os.environ.get("AIRFLOW_API_USER", "admin")
     password = os.environ.get("AIRFLOW_API_PASSWORD")
     if password is None:
@@ -93,8 +98,12 @@ def main(argv: list[str]) -> int:
             return 2
         password = json.loads(PASSWORDS.read_text())[user]
     token = _call("POST", f"{base}/auth/token", {"username": user, "password": password})
-    run = _call("POST", f"{base}/api/v2/dags/{DAG_ID}/dagRuns",
-                run_request(day, conf, datetime.now(timezone.utc)), token["access_token"])
+    run = _call(
+        "POST",
+        f"{base}/api/v2/dags/{DAG_ID}/dagRuns",
+        run_request(day, conf, datetime.now(UTC)),
+        token["access_token"],
+    )
     print(run["dag_run_id"])
     print(f"{base}/dags/{DAG_ID}/runs/{urllib.request.quote(run['dag_run_id'])}", file=sys.stderr)
     return 0

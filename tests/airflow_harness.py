@@ -18,7 +18,7 @@ import sys
 import tempfile
 import uuid
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,12 +29,14 @@ if "airflow" in sys.modules:
     raise RuntimeError("airflow was imported before tests/airflow_harness.py configured it")
 
 HOME = Path(tempfile.mkdtemp(prefix="altaviz-airflow-home-"))
-os.environ.update({
-    "AIRFLOW_HOME": str(HOME),
-    "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
-    "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-    "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{HOME}/airflow.db",
-})
+os.environ.update(
+    {
+        "AIRFLOW_HOME": str(HOME),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{HOME}/airflow.db",
+    }
+)
 # A developer shell may carry connections of its own; the tests define theirs explicitly.
 for _name in [k for k in os.environ if k.startswith(("AIRFLOW_CONN_", "AIRFLOW_VAR_"))]:
     del os.environ[_name]
@@ -79,7 +81,7 @@ def run_day(dag, day: date, conf: dict | None = None):
     the last complete interval before its logical date: logical date D+1 processes day D. (A
     scheduled or backfill run of day D has logical date D; see test_dags.py.)
     """
-    logical = datetime.combine(day + timedelta(days=1), time(0), tzinfo=timezone.utc)
+    logical = datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
     # Airflow 3.3.2's dag.test() crashes when a run of a DAG with a deadline succeeds
     # (apache/airflow#73428); the alert only matters to the scheduler, so test without it.
     dag.deadline = None
@@ -93,8 +95,10 @@ def task_states(dr) -> dict[str, tuple[str, int]]:
     from airflow.utils.session import create_session
 
     with create_session() as session:
-        return {ti.task_id: (str(ti.state), ti.try_number)
-                for ti in dr.get_task_instances(session=session)}
+        return {
+            ti.task_id: (str(ti.state), ti.try_number)
+            for ti in dr.get_task_instances(session=session)
+        }
 
 
 def spark_env() -> dict[str, str]:
@@ -119,9 +123,13 @@ def pg_connect(dbname: str):
     import psycopg2
 
     s = pg_admin_settings()
-    conn = psycopg2.connect(host=s["ALTAVIZ_PG_HOST"], port=s["ALTAVIZ_PG_PORT"],
-                            user=s["ALTAVIZ_PG_USER"], dbname=dbname,
-                            password=s.get("ALTAVIZ_PG_PASSWORD"))
+    conn = psycopg2.connect(
+        host=s["ALTAVIZ_PG_HOST"],
+        port=s["ALTAVIZ_PG_PORT"],
+        user=s["ALTAVIZ_PG_USER"],
+        dbname=dbname,
+        password=s.get("ALTAVIZ_PG_PASSWORD"),
+    )
     conn.autocommit = True
     return conn
 
@@ -141,8 +149,7 @@ def scratch_database():
         yield {
             **s,
             "ALTAVIZ_PG_DB": name,
-            "AIRFLOW_CONN_ALTAVIZ_POSTGRES":
-                f"postgresql://{auth}@{s['ALTAVIZ_PG_HOST']}:{s['ALTAVIZ_PG_PORT']}/{name}",
+            "AIRFLOW_CONN_ALTAVIZ_POSTGRES": f"postgresql://{auth}@{s['ALTAVIZ_PG_HOST']}:{s['ALTAVIZ_PG_PORT']}/{name}",
         }
     finally:
         with admin.cursor() as cur:

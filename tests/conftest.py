@@ -1,5 +1,6 @@
 """Shared fixtures of the cross-component tests: the real shaded jars through the real
 spark-submit (pyspark in .venv), the real local PostgreSQL, real Delta tables."""
+
 from __future__ import annotations
 
 import fcntl
@@ -7,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,32 +33,38 @@ pytest_plugins = ["reliability.chain"]
 # production). Production runs bronze and silver with C2 and G1, faster at 4,500 compressors
 # (export and gold run C1-only there too): only this test harness sets the variable.
 # ALTAVIZ_TEST_JVM_OPTS="" turns it off.
-TEST_JVM_OPTS = os.environ.get("ALTAVIZ_TEST_JVM_OPTS",
-                               "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+TEST_JVM_OPTS = os.environ.get("ALTAVIZ_TEST_JVM_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
 _SUBMIT_OPTS = os.environ.get("SPARK_SUBMIT_OPTS", "")
 if TEST_JVM_OPTS:
     os.environ["SPARK_SUBMIT_OPTS"] = " ".join(filter(None, (_SUBMIT_OPTS, TEST_JVM_OPTS)))
 
 
-def run_job(job: str, *args: str, env: dict | None = None, timeout: int = 600,
-            check: bool = True) -> subprocess.CompletedProcess:
+def run_job(
+    job: str, *args: str, env: dict | None = None, timeout: int = 600, check: bool = True
+) -> subprocess.CompletedProcess:
     """Runs dist/altaviz-<job>.jar through scripts/spark-submit.sh; returns the process
     (stdout/stderr captured as text). With check=True a non-zero exit fails the test and
     shows the job's stderr tail."""
     proc = subprocess.run(
         [str(ROOT / "scripts" / "spark-submit.sh"), job, *map(str, args)],
-        cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True,
-        timeout=timeout)
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if check and proc.returncode != 0:
-        pytest.fail(f"{job} {' '.join(map(str, args))} exited {proc.returncode}:\n"
-                    + proc.stderr[-4000:])
+        pytest.fail(
+            f"{job} {' '.join(map(str, args))} exited {proc.returncode}:\n" + proc.stderr[-4000:]
+        )
     return proc
 
 
 def pg_settings() -> dict:
     """Connection settings of the configured PostgreSQL (scripts/pg.sh is the source)."""
-    out = subprocess.run([str(ROOT / "scripts" / "pg.sh"), "env"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [str(ROOT / "scripts" / "pg.sh"), "env"], capture_output=True, text=True, check=True
+    ).stdout
     pairs = out.replace("export ", "").split()
     env = dict(p.split("=", 1) for p in pairs)
     if os.environ.get("ALTAVIZ_PG_PASSWORD"):
@@ -68,6 +74,7 @@ def pg_settings() -> dict:
 
 # ---------------------------------------------------------------------------------------------
 # data built once per test session, shared by the pytest-xdist workers
+
 
 def shared_dir(config: pytest.Config) -> Path:
     """A directory every process of this test session sees: the controller's base temp dir
@@ -130,9 +137,14 @@ def pytest_sessionfinish(session):
     import psycopg2
 
     s = pg_settings()
-    conn = psycopg2.connect(host=s["ALTAVIZ_PG_HOST"], port=int(s["ALTAVIZ_PG_PORT"]),
-                            user=s["ALTAVIZ_PG_USER"], dbname="postgres",
-                            password=s.get("ALTAVIZ_PG_PASSWORD"), connect_timeout=10)
+    conn = psycopg2.connect(
+        host=s["ALTAVIZ_PG_HOST"],
+        port=int(s["ALTAVIZ_PG_PORT"]),
+        user=s["ALTAVIZ_PG_USER"],
+        dbname="postgres",
+        password=s.get("ALTAVIZ_PG_PASSWORD"),
+        connect_timeout=10,
+    )
     conn.autocommit = True
     try:
         with conn.cursor() as c:
@@ -146,6 +158,7 @@ def pytest_sessionfinish(session):
 # ---------------------------------------------------------------------------------------------
 # fixtures
 
+
 @pytest.fixture(scope="session", autouse=True)
 def spark_class_archive(request):
     """scripts/spark-submit.sh maps the class-data sharing archive dist/spark-classes.jsa into
@@ -153,17 +166,25 @@ def spark_class_archive(request):
     once, before any test, by a silver run on one compressor-day, so that no test's run (a kill
     matrix reference, say) pays for it."""
     archive = DIST / "spark-classes.jsa"
-    if archive.exists() or os.environ.get("ALTAVIZ_CDS") == "0" or not all(
-            (DIST / f"altaviz-{j}.jar").exists() for j in ("simulator", "bronze", "silver")):
+    if (
+        archive.exists()
+        or os.environ.get("ALTAVIZ_CDS") == "0"
+        or not all((DIST / f"altaviz-{j}.jar").exists() for j in ("simulator", "bronze", "silver"))
+    ):
         return
 
     def dump(out: Path) -> dict:
         raw, lake = out / "raw", out / "lake"
         common = ("--raw", raw, "--lake", lake, "--date", "2024-02-01", "--run-id", "cds")
         # a speed-up only: if a job fails here, the tests run without it, and fail, as usual
-        all(run_job(*args, check=False).returncode == 0 for args in (
-            ("simulator", "--raw", raw, "--compressors", "1", "--days", "1"),
-            ("bronze", *common), ("silver", *common)))
+        all(
+            run_job(*args, check=False).returncode == 0
+            for args in (
+                ("simulator", "--raw", raw, "--compressors", "1", "--days", "1"),
+                ("bronze", *common),
+                ("silver", *common),
+            )
+        )
         return {"archive": archive.exists()}
 
     build_once(request.config, "spark-classes", dump)
@@ -181,6 +202,7 @@ def jars() -> Path:
 def demo_raw(request, jars) -> Path:
     """The default simulator data set (10 compressors x 7 days from 2024-02-01, seed 42),
     generated once per test session (shared by the xdist workers). Treat it as read-only."""
+
     def simulate(out: Path) -> dict:
         run_job("simulator", "--raw", out / "raw", "--seed", "42")
         return {"raw": str(out / "raw")}
@@ -196,11 +218,13 @@ def demo_lake(request, demo_raw) -> dict:
     """Bronze, silver and gold over all of demo_raw in one run (DEMO_RUN_ID, the demo's
     single-batch mode), built once per test session: "lake" is its root and "bronze", "silver",
     "gold" each stage's stderr. Read-only; a test that runs a stage on it works on a copy."""
+
     def build(out: Path) -> dict:
         built = {"lake": str(out / "lake")}
         for stage in ("bronze", "silver", "gold"):
-            proc = run_job(stage, "--raw", demo_raw, "--lake", out / "lake",
-                           "--run-id", DEMO_RUN_ID)
+            proc = run_job(
+                stage, "--raw", demo_raw, "--lake", out / "lake", "--run-id", DEMO_RUN_ID
+            )
             built[stage] = proc.stderr
         return built
 
@@ -211,4 +235,5 @@ def demo_lake(request, demo_raw) -> dict:
 def delta_table(path: Path):
     """An independent Delta reader (delta-rs), not Spark."""
     from deltalake import DeltaTable
+
     return DeltaTable(str(path))

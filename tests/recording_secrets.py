@@ -2,6 +2,7 @@
 for every connection and variable; it records the request and answers none, so the next
 backend (environment variables, then the metadata DB) answers as usual. A test can thus prove
 that parsing the DAG files looks nothing up."""
+
 from __future__ import annotations
 
 from airflow.secrets.base_secrets import BaseSecretsBackend

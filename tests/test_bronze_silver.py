@@ -1,6 +1,7 @@
 """Bronze and silver shaded jars through the real spark-submit on the simulator's default data
 (10 compressors x 7 days): exact reconciliation, ledger rows, idempotent re-runs. Tables are read
 back with delta-rs, independently of Spark."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,14 @@ import pytest
 from conftest import DEMO_RUN_ID, delta_table, run_job
 
 RUN_ID = DEMO_RUN_ID
-SENSORS = ["vibration_mms", "discharge_temp_f", "suction_pressure_psi",
-           "discharge_pressure_psi", "horsepower_consumption", "gas_flow_mcf"]
+SENSORS = [
+    "vibration_mms",
+    "discharge_temp_f",
+    "suction_pressure_psi",
+    "discharge_pressure_psi",
+    "horsepower_consumption",
+    "gas_flow_mcf",
+]
 
 
 @pytest.fixture
@@ -33,14 +40,19 @@ def ledger(lake) -> pd.DataFrame:
 
 def test_bronze_holds_every_raw_reading_with_lineage(lake, demo_raw):
     bronze = table(lake["lake"], "bronze/sensor_readings")
-    raw = pd.concat(pd.read_parquet(f) for f in sorted(
-        (demo_raw / "sensor_readings").glob("date=*/*.parquet")))
+    raw = pd.concat(
+        pd.read_parquet(f) for f in sorted((demo_raw / "sensor_readings").glob("date=*/*.parquet"))
+    )
     assert len(bronze) == len(raw)
     assert set(bronze["_run_id"]) == {RUN_ID}
     landing = bronze["_source_file"].str.extract(r"date=(\d{4}-\d{2}-\d{2})/")[0]
     assert (landing == bronze["_landing_date"].astype(str)).all()
-    assert delta_table(lake["lake"] / "bronze/sensor_readings").metadata().configuration[
-        "delta.appendOnly"] == "true"
+    assert (
+        delta_table(lake["lake"] / "bronze/sensor_readings")
+        .metadata()
+        .configuration["delta.appendOnly"]
+        == "true"
+    )
     metadata = table(lake["lake"], "bronze/compressor_metadata")
     assert sorted(metadata["compressor_id"]) == [f"COMP-{i:03d}" for i in range(1, 11)]
 
@@ -58,8 +70,11 @@ def test_reconciliation_is_exact_and_logged(lake):
     # day (+5 min skew); the remaining deliveries collapse to one row per key.
     skew = timedelta(minutes=5)
     landed_end = pd.to_datetime(bronze["_landing_date"]) + timedelta(days=1) + skew
-    ts = bronze["timestamp"].dt.tz_localize(None) if bronze["timestamp"].dt.tz else \
-        bronze["timestamp"]
+    ts = (
+        bronze["timestamp"].dt.tz_localize(None)
+        if bronze["timestamp"].dt.tz
+        else bronze["timestamp"]
+    )
     future = ts > landed_end
     current = bronze[~future]
     keys = current[["compressor_id", "timestamp"]].drop_duplicates()
@@ -72,8 +87,11 @@ def test_reconciliation_is_exact_and_logged(lake):
     assert set(whole["rule"]) <= {"future_timestamp", "all_sensors_null"}
     assert metrics[("unaccounted_rows", "*")] == 0
 
-    line = re.search(r"Reconciliation: bronze rows ([\d,]+) = silver ([\d,]+) \+ quarantined "
-                     r"([\d,]+) \+ dropped duplicates ([\d,]+)", lake["silver"])
+    line = re.search(
+        r"Reconciliation: bronze rows ([\d,]+) = silver ([\d,]+) \+ quarantined "
+        r"([\d,]+) \+ dropped duplicates ([\d,]+)",
+        lake["silver"],
+    )
     assert line, lake["silver"][-3000:]
     logged = [int(g.replace(",", "")) for g in line.groups()]
     assert logged == [len(bronze), len(silver), len(whole), dropped]
@@ -115,8 +133,10 @@ def test_rerunning_both_stages_changes_nothing(lake, demo_raw, tmp_path):
     # the re-runs write (silver, the ledger): on a copy, not the lake other tests are reading
     root = tmp_path / "lake"
     shutil.copytree(lake["lake"], root)
-    before = {rel: table(root, rel) for rel in
-              ("bronze/sensor_readings", "silver/sensor_readings", "silver/quarantine")}
+    before = {
+        rel: table(root, rel)
+        for rel in ("bronze/sensor_readings", "silver/sensor_readings", "silver/quarantine")
+    }
     bronze_version = delta_table(root / "bronze/sensor_readings").version()
     for stage in ("bronze", "silver"):
         run_job(stage, "--raw", demo_raw, "--lake", root, "--run-id", RUN_ID + "_again")
@@ -126,14 +146,17 @@ def test_rerunning_both_stages_changes_nothing(lake, demo_raw, tmp_path):
         df = df.drop(columns=drop).astype(str)
         return df.sort_values(list(df.columns)).reset_index(drop=True)
 
-    pd.testing.assert_frame_equal(rows(before["bronze/sensor_readings"], []),
-                                  rows(table(root, "bronze/sensor_readings"), []))
+    pd.testing.assert_frame_equal(
+        rows(before["bronze/sensor_readings"], []), rows(table(root, "bronze/sensor_readings"), [])
+    )
     pd.testing.assert_frame_equal(
         rows(before["silver/sensor_readings"], ["_run_id"]),
-        rows(table(root, "silver/sensor_readings"), ["_run_id"]))
+        rows(table(root, "silver/sensor_readings"), ["_run_id"]),
+    )
     pd.testing.assert_frame_equal(
         rows(before["silver/quarantine"], ["run_id", "quarantined_at"]),
-        rows(table(root, "silver/quarantine"), ["run_id", "quarantined_at"]))
+        rows(table(root, "silver/quarantine"), ["run_id", "quarantined_at"]),
+    )
 
 
 def test_a_corrupt_raw_file_exits_2_naming_it(tmp_path, demo_raw):
@@ -143,6 +166,9 @@ def test_a_corrupt_raw_file_exits_2_naming_it(tmp_path, demo_raw):
     bad.write_bytes(b"PAR1 not really parquet")
     proc = run_job("bronze", "--raw", raw, "--lake", tmp_path / "lake", check=False)
     assert proc.returncode == 2
-    assert proc.stderr.strip().splitlines()[-1].startswith(
-        f"altaviz-bronze: error: raw file file:{bad} is not a readable Parquet file")
+    assert (
+        proc.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"altaviz-bronze: error: raw file file:{bad} is not a readable Parquet file")
+    )
     assert not (tmp_path / "lake" / "bronze" / "sensor_readings").exists()

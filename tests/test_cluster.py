@@ -5,6 +5,7 @@ rows of local mode: the first day of the reliability reference (fixture `chain`,
 the same landing data in local mode). One worker (with its executor) is SIGKILLed while the gold
 stage computes: Spark re-runs the lost tasks on the other worker and the stage completes with the
 same output. The cluster is always torn down."""
+
 from __future__ import annotations
 
 import json
@@ -19,10 +20,27 @@ from pathlib import Path
 import pytest
 
 from reliability.chain import RUN1
-from reliability.support import (DAY1, SPARK_HOME, STAGES, Run, create_db, delta_tables, diff,
-                                 drop_db, free_port, kill_group, ledger_outcomes, log_path_for,
-                                 pg_dump_tables, register_lake, run_ok, stage_args, start,
-                                 table_rows)
+from reliability.support import (
+    DAY1,
+    SPARK_HOME,
+    STAGES,
+    Run,
+    create_db,
+    delta_tables,
+    diff,
+    drop_db,
+    free_port,
+    kill_group,
+    ledger_outcomes,
+    log_path_for,
+    pg_dump_tables,
+    register_lake,
+    run_ok,
+    stage_args,
+    start,
+    table_rows,
+)
+
 EXECUTOR_CONF = "--conf spark.executor.memory=512m --conf spark.executor.cores=1"
 
 
@@ -46,8 +64,13 @@ class Cluster:
 
 def _spark_class(*args: str, log: Path, env: dict) -> subprocess.Popen:
     with open(log, "wb") as out:
-        return subprocess.Popen([str(SPARK_HOME / "bin" / "spark-class"), *args], env=env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            [str(SPARK_HOME / "bin" / "spark-class"), *args],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def _wait(what: str, condition, timeout: float = 180) -> None:
@@ -62,23 +85,48 @@ def _wait(what: str, condition, timeout: float = 180) -> None:
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     base = tmp_path_factory.mktemp("cluster")
-    env = {**os.environ, "SPARK_HOME": str(SPARK_HOME), "SPARK_LOCAL_IP": "127.0.0.1",
-           "SPARK_LOG_DIR": str(base), "SPARK_WORKER_DIR": str(base / "work")}
+    env = {
+        **os.environ,
+        "SPARK_HOME": str(SPARK_HOME),
+        "SPARK_LOCAL_IP": "127.0.0.1",
+        "SPARK_LOG_DIR": str(base),
+        "SPARK_WORKER_DIR": str(base / "work"),
+    }
     port, ui_port = free_port(7077), free_port(8090)
     url, ui = f"spark://127.0.0.1:{port}", f"http://127.0.0.1:{ui_port}"
     procs = []
     try:
-        master = _spark_class("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-                              "--port", str(port), "--webui-port", str(ui_port),
-                              log=base / "master.log", env=env)
+        master = _spark_class(
+            "org.apache.spark.deploy.master.Master",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--webui-port",
+            str(ui_port),
+            log=base / "master.log",
+            env=env,
+        )
         procs.append(master)
         c = Cluster(url, ui, master, [])
         _wait("the master web UI", lambda: master.poll() is None and _responds(ui))
         for i in range(2):
-            w = _spark_class("org.apache.spark.deploy.worker.Worker", url, "--host",
-                             "127.0.0.1", "--cores", "1", "--memory", "1g", "--webui-port",
-                             str(free_port(8091 + 10 * i)), "--work-dir",
-                             str(base / f"work{i}"), log=base / f"worker{i}.log", env=env)
+            w = _spark_class(
+                "org.apache.spark.deploy.worker.Worker",
+                url,
+                "--host",
+                "127.0.0.1",
+                "--cores",
+                "1",
+                "--memory",
+                "1g",
+                "--webui-port",
+                str(free_port(8091 + 10 * i)),
+                "--work-dir",
+                str(base / f"work{i}"),
+                log=base / f"worker{i}.log",
+                env=env,
+            )
             procs.append(w)
             c.workers.append(w)
         _wait("two ALIVE workers", lambda: len(c.alive_workers()) == 2)
@@ -98,7 +146,8 @@ def _responds(url: str) -> bool:
 
 
 def test_the_pipeline_on_a_standalone_cluster_matches_local_mode_despite_a_lost_worker(
-        cluster, chain, tmp_path):
+    cluster, chain, tmp_path
+):
     logs = tmp_path / "logs"
     local = chain.snaps["day1"]
     cluster_db = create_db(chain.pg)
@@ -115,16 +164,25 @@ def test_the_pipeline_on_a_standalone_cluster_matches_local_mode_despite_a_lost_
         idle = [w for w in cluster.alive_workers() if w["coresused"] == 0]
         assert len(idle) == 2, "both workers should be alive and idle before gold starts"
         gold, killed_worker = _gold_losing_a_worker(cluster, args("gold"), logs, conf)
-        lost = [line.split(" - ", 1)[-1][:160] for line in gold.log.splitlines()
-                if "Lost executor" in line or "Lost task" in line]
-        print(f"\ngold on the cluster: exit {gold.returncode} in {gold.seconds:.1f} s, worker "
-              f"killed at {killed_worker:.1f} s; {len(lost)} loss lines, e.g. {lost[:3]}")
+        lost = [
+            line.split(" - ", 1)[-1][:160]
+            for line in gold.log.splitlines()
+            if "Lost executor" in line or "Lost task" in line
+        ]
+        print(
+            f"\ngold on the cluster: exit {gold.returncode} in {gold.seconds:.1f} s, worker "
+            f"killed at {killed_worker:.1f} s; {len(lost)} loss lines, e.g. {lost[:3]}"
+        )
         assert gold.returncode == 0, gold.log[-4000:]
         assert "Lost executor" in gold.log, "the killed worker's executor was not lost"
-        _wait("the master to drop the killed worker", lambda: len(cluster.alive_workers()) == 1,
-              timeout=120)
-        run_ok("export", *args("export"), log_dir=logs, env={**cluster_db, **conf},
-               master=cluster.url)
+        _wait(
+            "the master to drop the killed worker",
+            lambda: len(cluster.alive_workers()) == 1,
+            timeout=120,
+        )
+        run_ok(
+            "export", *args("export"), log_dir=logs, env={**cluster_db, **conf}, master=cluster.url
+        )
 
         # the same tables as local mode, to the last value
         want, got = delta_tables(local), delta_tables(lake)
@@ -134,11 +192,17 @@ def test_the_pipeline_on_a_standalone_cluster_matches_local_mode_despite_a_lost_
                 continue
             a, b = table_rows(got[t], lake), table_rows(want[t], local)
             assert a == b, f"{t}: cluster mode differs from local mode\n" + diff(a, b)
-        assert ledger_outcomes(lake) == ledger_outcomes(local) == {
-            (RUN1, s): ["success"] for s in STAGES}
+        assert (
+            ledger_outcomes(lake)
+            == ledger_outcomes(local)
+            == {(RUN1, s): ["success"] for s in STAGES}
+        )
         from deltalake import DeltaTable
-        apps = {r["stage"]: r["spark_app_id"] for r in DeltaTable(
-            str(lake / "ops/pipeline_runs")).to_pyarrow_table().to_pylist()}
+
+        apps = {
+            r["stage"]: r["spark_app_id"]
+            for r in DeltaTable(str(lake / "ops/pipeline_runs")).to_pyarrow_table().to_pylist()
+        }
         assert all(a.startswith("app-") for a in apps.values()), apps  # standalone app ids
         assert pg_dump_tables(cluster_db) == pg_dump_tables(chain.db_day1)
     finally:
@@ -164,8 +228,7 @@ def _active_tasks(ui: str) -> dict[str, int]:
     try:
         with urllib.request.urlopen(ui + "/api/v1/applications", timeout=2) as r:
             app = json.load(r)[0]["id"]
-        with urllib.request.urlopen(f"{ui}/api/v1/applications/{app}/executors",
-                                    timeout=2) as r:
+        with urllib.request.urlopen(f"{ui}/api/v1/applications/{app}/executors", timeout=2) as r:
             return {e["id"]: e["activeTasks"] for e in json.load(r)}
     except (OSError, ValueError, IndexError, KeyError):
         return {}
@@ -178,16 +241,23 @@ def _gold_losing_a_worker(cluster: Cluster, args: list, logs: Path, conf: dict):
     log = log_path_for(logs, "gold")
     ui_port = free_port(4050)
     t0 = time.monotonic()
-    proc = start("gold", *args,
-                 env={**conf, "ALTAVIZ_SPARK_CONF": f"{conf['ALTAVIZ_SPARK_CONF']} "
-                                                    f"--conf spark.ui.port={ui_port}"},
-                 log_path=log, master=cluster.url)
+    proc = start(
+        "gold",
+        *args,
+        env={
+            **conf,
+            "ALTAVIZ_SPARK_CONF": f"{conf['ALTAVIZ_SPARK_CONF']} --conf spark.ui.port={ui_port}",
+        },
+        log_path=log,
+        master=cluster.url,
+    )
     killed_at = None
     ui = f"http://127.0.0.1:{ui_port}"
     try:
         while proc.poll() is None and time.monotonic() - t0 < 900:
             if killed_at is None and ": Computing features and writing" in log.read_text(
-                    errors="replace"):
+                errors="replace"
+            ):
                 busy = _active_tasks(ui)
                 if any(busy.get(e, 0) > 0 for e in _executor_ids(cluster.workers[0])):
                     os.killpg(cluster.workers[0].pid, signal.SIGKILL)
@@ -198,7 +268,10 @@ def _gold_losing_a_worker(cluster: Cluster, args: list, logs: Path, conf: dict):
         if proc.poll() is None:
             kill_group(proc)
     cluster.workers[0].wait()
-    assert killed_at is not None, "gold finished before its task on worker 0 could be killed:\n" + (
-        log.read_text(errors="replace")[-3000:])
-    return Run("gold", (), proc.returncode, time.monotonic() - t0,
-                log.read_text(errors="replace")), killed_at
+    assert killed_at is not None, (
+        "gold finished before its task on worker 0 could be killed:\n"
+        + (log.read_text(errors="replace")[-3000:])
+    )
+    return Run(
+        "gold", (), proc.returncode, time.monotonic() - t0, log.read_text(errors="replace")
+    ), killed_at

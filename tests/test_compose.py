@@ -1,6 +1,7 @@
 """Static checks of docker-compose.yml and airflow/Dockerfile. No container engine is available
 where the tests run, so the stack is never started here: these tests parse the files and check
 what would break it (services, images, healthchecks, mounts, connections, secrets)."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,12 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-AIRFLOW_SERVICES = {"airflow-apiserver": "api-server", "airflow-scheduler": "scheduler",
-                    "airflow-dag-processor": "dag-processor", "airflow-triggerer": "triggerer"}
+AIRFLOW_SERVICES = {
+    "airflow-apiserver": "api-server",
+    "airflow-scheduler": "scheduler",
+    "airflow-dag-processor": "dag-processor",
+    "airflow-triggerer": "triggerer",
+}
 SPARK_SERVICES = ("spark-master", "spark-worker")
 LONG_RUNNING = ("postgres", *AIRFLOW_SERVICES, *SPARK_SERVICES)
 S3_SERVICES = ("s3", "s3-init")  # profile s3: the lake on object storage
@@ -49,8 +54,13 @@ def mounts(service: dict) -> dict[str, str]:
 
 
 def test_the_stack_has_its_services(services):
-    assert set(services) == {"postgres", "airflow-init", *AIRFLOW_SERVICES, *SPARK_SERVICES,
-                             *S3_SERVICES}
+    assert set(services) == {
+        "postgres",
+        "airflow-init",
+        *AIRFLOW_SERVICES,
+        *SPARK_SERVICES,
+        *S3_SERVICES,
+    }
     for name, command in AIRFLOW_SERVICES.items():
         assert services[name]["command"] == command
 
@@ -74,7 +84,8 @@ def test_images_are_real_and_pinned(services):
         # the official Apache Spark image, same Spark version as the driver's pyspark, Java 17
         # like the jars' bytecode
         assert services[name]["image"] == (
-            f"apache/spark:{pin('pyspark')}-scala2.12-java17-python3-ubuntu")
+            f"apache/spark:{pin('pyspark')}-scala2.12-java17-python3-ubuntu"
+        )
 
 
 def test_every_long_running_service_has_a_healthcheck(services):
@@ -84,8 +95,10 @@ def test_every_long_running_service_has_a_healthcheck(services):
         assert check["retries"] >= 5 and check["interval"], name
     assert "/api/v2/version" in " ".join(services["airflow-apiserver"]["healthcheck"]["test"])
     assert "8974/health" in " ".join(services["airflow-scheduler"]["healthcheck"]["test"])
-    assert services["airflow-scheduler"]["environment"][
-        "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK"] == "true"
+    assert (
+        services["airflow-scheduler"]["environment"]["AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK"]
+        == "true"
+    )
 
 
 def test_airflow_waits_for_a_healthy_database_and_the_migration(services):
@@ -96,7 +109,8 @@ def test_airflow_waits_for_a_healthy_database_and_the_migration(services):
     assert "airflow db migrate" in services["airflow-init"]["command"][-1]
     # the scheduler runs the Spark drivers: it needs the master up
     assert services["airflow-scheduler"]["depends_on"]["spark-master"] == {
-        "condition": "service_healthy"}
+        "condition": "service_healthy"
+    }
 
 
 def test_dags_jars_config_and_lake_are_mounted_where_the_dags_look(services):
@@ -125,16 +139,26 @@ def test_connections_point_at_the_compose_services(services):
     assert master[master.index("--port") + 1] == "7077"
     assert "spark://spark-master:7077" in services["spark-worker"]["command"]
 
-    pg = json.loads(env["AIRFLOW_CONN_ALTAVIZ_POSTGRES"].replace(
-        "${ALTAVIZ_PG_PASSWORD:?set ALTAVIZ_PG_PASSWORD in .env}", "secret"))
+    pg = json.loads(
+        env["AIRFLOW_CONN_ALTAVIZ_POSTGRES"].replace(
+            "${ALTAVIZ_PG_PASSWORD:?set ALTAVIZ_PG_PASSWORD in .env}", "secret"
+        )
+    )
     assert (pg["conn_type"], pg["host"], pg["port"], pg["schema"], pg["login"]) == (
-        "postgres", "postgres", 5432, "compressor_health", "altaviz")
+        "postgres",
+        "postgres",
+        5432,
+        "compressor_health",
+        "altaviz",
+    )
     init_sql = (ROOT / "airflow" / "compose" / "init-databases.sh").read_text()
     assert "CREATE DATABASE compressor_health OWNER altaviz" in init_sql
     assert mounts(services["postgres"])["/docker-entrypoint-initdb.d/10-altaviz.sh"] == (
-        "./airflow/compose/init-databases.sh")
+        "./airflow/compose/init-databases.sh"
+    )
     assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == (
-        "http://airflow-apiserver:8080/execution/")
+        "http://airflow-apiserver:8080/execution/"
+    )
 
 
 def test_the_s3_profile_serves_s3_for_an_s3a_lake(services):
@@ -145,8 +169,13 @@ def test_the_s3_profile_serves_s3_for_an_s3a_lake(services):
     assert services["s3-init"]["depends_on"] == {"s3": {"condition": "service_healthy"}}
     for name in AIRFLOW_SERVICES:
         env = services[name]["environment"]
-        for var in ("ALTAVIZ_S3_ENDPOINT", "ALTAVIZ_S3_PATH_STYLE", "ALTAVIZ_S3_LOGSTORE",
-                    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        for var in (
+            "ALTAVIZ_S3_ENDPOINT",
+            "ALTAVIZ_S3_PATH_STYLE",
+            "ALTAVIZ_S3_LOGSTORE",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+        ):
             assert env[var].startswith("${" + var + ":-"), var
     for name in SPARK_SERVICES:
         assert "AWS_SECRET_ACCESS_KEY" in services[name]["environment"]
@@ -156,24 +185,35 @@ def test_no_secret_is_committed(compose):
     """Every password/secret/key setting is a required variable from .env, never a literal."""
     text = (ROOT / "docker-compose.yml").read_text()
     secret_settings = re.findall(
-        r"^\s*([A-Z_]*(?:PASSWORD|SECRET|FERNET_KEY|SECRET_KEY)[A-Z_]*): (.+)$", text, re.M)
+        r"^\s*([A-Z_]*(?:PASSWORD|SECRET|FERNET_KEY|SECRET_KEY)[A-Z_]*): (.+)$", text, re.M
+    )
     # the AWS secret key is optional (a profile or an instance role needs none): only passed on
     aws = [(k, v) for k, v in secret_settings if k == "AWS_SECRET_ACCESS_KEY"]
     assert aws and all(v.strip() == "${AWS_SECRET_ACCESS_KEY:-}" for _, v in aws)
     secret_settings = [(k, v) for k, v in secret_settings if k != "AWS_SECRET_ACCESS_KEY"]
     assert sorted(k for k, _ in secret_settings) == [
-        "AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW__API__SECRET_KEY", "AIRFLOW__CORE__FERNET_KEY",
-        "ALTAVIZ_PG_PASSWORD", "POSTGRES_PASSWORD"]
+        "AIRFLOW__API_AUTH__JWT_SECRET",
+        "AIRFLOW__API__SECRET_KEY",
+        "AIRFLOW__CORE__FERNET_KEY",
+        "ALTAVIZ_PG_PASSWORD",
+        "POSTGRES_PASSWORD",
+    ]
     for key, value in secret_settings:
         assert re.fullmatch(r"\$\{[A-Z_]+:\?[^}]+\}", value.strip()), key
     # inside URLs/JSON too: only ${VAR:?...} references
-    embedded = (re.findall(r"//[^:/\s]+:(\$\{[^}]*\}|[^@\s]+)@", text)
-                + re.findall(r'"password": "([^"]*)"', text))
+    embedded = re.findall(r"//[^:/\s]+:(\$\{[^}]*\}|[^@\s]+)@", text) + re.findall(
+        r'"password": "([^"]*)"', text
+    )
     assert len(embedded) == 2
     for literal in embedded:
         assert re.fullmatch(r"\$\{[A-Z_]+:\?[^}]+\}", literal), literal
     example = (ROOT / "airflow" / "compose" / "env.example").read_text()
-    for var in ["AIRFLOW_DB_PASSWORD", "ALTAVIZ_PG_PASSWORD", "AIRFLOW_JWT_SECRET",
-                "AIRFLOW_API_SECRET_KEY", "AIRFLOW_FERNET_KEY"]:
+    for var in [
+        "AIRFLOW_DB_PASSWORD",
+        "ALTAVIZ_PG_PASSWORD",
+        "AIRFLOW_JWT_SECRET",
+        "AIRFLOW_API_SECRET_KEY",
+        "AIRFLOW_FERNET_KEY",
+    ]:
         assert re.search(rf"^{var}=$", example, re.M), var
     assert ".env" in (ROOT / ".gitignore").read_text().split()

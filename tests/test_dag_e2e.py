@@ -4,6 +4,7 @@ simulator's default data (10 compressors x 7 days from 2024-02-01).
 
 dag.test() creates a manual run; ``airflow_harness.run_day`` picks the logical date whose
 inferred data interval is the wanted UTC day (see its docstring)."""
+
 from __future__ import annotations
 
 import airflow_harness as h  # first: configures Airflow before anything imports it
@@ -60,8 +61,9 @@ def jar_dir(jars, tmp_path_factory) -> Path:
 @pytest.fixture
 def pg(monkeypatch):
     with h.scratch_database() as settings:
-        monkeypatch.setenv("AIRFLOW_CONN_ALTAVIZ_POSTGRES",
-                           settings["AIRFLOW_CONN_ALTAVIZ_POSTGRES"])
+        monkeypatch.setenv(
+            "AIRFLOW_CONN_ALTAVIZ_POSTGRES", settings["AIRFLOW_CONN_ALTAVIZ_POSTGRES"]
+        )
         monkeypatch.delenv("ALTAVIZ_ALERT_WEBHOOK", raising=False)
         yield settings
 
@@ -69,13 +71,15 @@ def pg(monkeypatch):
 def deploy(monkeypatch, jar_dir: Path, raw: Path, lake: Path):
     """Points a local deployment (what airflow/standalone.sh sets up) at ``raw``/``lake`` and
     parses the DAG under it."""
-    env = {**h.spark_env(),
-           "ALTAVIZ_JAR_DIR": str(jar_dir),
-           "ALTAVIZ_CDS_ARCHIVE": str(DIST / "spark-classes.jsa"),  # 170 MB: not copied
-           "ALTAVIZ_CONFIG": str(ROOT / "config" / "etl_config.yaml"),
-           "ALTAVIZ_LOG4J": str(ROOT / "config" / "log4j2.properties"),
-           "ALTAVIZ_RAW": str(raw),
-           "ALTAVIZ_LAKE": str(lake)}
+    env = {
+        **h.spark_env(),
+        "ALTAVIZ_JAR_DIR": str(jar_dir),
+        "ALTAVIZ_CDS_ARCHIVE": str(DIST / "spark-classes.jsa"),  # 170 MB: not copied
+        "ALTAVIZ_CONFIG": str(ROOT / "config" / "etl_config.yaml"),
+        "ALTAVIZ_LOG4J": str(ROOT / "config" / "log4j2.properties"),
+        "ALTAVIZ_RAW": str(raw),
+        "ALTAVIZ_LAKE": str(lake),
+    }
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     return h.parse_dags().get_dag(MEDALLION)
@@ -83,17 +87,33 @@ def deploy(monkeypatch, jar_dir: Path, raw: Path, lake: Path):
 
 def submit(jar_dir: Path, job: str, *args, env: dict) -> None:
     """The spark-submit command the DAG's tasks run, outside Airflow."""
-    cmd = ["spark-submit", "--master", "local[2]", "--driver-memory", "2g",
-           "--conf", f"spark.driver.extraJavaOptions=-Dlog4j2.configurationFile="
-                     f"file:{ROOT / 'config' / 'log4j2.properties'}"
-                     f" -XX:SharedArchiveFile={DIST / 'spark-classes.jsa'}"
-                     " -Xlog:cds=off,cds+dynamic=off"
-                     + {"export": " -XX:TieredStopAtLevel=1",
-                        "gold": " -XX:-DontCompileHugeMethods"}.get(job, ""),
-           "--conf", "spark.ui.showConsoleProgress=false",
-           str(jar_dir / f"altaviz-{job}.jar"), *map(str, args)]
-    proc = subprocess.run(cmd, env={**os.environ, **h.spark_env(), **env}, cwd=ROOT,
-                          capture_output=True, text=True, timeout=900)
+    cmd = [
+        "spark-submit",
+        "--master",
+        "local[2]",
+        "--driver-memory",
+        "2g",
+        "--conf",
+        f"spark.driver.extraJavaOptions=-Dlog4j2.configurationFile="
+        f"file:{ROOT / 'config' / 'log4j2.properties'}"
+        f" -XX:SharedArchiveFile={DIST / 'spark-classes.jsa'}"
+        " -Xlog:cds=off,cds+dynamic=off"
+        + {"export": " -XX:TieredStopAtLevel=1", "gold": " -XX:-DontCompileHugeMethods"}.get(
+            job, ""
+        ),
+        "--conf",
+        "spark.ui.showConsoleProgress=false",
+        str(jar_dir / f"altaviz-{job}.jar"),
+        *map(str, args),
+    ]
+    proc = subprocess.run(
+        cmd,
+        env={**os.environ, **h.spark_env(), **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == 0, f"{job} exited {proc.returncode}:\n{proc.stderr[-3000:]}"
 
 
@@ -129,8 +149,10 @@ def pg_frame(dbname: str, table: str) -> pd.DataFrame:
 
 # --- daily runs against one batch run ----------------------------------------------------------
 
+
 def test_daily_runs_with_a_rerun_and_maintenance_equal_one_run_over_the_two_days(
-        demo_raw, jar_dir, pg, monkeypatch, tmp_path, record_property):
+    demo_raw, jar_dir, pg, monkeypatch, tmp_path, record_property
+):
     """Two consecutive daily DAG runs, 2024-02-03 then 2024-02-04 (what a backfill with
     --max-active-runs 1 does), equal one run of the same jars over both days, in the lake and
     in PostgreSQL.
@@ -178,22 +200,34 @@ def test_daily_runs_with_a_rerun_and_maintenance_equal_one_run_over_the_two_days
     assert (gold_day.timestamp.dt.date == DAY).all()
 
     # PostgreSQL: the day's aggregates account for every gold reading of the day
-    daily = h.query(db, "SELECT compressor_id, reading_count FROM sensor_readings_agg "
-                        "WHERE window_type = '24hr' AND agg_timestamp = %s "
-                        "ORDER BY compressor_id", (ts(DAY).to_pydatetime(),))
+    daily = h.query(
+        db,
+        "SELECT compressor_id, reading_count FROM sensor_readings_agg "
+        "WHERE window_type = '24hr' AND agg_timestamp = %s "
+        "ORDER BY compressor_id",
+        (ts(DAY).to_pydatetime(),),
+    )
     assert [c for c, _ in daily] == COMPRESSORS
     assert sum(n for _, n in daily) == len(gold_day)
     per_compressor = gold_day.groupby("compressor_id").size().to_dict()
     assert dict(daily) == per_compressor
-    hourly = h.query(db, "SELECT count(*), sum(reading_count) FROM sensor_readings_agg "
-                         "WHERE window_type = '1hr' AND agg_timestamp >= %s AND agg_timestamp < %s",
-                     (ts(DAY).to_pydatetime(), ts(DAY + timedelta(1)).to_pydatetime()))
+    hourly = h.query(
+        db,
+        "SELECT count(*), sum(reading_count) FROM sensor_readings_agg "
+        "WHERE window_type = '1hr' AND agg_timestamp >= %s AND agg_timestamp < %s",
+        (ts(DAY).to_pydatetime(), ts(DAY + timedelta(1)).to_pydatetime()),
+    )
     assert hourly == [(10 * 24, len(gold_day))]
     assert h.query(db, "SELECT count(*) FROM compressor_metadata") == [(10,)]
-    mirrored = h.query(db, "SELECT stage, status FROM pipeline_runs WHERE run_id = %s "
-                           "ORDER BY stage", (dr.run_id,))
-    assert mirrored == [("bronze", "success"), ("export", "success"), ("gold", "success"),
-                        ("silver", "success")]
+    mirrored = h.query(
+        db, "SELECT stage, status FROM pipeline_runs WHERE run_id = %s ORDER BY stage", (dr.run_id,)
+    )
+    assert mirrored == [
+        ("bronze", "success"),
+        ("export", "success"),
+        ("gold", "success"),
+        ("silver", "success"),
+    ]
 
     # the failure callback writes into the table the export's migration created (not one of
     # PG_TABLES: the probe row does not enter the comparison with the batch database)
@@ -202,7 +236,8 @@ def test_daily_runs_with_a_rerun_and_maintenance_equal_one_run_over_the_two_days
     assert "pipeline_notifications" not in PG_TABLES
     assert notify(Notification(MEDALLION, dr.run_id, "gold", "task_failure", "probe")) == "postgres"
     assert h.query(db, "SELECT task_id, kind, message FROM pipeline_notifications") == [
-        ("gold", "task_failure", "probe")]
+        ("gold", "task_failure", "probe")
+    ]
 
     # a manual re-run from gold without export (start_from=gold, skip_export=true):
     # bronze/silver skipped, gold recomputed to the same rows, PG untouched
@@ -211,8 +246,12 @@ def test_daily_runs_with_a_rerun_and_maintenance_equal_one_run_over_the_two_days
     rerun = h.run_day(dag, DAY, conf={"start_from": "gold", "skip_export": True})
 
     assert str(rerun.state) == "success"
-    assert h.task_states(rerun) == {"bronze": ("skipped", 1), "silver": ("skipped", 1),
-                                    "gold": ("success", 1), "export": ("skipped", 1)}
+    assert h.task_states(rerun) == {
+        "bronze": ("skipped", 1),
+        "silver": ("skipped", 1),
+        "gold": ("success", 1),
+        "export": ("skipped", 1),
+    }
     again = ledger(lake, rerun.run_id)
     assert sorted(again) == ["gold"]
     assert again["gold"]["output_version"] > runs["gold"]["output_version"]
@@ -241,10 +280,23 @@ def test_daily_runs_with_a_rerun_and_maintenance_equal_one_run_over_the_two_days
         batch_lake = tmp_path / "batch" / "lake"
         batch_env = {k: v for k, v in batch_pg.items() if k.startswith("ALTAVIZ_PG_")}
         for stage in STAGES:
-            submit(jar_dir, stage, "--start", "2024-02-03T00:00:00+00:00",
-                   "--end", "2024-02-05T00:00:00+00:00", "--run-id", "batch-2024-02-03-2d",
-                   "--config", ROOT / "config" / "etl_config.yaml",
-                   "--raw", demo_raw, "--lake", batch_lake, env=batch_env)
+            submit(
+                jar_dir,
+                stage,
+                "--start",
+                "2024-02-03T00:00:00+00:00",
+                "--end",
+                "2024-02-05T00:00:00+00:00",
+                "--run-id",
+                "batch-2024-02-03-2d",
+                "--config",
+                ROOT / "config" / "etl_config.yaml",
+                "--raw",
+                demo_raw,
+                "--lake",
+                batch_lake,
+                env=batch_env,
+            )
 
         daily_gold, batch_gold = gold_frame(lake), gold_frame(batch_lake)
         # the first day's lookback day is in gold too
@@ -254,14 +306,15 @@ def test_daily_runs_with_a_rerun_and_maintenance_equal_one_run_over_the_two_days
         for table in PG_TABLES:
             daily_rows = pg_frame(db, table)
             assert len(daily_rows) > 0, table
-            assert_frame_equal(daily_rows, pg_frame(batch_pg["ALTAVIZ_PG_DB"], table),
-                               obj=table)
+            assert_frame_equal(daily_rows, pg_frame(batch_pg["ALTAVIZ_PG_DB"], table), obj=table)
 
 
 # --- a day without data ------------------------------------------------------------------------
 
-def test_a_day_without_raw_data_is_a_successful_run_of_every_stage(demo_raw, jar_dir, pg,
-                                                                    monkeypatch, tmp_path):
+
+def test_a_day_without_raw_data_is_a_successful_run_of_every_stage(
+    demo_raw, jar_dir, pg, monkeypatch, tmp_path
+):
     """The first run of a new deployment: the landing holds the fleet files and other days'
     readings, none for the day. Every stage jar succeeds on the empty interval."""
     empty_day = date(2024, 2, 10)  # the simulator's data end on 2024-02-07
@@ -275,13 +328,17 @@ def test_a_day_without_raw_data_is_a_successful_run_of_every_stage(demo_raw, jar
     assert h.task_states(dr) == {s: ("success", 1) for s in STAGES}
     runs = ledger(lake, dr.run_id)
     assert {s: (r["status"], r["rows_in"]) for s, r in runs.items()} == {
-        s: ("success", 0) for s in STAGES}
+        s: ("success", 0) for s in STAGES
+    }
     # nothing appended or replaced (export's rows_out counts the fleet's dimension rows too)
     assert [runs[s]["rows_out"] for s in ("bronze", "silver", "gold")] == [0, 0, 0]
     assert delta_table(lake / "silver" / "sensor_readings").to_pandas().empty
     metrics = delta_table(lake / "ops" / "quality_metrics").to_pandas()
-    completeness = metrics[(metrics.run_id == dr.run_id) & (metrics.metric == "completeness")
-                           & (metrics.column_name == "*")]
+    completeness = metrics[
+        (metrics.run_id == dr.run_id)
+        & (metrics.metric == "completeness")
+        & (metrics.column_name == "*")
+    ]
     assert list(completeness.value) == [0.0]
     # export upserted no reading aggregates (its migrations may or may not have run)
     db = pg["ALTAVIZ_PG_DB"]
@@ -291,8 +348,10 @@ def test_a_day_without_raw_data_is_a_successful_run_of_every_stage(demo_raw, jar
 
 # --- failure path ------------------------------------------------------------------------------
 
+
 def test_a_corrupt_raw_file_fails_bronze_without_retries_and_alerts(
-        demo_raw, jar_dir, pg, monkeypatch, tmp_path):
+    demo_raw, jar_dir, pg, monkeypatch, tmp_path
+):
     raw = tmp_path / "raw"
     shutil.copytree(demo_raw, raw)
     victim = next((raw / "sensor_readings" / f"date={DAY}").glob("*.parquet"))
@@ -308,8 +367,12 @@ def test_a_corrupt_raw_file_fails_bronze_without_retries_and_alerts(
 
     assert str(dr.state) == "failed"
     # exit 2 (bad input) would fail the same way again: no retry, although bronze has two
-    assert h.task_states(dr) == {"bronze": ("failed", 1), "silver": ("upstream_failed", 0),
-                                 "gold": ("upstream_failed", 0), "export": ("upstream_failed", 0)}
+    assert h.task_states(dr) == {
+        "bronze": ("failed", 1),
+        "silver": ("upstream_failed", 0),
+        "gold": ("upstream_failed", 0),
+        "export": ("upstream_failed", 0),
+    }
     # the one attempt ran the jar, which failed cleanly, naming the file
     attempts = delta_table(lake / "ops" / "pipeline_runs").to_pandas()
     attempts = attempts[attempts.run_id == dr.run_id]
@@ -320,7 +383,8 @@ def test_a_corrupt_raw_file_fails_bronze_without_retries_and_alerts(
     # one alert, at once
     ((dag_id, run_id, task_id, kind, message),) = h.query(
         pg["ALTAVIZ_PG_DB"],
-        "SELECT dag_id, run_id, task_id, kind, message FROM pipeline_notifications")
+        "SELECT dag_id, run_id, task_id, kind, message FROM pipeline_notifications",
+    )
     assert (dag_id, run_id, task_id, kind) == (MEDALLION, dr.run_id, "bronze", "task_failure")
     # the job's own error line first, naming the file, then the exit code's meaning
     assert message.startswith("task bronze failed after 1 attempt(s): altaviz-bronze: error: ")

@@ -2,6 +2,7 @@
 the skip params and of the failure path. Real Airflow from .venv with its own AIRFLOW_HOME and
 SQLite metadata DB (airflow_harness); notifications go to a scratch database on the real PostgreSQL
 server. The jar-running end-to-end tests are in test_dag_e2e.py."""
+
 from __future__ import annotations
 
 import airflow_harness as h  # first: configures Airflow before anything imports it
@@ -60,6 +61,7 @@ def maintenance(deployment):
 
 # --- import -------------------------------------------------------------------------------
 
+
 def test_every_dag_file_imports_without_errors_and_without_lookups(monkeypatch):
     for k in [*PATH_ENV, "ALTAVIZ_VACUUM_RETENTION_HOURS"]:
         monkeypatch.delenv(k, raising=False)  # defaults only: parsing needs no settings either
@@ -79,11 +81,24 @@ def test_every_dag_file_imports_without_errors_and_without_lookups(monkeypatch):
     assert h.LOOKUPS == [("connection", "altaviz_probe")]
     # the helper modules are not parsed as DAG files
     assert sorted(Path(f).name for f in bag.file_last_changed) == [
-        "altaviz_maintenance.py", "altaviz_medallion.py"]
+        "altaviz_maintenance.py",
+        "altaviz_medallion.py",
+    ]
 
 
-FORBIDDEN_AT_TOP_LEVEL = {"BaseHook", "Variable", "Connection", "PostgresHook", "get_connection",
-                          "open", "urlopen", "read_text", "read_bytes", "listdir", "glob"}
+FORBIDDEN_AT_TOP_LEVEL = {
+    "BaseHook",
+    "Variable",
+    "Connection",
+    "PostgresHook",
+    "get_connection",
+    "open",
+    "urlopen",
+    "read_text",
+    "read_bytes",
+    "listdir",
+    "glob",
+}
 
 
 def _top_level_names(tree: ast.AST) -> set[str]:
@@ -113,6 +128,7 @@ def test_dag_files_do_no_lookup_or_io_when_parsed(path):
 
 
 # --- medallion structure ---------------------------------------------------------------------
+
 
 def test_medallion_runs_the_four_stages_in_order(medallion):
     assert [t.task_id for t in medallion.topological_sort()] == STAGES
@@ -167,25 +183,35 @@ def test_every_stage_is_a_spark_submit_of_its_jar(medallion):
                 "-Dlog4j2.configurationFile=file:/srv/altaviz/log4j2.properties"
                 " -XX:SharedArchiveFile=/srv/altaviz/jars/spark-classes.jsa"
                 " -Xlog:cds=off,cds+dynamic=off"
-                + {"export": " -XX:TieredStopAtLevel=1",
-                   "gold": " -XX:-DontCompileHugeMethods"}.get(stage, "")),
+                + {
+                    "export": " -XX:TieredStopAtLevel=1",
+                    "gold": " -XX:-DontCompileHugeMethods",
+                }.get(stage, "")
+            ),
             "spark.ui.showConsoleProgress": "false",
         }
         assert task.application_args == [
-            "--start", "{{ data_interval_start.isoformat() }}",
-            "--end", "{{ data_interval_end.isoformat() }}",
-            "--run-id", "{{ run_id }}",
-            "--config", "/srv/altaviz/etl_config.yaml",
-            "--raw", "/srv/altaviz/raw",
-            "--lake", "/srv/altaviz/lake",
+            "--start",
+            "{{ data_interval_start.isoformat() }}",
+            "--end",
+            "{{ data_interval_end.isoformat() }}",
+            "--run-id",
+            "{{ run_id }}",
+            "--config",
+            "/srv/altaviz/etl_config.yaml",
+            "--raw",
+            "/srv/altaviz/raw",
+            "--lake",
+            "/srv/altaviz/lake",
         ]
         # credentials are looked up at run time (pre_execute), never rendered into the DAG
         assert task.env_vars is None
 
 
 def test_task_ids_equal_their_variable_names(deployment):
-    spec = importlib.util.spec_from_file_location("medallion_under_test",
-                                                  h.DAGS / "altaviz_medallion.py")
+    spec = importlib.util.spec_from_file_location(
+        "medallion_under_test", h.DAGS / "altaviz_medallion.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.DAG_ID == MEDALLION == module.dag.dag_id
@@ -194,16 +220,28 @@ def test_task_ids_equal_their_variable_names(deployment):
 
 
 def test_lake_tables_are_asset_outlets(medallion):
-    outlets = {t.task_id: [(a.name, a.uri, a.extra["table"]) for a in t.outlets]
-               for t in medallion.tasks}
+    outlets = {
+        t.task_id: [(a.name, a.uri, a.extra["table"]) for a in t.outlets] for t in medallion.tasks
+    }
     assert outlets == {
-        "bronze": [("altaviz.bronze.sensor_readings", "altaviz.bronze.sensor_readings",
-                    "bronze/sensor_readings")],
-        "silver": [("altaviz.silver.sensor_readings", "altaviz.silver.sensor_readings",
-                    "silver/sensor_readings"),
-                   ("altaviz.silver.quarantine", "altaviz.silver.quarantine", "silver/quarantine")],
-        "gold": [("altaviz.gold.sensor_features", "altaviz.gold.sensor_features",
-                  "gold/sensor_features")],
+        "bronze": [
+            (
+                "altaviz.bronze.sensor_readings",
+                "altaviz.bronze.sensor_readings",
+                "bronze/sensor_readings",
+            )
+        ],
+        "silver": [
+            (
+                "altaviz.silver.sensor_readings",
+                "altaviz.silver.sensor_readings",
+                "silver/sensor_readings",
+            ),
+            ("altaviz.silver.quarantine", "altaviz.silver.quarantine", "silver/quarantine"),
+        ],
+        "gold": [
+            ("altaviz.gold.sensor_features", "altaviz.gold.sensor_features", "gold/sensor_features")
+        ],
         "export": [],
     }
 
@@ -212,7 +250,8 @@ def test_asset_identity_does_not_depend_on_the_lake_location(medallion, monkeypa
     monkeypatch.setenv("ALTAVIZ_LAKE", "s3a://elsewhere/lake")
     moved = h.parse_dags().get_dag(MEDALLION)
     assert [a for t in moved.tasks for a in t.outlets] == [
-        a for t in medallion.tasks for a in t.outlets]
+        a for t in medallion.tasks for a in t.outlets
+    ]
 
 
 def test_manual_trigger_params(medallion):
@@ -239,6 +278,7 @@ def test_deadline_alert_six_hours_after_queued(medallion):
 
 # --- rendering ---------------------------------------------------------------------------------
 
+
 def _scheduled_run(dag_id: str, logical: datetime) -> str:
     """Creates the run the scheduler (or a backfill) creates for ``logical``; returns its id."""
     from airflow.dag_processing.bundles.manager import DagBundlesManager
@@ -258,16 +298,25 @@ def _scheduled_run(dag_id: str, logical: datetime) -> str:
         timetable = coerce_to_core_timetable(dag.timetable)
         info = timetable.next_dagrun_info(
             last_automated_data_interval=DataInterval(logical - timedelta(days=1), logical),
-            restriction=TimeRestriction(earliest=dag.start_date, latest=None, catchup=True))
+            restriction=TimeRestriction(earliest=dag.start_date, latest=None, catchup=True),
+        )
         assert info.logical_date == logical
-        run_id = timetable.generate_run_id(run_type=DagRunType.SCHEDULED,
-                                           run_after=info.run_after,
-                                           data_interval=info.data_interval)
+        run_id = timetable.generate_run_id(
+            run_type=DagRunType.SCHEDULED,
+            run_after=info.run_after,
+            data_interval=info.data_interval,
+        )
         if not session.query(DagRun).filter_by(dag_id=dag_id, run_id=run_id).count():
-            dag.create_dagrun(run_id=run_id, logical_date=info.logical_date,
-                              data_interval=info.data_interval, run_after=info.run_after,
-                              run_type=DagRunType.SCHEDULED, state=DagRunState.QUEUED,
-                              triggered_by=DagRunTriggeredByType.TIMETABLE, session=session)
+            dag.create_dagrun(
+                run_id=run_id,
+                logical_date=info.logical_date,
+                data_interval=info.data_interval,
+                run_after=info.run_after,
+                run_type=DagRunType.SCHEDULED,
+                state=DagRunState.QUEUED,
+                triggered_by=DagRunTriggeredByType.TIMETABLE,
+                session=session,
+            )
     return run_id
 
 
@@ -300,17 +349,24 @@ def test_scheduled_run_of_2024_02_03_renders_that_utc_day(medallion):
     for stage in STAGES:
         rendered = _render(MEDALLION, stage, "2024-02-03")
         assert ast.literal_eval(rendered["application_args"]) == [
-            "--start", "2024-02-03T00:00:00+00:00",
-            "--end", "2024-02-04T00:00:00+00:00",
-            "--run-id", "scheduled__2024-02-04T00:00:00+00:00",
-            "--config", "/srv/altaviz/etl_config.yaml",
-            "--raw", "/srv/altaviz/raw",
-            "--lake", "/srv/altaviz/lake",
+            "--start",
+            "2024-02-03T00:00:00+00:00",
+            "--end",
+            "2024-02-04T00:00:00+00:00",
+            "--run-id",
+            "scheduled__2024-02-04T00:00:00+00:00",
+            "--config",
+            "/srv/altaviz/etl_config.yaml",
+            "--raw",
+            "/srv/altaviz/raw",
+            "--lake",
+            "/srv/altaviz/lake",
         ]
         assert rendered["application"] == f"/srv/altaviz/jars/altaviz-{stage}.jar"
 
 
 # --- operating through the REST API -----------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def api():
@@ -318,22 +374,23 @@ def api():
     test client; every caller is an admin, as a logged-in operator is."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS", "True")
-        from fastapi.testclient import TestClient
         from airflow.api_fastapi.app import create_app
+        from fastapi.testclient import TestClient
 
         yield TestClient(create_app())
 
 
 def _run_and_deadline(run_id: str):
     """(DagRun, its one unmissed Deadline) from the metadata DB."""
-    from sqlalchemy import select
     from airflow.models.dagrun import DagRun
     from airflow.models.deadline import Deadline
     from airflow.utils.session import create_session
+    from sqlalchemy import select
 
     with create_session() as session:
-        dr = session.scalars(select(DagRun).where(DagRun.dag_id == MEDALLION,
-                                                  DagRun.run_id == run_id)).one()
+        dr = session.scalars(
+            select(DagRun).where(DagRun.dag_id == MEDALLION, DagRun.run_id == run_id)
+        ).one()
         (deadline,) = session.scalars(select(Deadline).where(Deadline.dagrun_id == dr.id)).all()
         session.expunge_all()
         return dr, deadline
@@ -343,27 +400,42 @@ def test_a_failed_task_is_cleared_through_the_rest_api_and_its_deadline_moves(me
     """What the failure alert asks the operator to do: Clear the failed task (UI or REST, with
     the defaults: the run is reset too). The DAG's Deadline Alert stays in place and moves with
     the run's new queued time."""
-    from sqlalchemy import select, update
-    from airflow.models.taskinstance import TaskInstance
     from airflow.models.dagrun import DagRun
+    from airflow.models.taskinstance import TaskInstance
     from airflow.utils.session import create_session
     from airflow.utils.state import DagRunState, TaskInstanceState
+    from sqlalchemy import select, update
 
     run_id = _scheduled_run(MEDALLION, datetime(2024, 2, 9, tzinfo=UTC))
     dr, deadline = _run_and_deadline(run_id)
     assert deadline.deadline_time == dr.queued_at + timedelta(hours=6)
     with create_session() as session:  # bronze failed for good; the run failed with it
-        for task_id, state in [("bronze", TaskInstanceState.FAILED),
-                               *((s, TaskInstanceState.UPSTREAM_FAILED) for s in STAGES[1:])]:
-            session.execute(update(TaskInstance).where(
-                TaskInstance.dag_id == MEDALLION, TaskInstance.run_id == run_id,
-                TaskInstance.task_id == task_id).values(state=state))
-        session.execute(update(DagRun).where(DagRun.run_id == run_id)
-                        .values(state=DagRunState.FAILED))
+        for task_id, state in [
+            ("bronze", TaskInstanceState.FAILED),
+            *((s, TaskInstanceState.UPSTREAM_FAILED) for s in STAGES[1:]),
+        ]:
+            session.execute(
+                update(TaskInstance)
+                .where(
+                    TaskInstance.dag_id == MEDALLION,
+                    TaskInstance.run_id == run_id,
+                    TaskInstance.task_id == task_id,
+                )
+                .values(state=state)
+            )
+        session.execute(
+            update(DagRun).where(DagRun.run_id == run_id).values(state=DagRunState.FAILED)
+        )
 
-    response = api.post(f"/api/v2/dags/{MEDALLION}/clearTaskInstances",
-                        json={"dag_run_id": run_id, "task_ids": ["bronze"], "dry_run": False,
-                              "include_downstream": True})
+    response = api.post(
+        f"/api/v2/dags/{MEDALLION}/clearTaskInstances",
+        json={
+            "dag_run_id": run_id,
+            "task_ids": ["bronze"],
+            "dry_run": False,
+            "include_downstream": True,
+        },
+    )
 
     assert response.status_code == 200, response.text
     assert sorted(ti["task_id"] for ti in response.json()["task_instances"]) == sorted(STAGES)
@@ -373,24 +445,32 @@ def test_a_failed_task_is_cleared_through_the_rest_api_and_its_deadline_moves(me
     assert moved.deadline_time > deadline.deadline_time
     # Airflow takes the clear's time for the deadline, then stamps queued_at once more
     assert abs(moved.deadline_time - (cleared.queued_at + timedelta(hours=6))) < timedelta(
-        seconds=5)
+        seconds=5
+    )
     assert moved.missed is False
     with create_session() as session:
-        states = dict(session.execute(select(TaskInstance.task_id, TaskInstance.state).where(
-            TaskInstance.dag_id == MEDALLION, TaskInstance.run_id == run_id)).all())
+        states = dict(
+            session.execute(
+                select(TaskInstance.task_id, TaskInstance.state).where(
+                    TaskInstance.dag_id == MEDALLION, TaskInstance.run_id == run_id
+                )
+            ).all()
+        )
     assert states == {s: None for s in STAGES}
 
 
 def test_the_run_day_helper_processes_that_day_and_leaves_its_scheduled_run_possible(
-        medallion, api):
+    medallion, api
+):
     sys.path.insert(0, str(h.ROOT / "scripts"))
     try:
         from airflow_run_day import parse_conf, run_request
     finally:
         sys.path.pop(0)
     now = datetime(2026, 12, 2, 14, 30, 5, 123456, tzinfo=UTC)
-    body = run_request(date(2024, 2, 10), parse_conf(["start_from=silver", "skip_export=true"]),
-                       now)
+    body = run_request(
+        date(2024, 2, 10), parse_conf(["start_from=silver", "skip_export=true"]), now
+    )
     _scheduled_run(MEDALLION, datetime(2024, 2, 1, tzinfo=UTC))  # the DAG in the metadata DB
 
     response = api.post(f"/api/v2/dags/{MEDALLION}/dagRuns", json=body)
@@ -399,16 +479,23 @@ def test_the_run_day_helper_processes_that_day_and_leaves_its_scheduled_run_poss
     run = response.json()
     assert run["dag_run_id"] == "day__2024-02-10__20261202T143005"
     assert (run["data_interval_start"], run["data_interval_end"]) == (
-        "2024-02-10T00:00:00Z", "2024-02-11T00:00:00Z")
+        "2024-02-10T00:00:00Z",
+        "2024-02-11T00:00:00Z",
+    )
     assert run["conf"] == {"start_from": "silver", "skip_export": True}
-    assert run["note"].startswith("UTC day 2024-02-10: data interval [2024-02-10T00:00:00+00:00, "
-                                  "2024-02-11T00:00:00+00:00)")
+    assert run["note"].startswith(
+        "UTC day 2024-02-10: data interval [2024-02-10T00:00:00+00:00, 2024-02-11T00:00:00+00:00)"
+    )
     # the day's scheduled (or backfill) run is not blocked: its logical date is still free
-    assert _scheduled_run(MEDALLION, datetime(2024, 2, 10, tzinfo=UTC)) == \
-        "scheduled__2024-02-11T00:00:00+00:00"
+    assert (
+        _scheduled_run(MEDALLION, datetime(2024, 2, 10, tzinfo=UTC))
+        == "scheduled__2024-02-11T00:00:00+00:00"
+    )
     # a second run of the same day is possible too (another id, another logical date)
-    again = api.post(f"/api/v2/dags/{MEDALLION}/dagRuns",
-                     json=run_request(date(2024, 2, 10), {}, now + timedelta(minutes=5)))
+    again = api.post(
+        f"/api/v2/dags/{MEDALLION}/dagRuns",
+        json=run_request(date(2024, 2, 10), {}, now + timedelta(minutes=5)),
+    )
     assert again.status_code == 200, again.text
     assert again.json()["dag_run_id"] == "day__2024-02-10__20261202T143505"
 
@@ -429,8 +516,9 @@ Try 'altaviz-silver --help' for the options.
 """  # noqa: E501  (verbatim job output: the Spark WARN line is longer than 100)
 
 
-def test_the_task_log_keeps_the_jobs_log_levels_and_the_alert_names_its_error(medallion,
-                                                                              monkeypatch):
+def test_the_task_log_keeps_the_jobs_log_levels_and_the_alert_names_its_error(
+    medallion, monkeypatch
+):
     from structlog.testing import capture_logs
 
     from altaviz_jobs import StageSubmitHook
@@ -443,17 +531,25 @@ def test_the_task_log_keeps_the_jobs_log_levels_and_the_alert_names_its_error(me
 
     assert [r["event"] for r in records] == JOB_OUTPUT.rstrip().split("\n")
     assert [r["log_level"] for r in records] == [
-        "info",                                         # spark-submit's own line
-        "info", "warning", "error",                     # log4j records at their level
-        "error", "error", "error", "error",             # the ERROR record's stack trace
-        "error",                                        # the job's one-line error
-        "info",                                         # a plain line again
+        "info",  # spark-submit's own line
+        "info",
+        "warning",
+        "error",  # log4j records at their level
+        "error",
+        "error",
+        "error",
+        "error",  # the ERROR record's stack trace
+        "error",  # the job's one-line error
+        "info",  # a plain line again
     ]
-    assert hook.job_error == ("altaviz-silver: error: input table /lake/bronze/sensor_readings "
-                              "does not exist; run bronze first")
+    assert hook.job_error == (
+        "altaviz-silver: error: input table /lake/bronze/sensor_readings "
+        "does not exist; run bronze first"
+    )
 
 
 # --- maintenance DAG -------------------------------------------------------------------------
+
 
 def test_maintenance_dag_compacts_and_vacuums_weekly(maintenance, monkeypatch):
     from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
@@ -469,8 +565,15 @@ def test_maintenance_dag_compacts_and_vacuums_weekly(maintenance, monkeypatch):
     assert task.task_id == "maintain" and isinstance(task, SparkSubmitOperator)
     assert task.application == "/srv/altaviz/jars/altaviz-maintenance.jar"
     assert task.application_args == [
-        "--run-id", "{{ run_id }}", "--config", "/srv/altaviz/etl_config.yaml",
-        "--lake", "/srv/altaviz/lake", "--retention-hours", "168"]
+        "--run-id",
+        "{{ run_id }}",
+        "--config",
+        "/srv/altaviz/etl_config.yaml",
+        "--lake",
+        "/srv/altaviz/lake",
+        "--retention-hours",
+        "168",
+    ]
     assert task.retries == 2 and task.owner == "data-platform"
 
     monkeypatch.setenv("ALTAVIZ_VACUUM_RETENTION_HOURS", "336")
@@ -479,6 +582,7 @@ def test_maintenance_dag_compacts_and_vacuums_weekly(maintenance, monkeypatch):
 
 
 # --- notifications -----------------------------------------------------------------------------
+
 
 @pytest.fixture
 def scratch_pg(monkeypatch):
@@ -489,8 +593,10 @@ def scratch_pg(monkeypatch):
 
 
 def _notifications(pg) -> list[tuple]:
-    return h.query(pg["ALTAVIZ_PG_DB"], "SELECT dag_id, run_id, task_id, kind, message "
-                                        "FROM pipeline_notifications ORDER BY id")
+    return h.query(
+        pg["ALTAVIZ_PG_DB"],
+        "SELECT dag_id, run_id, task_id, kind, message FROM pipeline_notifications ORDER BY id",
+    )
 
 
 def test_a_missed_deadline_is_recorded_through_airflows_callback_runner(scratch_pg):
@@ -500,22 +606,36 @@ def test_a_missed_deadline_is_recorded_through_airflows_callback_runner(scratch_
     from airflow.sdk.execution_time.callback_supervisor import execute_callback
 
     context = {
-        "dag_run": {"dag_id": MEDALLION, "dag_run_id": "scheduled__2024-02-03T00:00:00+00:00",
-                    "data_interval_start": "2024-02-03T00:00:00Z",
-                    "data_interval_end": "2024-02-04T00:00:00Z",
-                    "queued_at": "2024-02-04T00:00:05Z", "state": "running"},
+        "dag_run": {
+            "dag_id": MEDALLION,
+            "dag_run_id": "scheduled__2024-02-03T00:00:00+00:00",
+            "data_interval_start": "2024-02-03T00:00:00Z",
+            "data_interval_end": "2024-02-04T00:00:00Z",
+            "queued_at": "2024-02-04T00:00:05Z",
+            "state": "running",
+        },
         "deadline": {"id": "0193", "deadline_time": "2024-02-04T06:00:05Z"},
     }
-    ok, error = execute_callback("altaviz_notify.on_deadline_missed", {"context": context},
-                                 dag_rel_path="altaviz_medallion.py", bundle_path=h.DAGS,
-                                 log=structlog.get_logger())
+    ok, error = execute_callback(
+        "altaviz_notify.on_deadline_missed",
+        {"context": context},
+        dag_rel_path="altaviz_medallion.py",
+        bundle_path=h.DAGS,
+        log=structlog.get_logger(),
+    )
 
     assert (ok, error) == (True, None)
-    assert _notifications(scratch_pg) == [(
-        MEDALLION, "scheduled__2024-02-03T00:00:00+00:00", None, "deadline_missed",
-        "run scheduled__2024-02-03T00:00:00+00:00 (data interval 2024-02-03T00:00:00Z to "
-        "2024-02-04T00:00:00Z, queued 2024-02-04T00:00:05Z) was not finished by its deadline "
-        "2024-02-04T06:00:05Z; state: running")]
+    assert _notifications(scratch_pg) == [
+        (
+            MEDALLION,
+            "scheduled__2024-02-03T00:00:00+00:00",
+            None,
+            "deadline_missed",
+            "run scheduled__2024-02-03T00:00:00+00:00 (data interval 2024-02-03T00:00:00Z to "
+            "2024-02-04T00:00:00Z, queued 2024-02-04T00:00:05Z) was not finished by its deadline "
+            "2024-02-04T06:00:05Z; state: running",
+        )
+    ]
 
 
 class _Hook(BaseHTTPRequestHandler):
@@ -544,11 +664,21 @@ def test_a_configured_webhook_receives_the_alert_instead_of_postgres(scratch_pg,
         server.shutdown()
 
     assert channel == "webhook"
-    assert _Hook.received == [("application/json", {
-        "dag_id": MEDALLION, "run_id": "r1", "task_id": "gold", "kind": "task_failure",
-        "message": "gold failed"})]
-    assert h.query(scratch_pg["ALTAVIZ_PG_DB"],
-                   "SELECT to_regclass('pipeline_notifications')") == [(None,)]
+    assert _Hook.received == [
+        (
+            "application/json",
+            {
+                "dag_id": MEDALLION,
+                "run_id": "r1",
+                "task_id": "gold",
+                "kind": "task_failure",
+                "message": "gold failed",
+            },
+        )
+    ]
+    assert h.query(scratch_pg["ALTAVIZ_PG_DB"], "SELECT to_regclass('pipeline_notifications')") == [
+        (None,)
+    ]
 
 
 def test_an_unreachable_webhook_falls_back_to_postgres(scratch_pg, monkeypatch):
@@ -562,55 +692,78 @@ def test_an_unreachable_webhook_falls_back_to_postgres(scratch_pg, monkeypatch):
     channel = notify(Notification(MEDALLION, "r2", "export", "task_failure", "export failed"))
 
     assert channel == "postgres"
-    assert _notifications(scratch_pg) == [(MEDALLION, "r2", "export", "task_failure",
-                                           "export failed")]
+    assert _notifications(scratch_pg) == [
+        (MEDALLION, "r2", "export", "task_failure", "export failed")
+    ]
 
 
 def test_the_export_gets_a_password_file_path_instead_of_the_password_when_configured(
-        deployment, monkeypatch):
+    deployment, monkeypatch
+):
     """On YARN/Kubernetes env_vars become --conf arguments: a connection whose extra names a
     password file passes only that path (ALTAVIZ_PG_PASSWORD_FILE), never the password."""
     monkeypatch.syspath_prepend(str(h.DAGS))
-    spec = importlib.util.spec_from_file_location("medallion_pg_env",
-                                                  h.DAGS / "altaviz_medallion.py")
+    spec = importlib.util.spec_from_file_location(
+        "medallion_pg_env", h.DAGS / "altaviz_medallion.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    conn = {"conn_type": "postgres", "host": "db", "port": 5433, "schema": "ch",
-            "login": "etl", "password": "s3cret"}
+    conn = {
+        "conn_type": "postgres",
+        "host": "db",
+        "port": 5433,
+        "schema": "ch",
+        "login": "etl",
+        "password": "s3cret",
+    }
     monkeypatch.setenv("AIRFLOW_CONN_ALTAVIZ_POSTGRES", json.dumps(conn))
     assert module.postgres_env() == {
-        "ALTAVIZ_PG_HOST": "db", "ALTAVIZ_PG_PORT": "5433", "ALTAVIZ_PG_DB": "ch",
-        "ALTAVIZ_PG_USER": "etl", "ALTAVIZ_PG_PASSWORD": "s3cret"}
+        "ALTAVIZ_PG_HOST": "db",
+        "ALTAVIZ_PG_PORT": "5433",
+        "ALTAVIZ_PG_DB": "ch",
+        "ALTAVIZ_PG_USER": "etl",
+        "ALTAVIZ_PG_PASSWORD": "s3cret",
+    }
     conn["extra"] = {"password_file": "/var/run/secrets/altaviz/pg-password"}
     monkeypatch.setenv("AIRFLOW_CONN_ALTAVIZ_POSTGRES", json.dumps(conn))
     assert module.postgres_env() == {
-        "ALTAVIZ_PG_HOST": "db", "ALTAVIZ_PG_PORT": "5433", "ALTAVIZ_PG_DB": "ch",
+        "ALTAVIZ_PG_HOST": "db",
+        "ALTAVIZ_PG_PORT": "5433",
+        "ALTAVIZ_PG_DB": "ch",
         "ALTAVIZ_PG_USER": "etl",
-        "ALTAVIZ_PG_PASSWORD_FILE": "/var/run/secrets/altaviz/pg-password"}
+        "ALTAVIZ_PG_PASSWORD_FILE": "/var/run/secrets/altaviz/pg-password",
+    }
 
 
 def test_failure_message_explains_the_stage_exit_code():
     from altaviz_notify import failure_message
 
-    error = RuntimeError("Cannot execute: spark-submit --master local[2] "
-                         "/jars/altaviz-silver.jar --start x. Error code is: 3.")
+    error = RuntimeError(
+        "Cannot execute: spark-submit --master local[2] "
+        "/jars/altaviz-silver.jar --start x. Error code is: 3."
+    )
     assert failure_message("silver", 3, error, "http://airflow/log") == (
         "task silver failed after 3 attempt(s): Cannot execute: spark-submit --master local[2] "
         "/jars/altaviz-silver.jar --start x. Error code is: 3. | exit 3 = data-quality gate "
-        "failed: see ops/quality_metrics and silver/quarantine | log: http://airflow/log")
+        "failed: see ops/quality_metrics and silver/quarantine | log: http://airflow/log"
+    )
 
     # as StageSubmitHook raises it: the job's error line and the exit code's meaning first
-    error = RuntimeError("altaviz-silver: error: silver quality gate failed: completeness 0.10 < "
-                         "0.50 | exit 3 = data-quality gate failed: see ops/quality_metrics and "
-                         "silver/quarantine | Cannot execute: spark-submit x. Error code is: 3.")
+    error = RuntimeError(
+        "altaviz-silver: error: silver quality gate failed: completeness 0.10 < "
+        "0.50 | exit 3 = data-quality gate failed: see ops/quality_metrics and "
+        "silver/quarantine | Cannot execute: spark-submit x. Error code is: 3."
+    )
     assert failure_message("silver", 1, error, "http://airflow/log") == (
         "task silver failed after 1 attempt(s): altaviz-silver: error: silver quality gate "
         "failed: completeness 0.10 < 0.50 | exit 3 = data-quality gate failed: see "
         "ops/quality_metrics and silver/quarantine | Cannot execute: spark-submit x. Error code "
-        "is: 3. | log: http://airflow/log")
+        "is: 3. | log: http://airflow/log"
+    )
 
 
 # --- dag.test() runs that need no jar ----------------------------------------------------------
+
 
 def test_params_skip_stages_without_spark_or_postgres(deployment, monkeypatch):
     """start_from=export + skip_export: every stage skipped, the run still succeeds, and the
@@ -638,13 +791,19 @@ def test_a_failing_stage_retries_as_configured_then_notifies(scratch_pg, monkeyp
     dr = h.run_day(dag, date(2024, 2, 3))
 
     assert str(dr.state) == "failed"
-    assert h.task_states(dr) == {"bronze": ("failed", 3), "silver": ("upstream_failed", 0),
-                                 "gold": ("upstream_failed", 0), "export": ("upstream_failed", 0)}
+    assert h.task_states(dr) == {
+        "bronze": ("failed", 3),
+        "silver": ("upstream_failed", 0),
+        "gold": ("upstream_failed", 0),
+        "export": ("upstream_failed", 0),
+    }
     ((dag_id, run_id, task_id, kind, message),) = _notifications(scratch_pg)
     assert (dag_id, run_id, task_id, kind) == (MEDALLION, dr.run_id, "bronze", "task_failure")
     # spark-submit found no jar, so no job ran to print an error line
-    assert message.startswith("task bronze failed after 3 attempt(s): the job printed no error "
-                              "line (see the task log) | exit 1 = unexpected failure")
+    assert message.startswith(
+        "task bronze failed after 3 attempt(s): the job printed no error "
+        "line (see the task log) | exit 1 = unexpected failure"
+    )
     assert "Cannot execute: spark-submit" in message
     assert f"{tmp_path}/no-jars/altaviz-bronze.jar" in message
     assert "| exit 1 = unexpected failure" in message

@@ -3,6 +3,7 @@ every lake table of the demo lake (bronze, silver, gold over the demo data, read
 and every relation of the public schema of a database the export jar migrated and filled must
 be documented with exactly its columns (names, order, types, nullability), partitioning and
 primary key. Plus: every relative link in README.md and docs/*.md points to a file (and heading)."""
+
 from __future__ import annotations
 
 import re
@@ -23,9 +24,11 @@ PG_PREFIX = "postgres: "
 # The doc writes Spark SQL type names (what a user types in Spark SQL); delta-rs reports Delta
 # protocol names. PostgreSQL: information_schema's long names -> the names of sql/V*.sql.
 DELTA_TYPES = {"long": "bigint", "integer": "int"}
-PG_TYPES = {"timestamp with time zone": "timestamptz",
-            "timestamp without time zone": "timestamp",
-            "character varying": "varchar"}
+PG_TYPES = {
+    "timestamp with time zone": "timestamptz",
+    "timestamp without time zone": "timestamp",
+    "character varying": "varchar",
+}
 
 
 def _cells(line: str) -> list[str]:
@@ -59,9 +62,10 @@ def doc_sections(text: str) -> dict[str, dict]:
         current["_reading"] = False
         for field, label in (("partitioning", "Partitioning:"), ("key", "Primary key:")):
             if line.startswith(label):
-                value = line[len(label):].strip().rstrip(".")
-                current[field] = ([] if value == "none"
-                                  else [c.strip().strip("`") for c in value.split(",")])
+                value = line[len(label) :].strip().rstrip(".")
+                current[field] = (
+                    [] if value == "none" else [c.strip().strip("`") for c in value.split(",")]
+                )
     for s in sections.values():
         s.pop("_reading", None)
     return sections
@@ -69,7 +73,7 @@ def doc_sections(text: str) -> dict[str, dict]:
 
 SECTIONS = doc_sections(CONTRACTS.read_text()) if CONTRACTS.exists() else {}
 LAKE_DOCS = {n: s for n, s in SECTIONS.items() if LAKE_HEADING.match(n)}
-PG_DOCS = {n[len(PG_PREFIX):]: s for n, s in SECTIONS.items() if n.startswith(PG_PREFIX)}
+PG_DOCS = {n[len(PG_PREFIX) :]: s for n, s in SECTIONS.items() if n.startswith(PG_PREFIX)}
 
 
 def test_the_contract_documents_lake_and_postgres_tables():
@@ -81,6 +85,7 @@ def test_the_contract_documents_lake_and_postgres_tables():
 
 # ---------------------------------------------------------------------------------------------
 # lake
+
 
 def _differences(doc: list[tuple], actual: list[tuple]) -> str:
     """What to fix, e.g. "only in the doc: [('x', 'int', True)]; only in the table: [...]"."""
@@ -106,28 +111,38 @@ def test_lake_table_matches_its_contract(demo_lake, table):
     path = demo_lake["lake"] / table
     assert (path / "_delta_log").is_dir(), f"{table} is documented but not in the demo lake"
     dt = DeltaTable(str(path))
-    actual = [(f.name, DELTA_TYPES.get(f.type.type, f.type.type), f.nullable)
-              for f in dt.schema().fields]
+    actual = [
+        (f.name, DELTA_TYPES.get(f.type.type, f.type.type), f.nullable) for f in dt.schema().fields
+    ]
     doc = LAKE_DOCS[table]
     assert doc["columns"] == actual, (
-        f"{table}: docs/data-contracts.md differs: {_differences(doc['columns'], actual)}")
+        f"{table}: docs/data-contracts.md differs: {_differences(doc['columns'], actual)}"
+    )
     assert doc["partitioning"] == dt.metadata().partition_columns, (
-        f"{table}: 'Partitioning:' line differs from the table's partition columns")
+        f"{table}: 'Partitioning:' line differs from the table's partition columns"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # PostgreSQL
 
+
 def _connect(env: dict, db: str):
-    return psycopg2.connect(host=env["ALTAVIZ_PG_HOST"], port=int(env["ALTAVIZ_PG_PORT"]),
-                            user=env["ALTAVIZ_PG_USER"], dbname=db,
-                            password=env.get("ALTAVIZ_PG_PASSWORD"), connect_timeout=10)
+    return psycopg2.connect(
+        host=env["ALTAVIZ_PG_HOST"],
+        port=int(env["ALTAVIZ_PG_PORT"]),
+        user=env["ALTAVIZ_PG_USER"],
+        dbname=db,
+        password=env.get("ALTAVIZ_PG_PASSWORD"),
+        connect_timeout=10,
+    )
 
 
 @pytest.fixture(scope="session")
 def pg_schema(request, demo_raw, demo_lake) -> dict:
     """Columns and primary keys of the public schema after the export jar migrated a scratch
     database and exported the demo lake into it; computed once per session."""
+
     def build(out: Path) -> dict:
         server = pg_settings()
         db = "altaviz_test_" + uuid.uuid4().hex[:12]
@@ -139,25 +154,38 @@ def pg_schema(request, demo_raw, demo_lake) -> dict:
         drop_at_session_end(request.config, db)
         lake = out / "lake"
         shutil.copytree(demo_lake["lake"], lake)  # the export appends its row to the ledger
-        run_job("export", "--raw", demo_raw, "--lake", lake, "--run-id", DEMO_RUN_ID,
-                env={**server, "ALTAVIZ_PG_DB": db})
+        run_job(
+            "export",
+            "--raw",
+            demo_raw,
+            "--lake",
+            lake,
+            "--run-id",
+            DEMO_RUN_ID,
+            env={**server, "ALTAVIZ_PG_DB": db},
+        )
         conn = _connect(server, db)
         try:
             with conn.cursor() as c:
-                c.execute("SELECT table_name, column_name, data_type, is_nullable"
-                          " FROM information_schema.columns WHERE table_schema = 'public'"
-                          " ORDER BY table_name, ordinal_position")
+                c.execute(
+                    "SELECT table_name, column_name, data_type, is_nullable"
+                    " FROM information_schema.columns WHERE table_schema = 'public'"
+                    " ORDER BY table_name, ordinal_position"
+                )
                 columns: dict[str, list] = {}
                 for table, column, type_, nullable in c.fetchall():
                     columns.setdefault(table, []).append(
-                        [column, PG_TYPES.get(type_, type_), nullable == "YES"])
-                c.execute("SELECT tc.table_name,"
-                          " string_agg(k.column_name, ',' ORDER BY k.ordinal_position)"
-                          " FROM information_schema.table_constraints tc"
-                          " JOIN information_schema.key_column_usage k"
-                          " USING (constraint_schema, constraint_name, table_name)"
-                          " WHERE tc.table_schema = 'public'"
-                          " AND tc.constraint_type = 'PRIMARY KEY' GROUP BY tc.table_name")
+                        [column, PG_TYPES.get(type_, type_), nullable == "YES"]
+                    )
+                c.execute(
+                    "SELECT tc.table_name,"
+                    " string_agg(k.column_name, ',' ORDER BY k.ordinal_position)"
+                    " FROM information_schema.table_constraints tc"
+                    " JOIN information_schema.key_column_usage k"
+                    " USING (constraint_schema, constraint_name, table_name)"
+                    " WHERE tc.table_schema = 'public'"
+                    " AND tc.constraint_type = 'PRIMARY KEY' GROUP BY tc.table_name"
+                )
                 keys = {t: k.split(",") for t, k in c.fetchall()}
         finally:
             conn.close()
@@ -176,10 +204,12 @@ def test_postgres_relation_matches_its_contract(pg_schema, table):
     actual = [tuple(c) for c in pg_schema["columns"][table]]
     doc = PG_DOCS[table]
     assert doc["columns"] == actual, (
-        f"{table}: docs/data-contracts.md differs: {_differences(doc['columns'], actual)}")
+        f"{table}: docs/data-contracts.md differs: {_differences(doc['columns'], actual)}"
+    )
     # views have no key; a documented table must state its primary key
     assert (doc["key"] or None) == pg_schema["keys"].get(table), (
-        f"{table}: 'Primary key:' line differs from the database")
+        f"{table}: 'Primary key:' line differs from the database"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,12 +221,15 @@ LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 def _anchors(page: Path) -> set[str]:
     """GitHub's heading ids: lower case, punctuation but '-' and '_' removed, spaces -> '-'."""
     text = re.sub(r"```.*?```", "", page.read_text(), flags=re.S)
-    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-")
-            for h in re.findall(r"^#+ (.+)$", text, flags=re.M)}
+    return {
+        re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-")
+        for h in re.findall(r"^#+ (.+)$", text, flags=re.M)
+    }
 
 
-@pytest.mark.parametrize("page", ["README.md", *sorted(
-    str(p.relative_to(ROOT)) for p in DOCS.glob("*.md"))])
+@pytest.mark.parametrize(
+    "page", ["README.md", *sorted(str(p.relative_to(ROOT)) for p in DOCS.glob("*.md"))]
+)
 def test_relative_links_point_to_files_and_headings(page):
     source = ROOT / page
     text = re.sub(r"```.*?```", "", source.read_text(), flags=re.S)  # no links in code blocks
@@ -206,7 +239,6 @@ def test_relative_links_point_to_files_and_headings(page):
             continue  # an absolute URL
         file, _, anchor = target.partition("#")
         path = source.parent / file if file else source
-        if not path.exists() or (anchor and path.suffix == ".md"
-                                 and anchor not in _anchors(path)):
+        if not path.exists() or (anchor and path.suffix == ".md" and anchor not in _anchors(path)):
             broken.append(target)
     assert not broken, f"{page}: links to missing files or headings: {broken}"

@@ -4,10 +4,11 @@ Silver input is written here with delta-rs (an independent Delta writer) so thes
 depend on the other stages; the last test runs the real simulator -> bronze -> silver -> gold
 chain on the demo data. Expected features come from a brute-force pandas reference.
 """
+
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -19,19 +20,55 @@ from deltalake import write_deltalake
 from conftest import DEMO_RUN_ID, DIST, delta_table, run_job
 
 GOLD_COLUMNS = [
-    "compressor_id", "timestamp", "vibration_mms", "discharge_temp_f", "suction_pressure_psi",
-    "discharge_pressure_psi", "horsepower_consumption", "gas_flow_mcf", "operating_hours",
-    "model", "station_id", "rated_horsepower", "vibration_1hr_mean", "vibration_1hr_std",
-    "vibration_1hr_max", "temp_1hr_mean", "temp_1hr_std", "pressure_1hr_mean",
-    "vibration_4hr_mean", "temp_4hr_mean", "pressure_4hr_mean", "vibration_24hr_mean",
-    "temp_24hr_mean", "pressure_24hr_mean", "readings_1hr", "readings_24hr", "temp_1hr_delta",
-    "pressure_differential", "hp_utilization", "days_since_maintenance", "vibration_status",
-    "temp_status", "pressure_status", "overall_status", "hour_of_day", "day_of_week",
-    "is_weekend", "date", "_run_id",
+    "compressor_id",
+    "timestamp",
+    "vibration_mms",
+    "discharge_temp_f",
+    "suction_pressure_psi",
+    "discharge_pressure_psi",
+    "horsepower_consumption",
+    "gas_flow_mcf",
+    "operating_hours",
+    "model",
+    "station_id",
+    "rated_horsepower",
+    "vibration_1hr_mean",
+    "vibration_1hr_std",
+    "vibration_1hr_max",
+    "temp_1hr_mean",
+    "temp_1hr_std",
+    "pressure_1hr_mean",
+    "vibration_4hr_mean",
+    "temp_4hr_mean",
+    "pressure_4hr_mean",
+    "vibration_24hr_mean",
+    "temp_24hr_mean",
+    "pressure_24hr_mean",
+    "readings_1hr",
+    "readings_24hr",
+    "temp_1hr_delta",
+    "pressure_differential",
+    "hp_utilization",
+    "days_since_maintenance",
+    "vibration_status",
+    "temp_status",
+    "pressure_status",
+    "overall_status",
+    "hour_of_day",
+    "day_of_week",
+    "is_weekend",
+    "date",
+    "_run_id",
 ]
-START = datetime(2024, 2, 1, tzinfo=timezone.utc)
-SENSORS = ["vibration_mms", "discharge_temp_f", "suction_pressure_psi",
-           "discharge_pressure_psi", "horsepower_consumption", "gas_flow_mcf"]
+START = datetime(2024, 2, 1, tzinfo=UTC)
+SENSORS = [
+    "vibration_mms",
+    "discharge_temp_f",
+    "suction_pressure_psi",
+    "discharge_pressure_psi",
+    "horsepower_consumption",
+    "gas_flow_mcf",
+]
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +89,14 @@ def _silver_frame() -> pd.DataFrame:
                 continue
             jitter = int(rng.integers(-40_000_000, 40_000_000)) if c == 3 and k else 0
             ts = START + timedelta(minutes=10 * k, microseconds=jitter)
-            values = [2 + c + rng.normal(0, 0.3), 200 + 5 * c + rng.normal(0, 3),
-                      50 + rng.normal(0, 2), 1000 + 50 * c + rng.normal(0, 20),
-                      1300 + rng.normal(0, 30), 9000 + rng.normal(0, 200)]
+            values = [
+                2 + c + rng.normal(0, 0.3),
+                200 + 5 * c + rng.normal(0, 3),
+                50 + rng.normal(0, 2),
+                1000 + 50 * c + rng.normal(0, 20),
+                1300 + rng.normal(0, 30),
+                9000 + rng.normal(0, 200),
+            ]
             values = [None if rng.random() < 0.03 else float(v) for v in values]
             rows.append([f"COMP-00{c}", ts, *values, 100.0 * c + k / 6])
     df = pd.DataFrame(rows, columns=["compressor_id", "timestamp", *SENSORS, "operating_hours"])
@@ -70,38 +112,88 @@ def _write_lake(lake: Path, silver: pd.DataFrame) -> None:
     schema = pa.schema(
         [("compressor_id", pa.string()), ("timestamp", ts)]
         + [(s, pa.float64()) for s in SENSORS]
-        + [("operating_hours", pa.float64()), ("_ingested_at", ts), ("_source_file", pa.string()),
-           ("_run_id", pa.string()), ("date", pa.date32())])
-    write_deltalake(str(lake / "silver" / "sensor_readings"),
-                    pa.Table.from_pandas(silver, schema=schema, preserve_index=False),
-                    partition_by=["date"])
+        + [
+            ("operating_hours", pa.float64()),
+            ("_ingested_at", ts),
+            ("_source_file", pa.string()),
+            ("_run_id", pa.string()),
+            ("date", pa.date32()),
+        ]
+    )
+    write_deltalake(
+        str(lake / "silver" / "sensor_readings"),
+        pa.Table.from_pandas(silver, schema=schema, preserve_index=False),
+        partition_by=["date"],
+    )
     lineage = {"_ingested_at": [START] * 3, "_source_file": ["m.csv"] * 3, "_run_id": ["f"] * 3}
-    metadata = pd.DataFrame({
-        "compressor_id": ["COMP-001", "COMP-002", "COMP-003"],
-        "model": ["Ajax DPC-360", "Ariel JGK/4", "Caterpillar G3516"],
-        "horsepower": [1500.0, 1600.0, 1700.0],
-        "install_date": [datetime(2020, 1, 1).date()] * 3,
-        "station_id": ["STN-001", "STN-001", "STN-002"], **lineage})
-    write_deltalake(str(lake / "bronze" / "compressor_metadata"), pa.Table.from_pandas(
-        metadata, preserve_index=False, schema=pa.schema([
-            ("compressor_id", pa.string()), ("model", pa.string()), ("horsepower", pa.float64()),
-            ("install_date", pa.date32()), ("station_id", pa.string()), ("_ingested_at", ts),
-            ("_source_file", pa.string()), ("_run_id", pa.string())])))
-    maintenance = pd.DataFrame({
-        "maintenance_id": ["M1", "M2", "M3"], "compressor_id": ["COMP-001", "COMP-001", "COMP-003"],
-        "maintenance_type": ["scheduled", "failure", "inspection"],
-        "description": ["a", "b", "c"],
-        "performed_at": [START - timedelta(days=3), START + timedelta(days=1, hours=6),
-                         START + timedelta(days=5)],
-        "cost_usd": [100.0, 200.0, 300.0], "performed_by": ["x", "y", "z"],
-        "notes": [None, None, None], **lineage})
-    write_deltalake(str(lake / "bronze" / "maintenance_logs"), pa.Table.from_pandas(
-        maintenance, preserve_index=False, schema=pa.schema([
-            ("maintenance_id", pa.string()), ("compressor_id", pa.string()),
-            ("maintenance_type", pa.string()), ("description", pa.string()),
-            ("performed_at", ts), ("cost_usd", pa.float64()), ("performed_by", pa.string()),
-            ("notes", pa.string()), ("_ingested_at", ts), ("_source_file", pa.string()),
-            ("_run_id", pa.string())])))
+    metadata = pd.DataFrame(
+        {
+            "compressor_id": ["COMP-001", "COMP-002", "COMP-003"],
+            "model": ["Ajax DPC-360", "Ariel JGK/4", "Caterpillar G3516"],
+            "horsepower": [1500.0, 1600.0, 1700.0],
+            "install_date": [datetime(2020, 1, 1).date()] * 3,
+            "station_id": ["STN-001", "STN-001", "STN-002"],
+            **lineage,
+        }
+    )
+    write_deltalake(
+        str(lake / "bronze" / "compressor_metadata"),
+        pa.Table.from_pandas(
+            metadata,
+            preserve_index=False,
+            schema=pa.schema(
+                [
+                    ("compressor_id", pa.string()),
+                    ("model", pa.string()),
+                    ("horsepower", pa.float64()),
+                    ("install_date", pa.date32()),
+                    ("station_id", pa.string()),
+                    ("_ingested_at", ts),
+                    ("_source_file", pa.string()),
+                    ("_run_id", pa.string()),
+                ]
+            ),
+        ),
+    )
+    maintenance = pd.DataFrame(
+        {
+            "maintenance_id": ["M1", "M2", "M3"],
+            "compressor_id": ["COMP-001", "COMP-001", "COMP-003"],
+            "maintenance_type": ["scheduled", "failure", "inspection"],
+            "description": ["a", "b", "c"],
+            "performed_at": [
+                START - timedelta(days=3),
+                START + timedelta(days=1, hours=6),
+                START + timedelta(days=5),
+            ],
+            "cost_usd": [100.0, 200.0, 300.0],
+            "performed_by": ["x", "y", "z"],
+            "notes": [None, None, None],
+            **lineage,
+        }
+    )
+    write_deltalake(
+        str(lake / "bronze" / "maintenance_logs"),
+        pa.Table.from_pandas(
+            maintenance,
+            preserve_index=False,
+            schema=pa.schema(
+                [
+                    ("maintenance_id", pa.string()),
+                    ("compressor_id", pa.string()),
+                    ("maintenance_type", pa.string()),
+                    ("description", pa.string()),
+                    ("performed_at", ts),
+                    ("cost_usd", pa.float64()),
+                    ("performed_by", pa.string()),
+                    ("notes", pa.string()),
+                    ("_ingested_at", ts),
+                    ("_source_file", pa.string()),
+                    ("_run_id", pa.string()),
+                ]
+            ),
+        ),
+    )
 
 
 @pytest.fixture
@@ -136,25 +228,33 @@ def _reference(silver: pd.DataFrame, cid: str, t: pd.Timestamp) -> dict:
 
     h1, h4, h24 = window(1), window(4), window(24)
     temp = s.dropna(subset=["discharge_temp_f"])
-    before = temp[(temp.timestamp <= t - pd.Timedelta(hours=1))
-                  & (temp.timestamp >= t - pd.Timedelta(minutes=70))]
+    before = temp[
+        (temp.timestamp <= t - pd.Timedelta(hours=1))
+        & (temp.timestamp >= t - pd.Timedelta(minutes=70))
+    ]
     now = s[s.timestamp == t].iloc[0]
     delta = None
     if len(before) and not pd.isna(now.discharge_temp_f):
         prev = before.iloc[-1]
-        delta = ((now.discharge_temp_f - prev.discharge_temp_f)
-                 / ((t - prev.timestamp) / pd.Timedelta(hours=1)))
+        delta = (now.discharge_temp_f - prev.discharge_temp_f) / (
+            (t - prev.timestamp) / pd.Timedelta(hours=1)
+        )
     return {
-        "vibration_1hr_mean": mean(h1, "vibration_mms"), "vibration_1hr_std": std(h1, "vibration_mms"),
+        "vibration_1hr_mean": mean(h1, "vibration_mms"),
+        "vibration_1hr_std": std(h1, "vibration_mms"),
         "vibration_1hr_max": h1.vibration_mms.max() if h1.vibration_mms.notna().any() else None,
-        "temp_1hr_mean": mean(h1, "discharge_temp_f"), "temp_1hr_std": std(h1, "discharge_temp_f"),
+        "temp_1hr_mean": mean(h1, "discharge_temp_f"),
+        "temp_1hr_std": std(h1, "discharge_temp_f"),
         "pressure_1hr_mean": mean(h1, "discharge_pressure_psi"),
-        "vibration_4hr_mean": mean(h4, "vibration_mms"), "temp_4hr_mean": mean(h4, "discharge_temp_f"),
+        "vibration_4hr_mean": mean(h4, "vibration_mms"),
+        "temp_4hr_mean": mean(h4, "discharge_temp_f"),
         "pressure_4hr_mean": mean(h4, "discharge_pressure_psi"),
         "vibration_24hr_mean": mean(h24, "vibration_mms"),
         "temp_24hr_mean": mean(h24, "discharge_temp_f"),
         "pressure_24hr_mean": mean(h24, "discharge_pressure_psi"),
-        "readings_1hr": len(h1), "readings_24hr": len(h24), "temp_1hr_delta": delta,
+        "readings_1hr": len(h1),
+        "readings_24hr": len(h24),
+        "temp_1hr_delta": delta,
     }
 
 
@@ -188,8 +288,10 @@ def test_gold_day_through_spark_submit(lake):
     assert first.model == "Ajax DPC-360" and first.station_id == "STN-001"
     assert first.day_of_week == 4 and not first.is_weekend and first.hour_of_day == 0
     assert first.days_since_maintenance == pytest.approx(3.0)
-    after_repair = gold[(gold.compressor_id == "COMP-001")
-                        & (gold.timestamp == pd.Timestamp("2024-02-02 07:00", tz="UTC"))].iloc[0]
+    after_repair = gold[
+        (gold.compressor_id == "COMP-001")
+        & (gold.timestamp == pd.Timestamp("2024-02-02 07:00", tz="UTC"))
+    ].iloc[0]
     assert after_repair.days_since_maintenance == pytest.approx(1 / 24)
     comp3 = gold[gold.compressor_id == "COMP-003"]
     assert comp3.days_since_maintenance.isna().all(), "a repair on day 6 is not visible earlier"

@@ -1,6 +1,7 @@
 """The shipped shaded jars (dist/altaviz-*.jar), checked as files and run through the real
 spark-submit from .venv: main class, nothing of Spark bundled, Delta's data-source service entry
 merged, Jackson relocated; --help, --version and a bad interval behave for every jar."""
+
 from __future__ import annotations
 
 import glob
@@ -53,9 +54,11 @@ def pom_versions() -> dict[str, str]:
     ns = {"m": "http://maven.apache.org/POM/4.0.0"}
     root = ET.parse(ROOT / "pom.xml").getroot()
     props = root.find("m:properties", ns)
-    return {"project": root.find("m:version", ns).text,
-            "spark": props.find("m:spark.version", ns).text,
-            "delta": props.find("m:delta.version", ns).text}
+    return {
+        "project": root.find("m:version", ns).text,
+        "spark": props.find("m:spark.version", ns).text,
+        "delta": props.find("m:delta.version", ns).text,
+    }
 
 
 @cache
@@ -66,12 +69,16 @@ def spark_distribution_classes() -> frozenset[str]:
     names: set[str] = set()
     for jar in glob.glob(f"{home[0]}/*.jar"):
         with zipfile.ZipFile(jar) as z:
-            names.update(n for n in z.namelist()
-                         if n.startswith("org/apache/spark/") and n.endswith(".class"))
+            names.update(
+                n
+                for n in z.namelist()
+                if n.startswith("org/apache/spark/") and n.endswith(".class")
+            )
     return frozenset(names)
 
 
 # --- the jar files ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("job", JOBS)
 def test_manifest_main_class(job):
@@ -86,8 +93,11 @@ def test_no_spark_scala_or_hadoop_classes(job):
     are Delta's own (delta-spark implements itself in that package), so none may also exist in
     the Spark distribution."""
     names = entries(job)
-    for core in ("org/apache/spark/SparkContext.class", "org/apache/spark/sql/Dataset.class",
-                 "org/apache/spark/sql/SparkSession.class"):
+    for core in (
+        "org/apache/spark/SparkContext.class",
+        "org/apache/spark/sql/Dataset.class",
+        "org/apache/spark/sql/SparkSession.class",
+    ):
         assert core not in names
     clashes = sorted(n for n in names if n in spark_distribution_classes())
     assert clashes == [], f"{len(clashes)} Spark classes bundled, e.g. {clashes[:5]}"
@@ -119,11 +129,13 @@ def test_jackson_and_friends_are_relocated(job):
 
 # --- the jars through spark-submit -----------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def cli(request):
     """Runs every CLI check once per test session, a few spark-submit JVMs at a time (each takes
     ~3 s); the tests on both xdist workers read the results. Keys are (job, check) and "scratch"
     (the directory the bad runs were pointed at); values have returncode, stdout, stderr."""
+
     def build(scratch: Path) -> dict:
         calls = {}
         for job in JOBS:
@@ -132,16 +144,25 @@ def cli(request):
             if job == "simulator":
                 calls[(job, "bad")] = ("--raw", scratch / "raw", "--days", "0")
             else:
-                calls[(job, "bad")] = ("--raw", scratch / "raw", "--lake", scratch / "lake",
-                                       *BAD_INTERVAL)
+                calls[(job, "bad")] = (
+                    "--raw",
+                    scratch / "raw",
+                    "--lake",
+                    scratch / "lake",
+                    *BAD_INTERVAL,
+                )
         with ThreadPoolExecutor(max_workers=3) as pool:
-            futures = {k: pool.submit(run_job, k[0], *args, check=False)
-                       for k, args in calls.items()}
+            futures = {
+                k: pool.submit(run_job, k[0], *args, check=False) for k, args in calls.items()
+            }
             procs = {k: f.result() for k, f in futures.items()}
-        return {"scratch": str(scratch),
-                "runs": [[job, check, {"returncode": p.returncode, "stdout": p.stdout,
-                                       "stderr": p.stderr}]
-                         for (job, check), p in procs.items()]}
+        return {
+            "scratch": str(scratch),
+            "runs": [
+                [job, check, {"returncode": p.returncode, "stdout": p.stdout, "stderr": p.stderr}]
+                for (job, check), p in procs.items()
+            ],
+        }
 
     built = build_once(request.config, "jar-cli", build)
     results = {(job, check): SimpleNamespace(**proc) for job, check, proc in built["runs"]}
@@ -154,12 +175,27 @@ def test_help(cli, job):
     proc = cli[(job, "help")]
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith(f"Usage: altaviz-{job} [-hV]")
-    expected = (["--raw=<raw>", "--config=<config>", "--compressors=<compressors>",
-                 "--days=<days>", "--start-date=<startDate>", "--seed=<seed>"]
-                if job == "simulator" else
-                ["--config=<config>", "--raw=<raw>", "--lake=<lake>", "--start=<start>",
-                 "--end=<end>", "--date=<date>", "--run-id=<runId>",
-                 "--input-version=<inputVersion>"])
+    expected = (
+        [
+            "--raw=<raw>",
+            "--config=<config>",
+            "--compressors=<compressors>",
+            "--days=<days>",
+            "--start-date=<startDate>",
+            "--seed=<seed>",
+        ]
+        if job == "simulator"
+        else [
+            "--config=<config>",
+            "--raw=<raw>",
+            "--lake=<lake>",
+            "--start=<start>",
+            "--end=<end>",
+            "--date=<date>",
+            "--run-id=<runId>",
+            "--input-version=<inputVersion>",
+        ]
+    )
     for option in expected + ["--help", "--version"]:
         assert option in proc.stdout, option
 
@@ -169,12 +205,14 @@ def test_version(cli, job):
     v = pom_versions()
     proc = cli[(job, "version")]
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == (f"altaviz-{job} {v['project']}\n"
-                           f"built for Spark {v['spark']}, Delta Lake {v['delta']}\n")
+    assert proc.stdout == (
+        f"altaviz-{job} {v['project']}\nbuilt for Spark {v['spark']}, Delta Lake {v['delta']}\n"
+    )
 
 
 def test_jars_are_built_for_the_spark_that_submits_them():
     import pyspark
+
     assert pyspark.__version__ == pom_versions()["spark"]
 
 
@@ -185,7 +223,8 @@ def test_bad_interval_is_one_line_exit_2(cli, job):
     assert proc.stdout == ""
     assert proc.stderr.splitlines() == [
         f"altaviz-{job}: error: --start 2024-02-03T00:00:00Z must be before "
-        "--end 2024-02-02T00:00:00Z"]
+        "--end 2024-02-02T00:00:00Z"
+    ]
     assert not (cli["scratch"] / "lake").exists()
 
 
@@ -194,6 +233,7 @@ def test_simulator_bad_value_is_one_line_exit_2(cli):
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.splitlines() == [
-        "altaviz-simulator: error: --days must be at least 1 (got 0)"]
+        "altaviz-simulator: error: --days must be at least 1 (got 0)"
+    ]
     assert not re.search(r"Exception|\tat ", proc.stderr)
     assert not (cli["scratch"] / "raw").exists()

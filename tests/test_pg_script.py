@@ -1,4 +1,5 @@
 """scripts/pg.sh as `make demo`/`make test` use it: a local throwaway PostgreSQL."""
+
 from __future__ import annotations
 
 import os
@@ -31,8 +32,13 @@ def test_the_started_server_holds_none_of_its_callers_descriptors():
     env["ALTAVIZ_PG_LOCAL_PORT"] = str(_free_port())
     read_end, write_end = os.pipe()
     try:
-        proc = subprocess.Popen([str(root / "scripts" / "pg.sh"), "start"], env=env,
-                                pass_fds=(write_end,), stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [str(root / "scripts" / "pg.sh"), "start"],
+            env=env,
+            pass_fds=(write_end,),
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         os.close(write_end)
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err

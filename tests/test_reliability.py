@@ -19,6 +19,7 @@ PostgreSQL:
   and succeeds on retry; nothing lost, nothing duplicated.
 
 The reference is 3 compressors x 2 days processed day by day (fixture `chain`)."""
+
 from __future__ import annotations
 
 import re
@@ -33,12 +34,38 @@ import pytest
 
 from conftest import build_once
 from reliability.chain import RUN1, RUN2, Chain
-from reliability.support import (DAY1, DAY2, LEDGER, PG_LINEAGE, STAGES, VOLATILE, Fingerprint,
-                                 Run, SparkReader, ThrowawayPg, assert_converged, connect,
-                                 copy_lake, create_db, delta_tables, diff, drop_db, kill_group,
-                                 ledger_outcomes, log_path_for, pg_digest, pg_dump_tables,
-                                 register_lake, run, run_ok, stage_args, start, table_rows,
-                                 table_version, tree_digest)
+from reliability.support import (
+    DAY1,
+    DAY2,
+    LEDGER,
+    PG_LINEAGE,
+    STAGES,
+    VOLATILE,
+    Fingerprint,
+    Run,
+    SparkReader,
+    ThrowawayPg,
+    assert_converged,
+    connect,
+    copy_lake,
+    create_db,
+    delta_tables,
+    diff,
+    drop_db,
+    kill_group,
+    ledger_outcomes,
+    log_path_for,
+    pg_digest,
+    pg_dump_tables,
+    register_lake,
+    run,
+    run_ok,
+    stage_args,
+    start,
+    table_rows,
+    table_version,
+    tree_digest,
+)
 
 # ---------------------------------------------------------------------------------------------
 # crash consistency
@@ -55,9 +82,10 @@ class Crash:
     day 2: the lake tables at the uninterrupted run's new version (every other table at its
     previous one), which PostgreSQL state the export left, and whether the ledger holds the
     stage's success row."""
+
     point: str
     advanced: tuple[str, ...]
-    pg: str | None = None   # export only: "before" (day 1's database) or "after" (day 2's)
+    pg: str | None = None  # export only: "before" (day 1's database) or "after" (day 2's)
     ledger: bool = False
 
     @property
@@ -90,8 +118,12 @@ CRASHES = (
 # spark-submit process group: the real kill, of the shipped jar, with Spark's and PostgreSQL's
 # connections torn down by the kernel. A halt at the same point leaves the same state, so it
 # would only repeat the run.
-SIGKILLED = ("bronze.during-readings-write", "silver.during-silver-write", "gold.during-write",
-             "export.inside-transaction")
+SIGKILLED = (
+    "bronze.during-readings-write",
+    "silver.during-silver-write",
+    "gold.during-write",
+    "export.inside-transaction",
+)
 
 
 def _crash_params():
@@ -104,19 +136,24 @@ def test_every_failpoint_has_a_crash_test_and_a_bad_one_is_a_usage_error(tmp_pat
     """The shipped jar refuses an unknown failpoint before any work (exit 2, one line); the
     line lists every failpoint, and each one is in CRASHES."""
     lake = tmp_path / "lake"
-    r = run("gold", *stage_args("gold", tmp_path / "raw", lake, DAY2, RUN2),
-            env={"ALTAVIZ_FAILPOINT": "gold.nowhere"}, log_dir=tmp_path / "logs")
+    r = run(
+        "gold",
+        *stage_args("gold", tmp_path / "raw", lake, DAY2, RUN2),
+        env={"ALTAVIZ_FAILPOINT": "gold.nowhere"},
+        log_dir=tmp_path / "logs",
+    )
     assert r.returncode == 2 and len(r.error_lines) == 1, r.log[-3000:]
-    m = re.fullmatch(r"altaviz-gold: error: ALTAVIZ_FAILPOINT='gold\.nowhere': unknown failpoint "
-                     r"'gold\.nowhere'; valid: (.+) \(each optionally :halt or :block\)",
-                     r.error_lines[0])
+    m = re.fullmatch(
+        r"altaviz-gold: error: ALTAVIZ_FAILPOINT='gold\.nowhere': unknown failpoint "
+        r"'gold\.nowhere'; valid: (.+) \(each optionally :halt or :block\)",
+        r.error_lines[0],
+    )
     assert m, r.error_lines
     assert m.group(1).split(", ") == [c.point for c in CRASHES]
     assert not lake.exists(), "a refused run wrote"
 
 
-def _crash(chain: Chain, crash: Crash, how: str, lake: Path, db: dict | None,
-           log_dir: Path) -> Run:
+def _crash(chain: Chain, crash: Crash, how: str, lake: Path, db: dict | None, log_dir: Path) -> Run:
     """The day-2 run of the crash's stage, stopped at its failpoint: halted in-process, or
     blocked there and SIGKILLed with its whole process group."""
     stage = crash.stage
@@ -125,8 +162,9 @@ def _crash(chain: Chain, crash: Crash, how: str, lake: Path, db: dict | None,
     env = {**(db or {}), "ALTAVIZ_FAILPOINT": f"{crash.point}:{mode}"}
     if how == "halt":
         r = run(stage, *args, env=env, log_dir=log_dir)
-        assert r.returncode == 137, f"{crash.point}: exit {r.returncode}, not halted:\n" + (
-            r.log[-3000:])
+        assert r.returncode == 137, (
+            f"{crash.point}: exit {r.returncode}, not halted:\n" + (r.log[-3000:])
+        )
     else:
         log = log_path_for(log_dir, stage)
         t0 = time.monotonic()
@@ -136,14 +174,21 @@ def _crash(chain: Chain, crash: Crash, how: str, lake: Path, db: dict | None,
             while not FAILPOINT_LINE.search(log.read_text(errors="replace")):
                 assert proc.poll() is None and time.monotonic() < deadline, (
                     f"{crash.point}: the stage ended (exit {proc.returncode}) or hung before "
-                    f"its failpoint:\n" + log.read_text(errors="replace")[-3000:])
+                    f"its failpoint:\n" + log.read_text(errors="replace")[-3000:]
+                )
                 time.sleep(0.05)
             killed_at = time.monotonic() - t0
         finally:
             kill_group(proc)
         assert proc.returncode == -9, f"{crash.point}: exit {proc.returncode}, not SIGKILLed"
-        r = Run(stage, tuple(args), proc.returncode, time.monotonic() - t0,
-                log.read_text(errors="replace"), killed_at)
+        r = Run(
+            stage,
+            tuple(args),
+            proc.returncode,
+            time.monotonic() - t0,
+            log.read_text(errors="replace"),
+            killed_at,
+        )
     # it stopped where it says, once, having announced the failpoint, and not at the end
     assert FAILPOINT_LINE.findall(r.log) == [crash.point], r.log[-3000:]
     assert f"Failpoint {crash.point} is set ({mode})" in r.log
@@ -158,28 +203,34 @@ def spark_reader(tmp_path_factory):
     reader.close()
 
 
-def _reference_reads(config: pytest.Config, reader: SparkReader, chain: Chain,
-                     stage: str) -> dict[str, Fingerprint]:
+def _reference_reads(
+    config: pytest.Config, reader: SparkReader, chain: Chain, stage: str
+) -> dict[str, Fingerprint]:
     """Spark's read of every table of the lake the stage's day-2 run starts from, and of every
     version of every table the uninterrupted run went through; once per stage and test session
     (the xdist workers share it). A crashed lake's table that is byte-identical to the starting
     lake's reads as the starting lake's: the same reader on the same bytes."""
+
     def read(_: Path) -> dict:
         before_lake, after_lake = chain.snaps[BEFORE[stage]], chain.snaps[stage]
-        specs = [(f"before:{t}", p, before_lake, None)
-                 for t, p in delta_tables(before_lake).items()]
+        specs = [
+            (f"before:{t}", p, before_lake, None) for t, p in delta_tables(before_lake).items()
+        ]
         for t, p in delta_tables(after_lake).items():
             for v in range(table_version(before_lake / t), table_version(p) + 1):
                 specs.append((f"ref:{t}@{v}", p, after_lake, v))
         return {label: vars(fp) for label, fp in reader.fingerprints(specs).items()}
 
-    return {label: Fingerprint(**fp) for label, fp in
-            build_once(config, f"reliability-reads-{stage}", read).items()}
+    return {
+        label: Fingerprint(**fp)
+        for label, fp in build_once(config, f"reliability-reads-{stage}", read).items()
+    }
 
 
 @pytest.mark.parametrize("crash,how", list(_crash_params()))
 def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
-        crash, how, chain, spark_reader, tmp_path, request):
+    crash, how, chain, spark_reader, tmp_path, request
+):
     stage = crash.stage
     label = f"{crash.point} ({how})"
     before_lake, after_lake = chain.snaps[BEFORE[stage]], chain.snaps[stage]
@@ -193,8 +244,7 @@ def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
     assert {t for t in tables if v_after[t] != v_before[t]} == set(last.advanced)
 
     lake = copy_lake(before_lake, tmp_path / "lake")
-    db = (create_db(chain.pg, template=chain.db_day1["ALTAVIZ_PG_DB"])
-          if stage == "export" else None)
+    db = create_db(chain.pg, template=chain.db_day1["ALTAVIZ_PG_DB"]) if stage == "export" else None
     try:
         r = _crash(chain, crash, how, lake, db, tmp_path / "logs")
 
@@ -204,11 +254,15 @@ def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
         for t, path in delta_tables(lake).items():
             v = table_version(path)
             want = v_after[t] if t in crash.advanced else v_before[t]
-            assert v == want, (f"{label}: {t} at version {v}, want {want} "
-                               f"(before {v_before[t]}, uninterrupted {v_after[t]})")
+            assert v == want, (
+                f"{label}: {t} at version {v}, want {want} "
+                f"(before {v_before[t]}, uninterrupted {v_after[t]})"
+            )
             got, ref = table_rows(path, lake), table_rows(tables[t], after_lake, v)
-            assert got == ref, (f"{label}: {t} v{v} does not hold the rows of version {v} of "
-                                f"the uninterrupted run (partial write?)\n" + diff(got, ref))
+            assert got == ref, (
+                f"{label}: {t} v{v} does not hold the rows of version {v} of "
+                f"the uninterrupted run (partial write?)\n" + diff(got, ref)
+            )
         # the ledger holds the stage's success row only once it was committed
         outcomes = ledger_outcomes(lake).get((RUN2, stage))
         assert outcomes == (["success"] if crash.ledger else None), (label, outcomes)
@@ -220,46 +274,64 @@ def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
             want_dump = pg_dump_tables(want_db)
             assert dump == want_dump, (
                 f"{label}: PostgreSQL is not the {crash.pg} state: "
-                + "; ".join(f"{t}: {diff(dump[t], want_dump[t], 3)}" for t in dump
-                            if dump[t] != want_dump[t]))
+                + "; ".join(
+                    f"{t}: {diff(dump[t], want_dump[t], 3)}"
+                    for t in dump
+                    if dump[t] != want_dump[t]
+                )
+            )
 
         # 3. Spark reads every table at the version delta-rs saw, with the rows the
         #    uninterrupted run's table has at that version
         reads = _reference_reads(request.config, spark_reader, chain, stage)
-        changed = {t: p for t, p in delta_tables(lake).items()
-                   if tree_digest(p) != tree_digest(before_lake / t)}
-        fps = spark_reader.fingerprints([(f"crashed:{t}", p, lake, None)
-                                         for t, p in changed.items()])
+        changed = {
+            t: p
+            for t, p in delta_tables(lake).items()
+            if tree_digest(p) != tree_digest(before_lake / t)
+        }
+        fps = spark_reader.fingerprints(
+            [(f"crashed:{t}", p, lake, None) for t, p in changed.items()]
+        )
         for t, path in delta_tables(lake).items():
             fp = fps[f"crashed:{t}"] if t in changed else reads[f"before:{t}"]
             assert fp.version == table_version(path), f"{label}: {t}: Spark and delta-rs"
             assert fp == reads[f"ref:{t}@{fp.version}"], (
                 f"{label}: Spark reads {t} v{fp.version} as {fp}, the uninterrupted run "
-                f"as {reads[f'ref:{t}@{fp.version}']}")
+                f"as {reads[f'ref:{t}@{fp.version}']}"
+            )
 
         # 4. the retry (same run id, as an Airflow retry) converges to the uninterrupted run.
         #    A stage's run is a function of the bytes of its lake and the contents of its
         #    database (same jar, arguments and raw data): a crash that left both exactly as
         #    they were has the uninterrupted reference run as its retry.
         untouched = tree_digest(lake) == tree_digest(before_lake) and (
-            db is None or pg_digest(db) == pg_digest(chain.db_day1))
+            db is None or pg_digest(db) == pg_digest(chain.db_day1)
+        )
         if untouched:
             retry = "the uninterrupted run (nothing changed on disk or in PG)"
         else:
-            run_ok(stage, *stage_args(stage, chain.raw, lake, DAY2, RUN2), env=db,
-                   log_dir=tmp_path / "logs")
+            run_ok(
+                stage,
+                *stage_args(stage, chain.raw, lake, DAY2, RUN2),
+                env=db,
+                log_dir=tmp_path / "logs",
+            )
             assert_converged(lake, after_lake, f"{stage} retried after {label}")
             assert ledger_outcomes(lake)[(RUN2, stage)] == (
-                ["success", "success"] if crash.ledger else ["success"])
+                ["success", "success"] if crash.ledger else ["success"]
+            )
             if db is not None:
                 # a crash after the ledger commit leaves one more export attempt to mirror
-                assert (pg_dump_tables(db, without_export_runs=True)
-                        == pg_dump_tables(chain.db_day2, without_export_runs=True)), (
-                    f"{label}: PostgreSQL after the retry")
+                assert pg_dump_tables(db, without_export_runs=True) == pg_dump_tables(
+                    chain.db_day2, without_export_runs=True
+                ), f"{label}: PostgreSQL after the retry"
             retry = "its own retry"
-        print(f"\n{label}: stopped after {r.seconds:.1f} s in '{r.last_step[:80]}'; advanced: "
-              f"{', '.join(crash.advanced) or 'nothing'}"
-              + (f"; PostgreSQL {crash.pg}" if crash.pg else "") + f"; converged by {retry}")
+        print(
+            f"\n{label}: stopped after {r.seconds:.1f} s in '{r.last_step[:80]}'; advanced: "
+            f"{', '.join(crash.advanced) or 'nothing'}"
+            + (f"; PostgreSQL {crash.pg}" if crash.pg else "")
+            + f"; converged by {retry}"
+        )
     finally:
         if db is not None:
             drop_db(db)
@@ -267,6 +339,7 @@ def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
 
 # ---------------------------------------------------------------------------------------------
 # PostgreSQL stopped during an export (a private cluster: the shared server is never stopped)
+
 
 @pytest.fixture(scope="module")
 def throwaway_pg():
@@ -291,17 +364,46 @@ def _restore(pg: ThrowawayPg, source: dict) -> dict:
                 c.execute(f"CREATE ROLE {role} NOLOGIN")
     admin.close()
     dump = subprocess.run(
-        [str(pg.bin / "pg_dump"), "-h", source["ALTAVIZ_PG_HOST"], "-p",
-         source["ALTAVIZ_PG_PORT"], "-U", source["ALTAVIZ_PG_USER"], source["ALTAVIZ_PG_DB"]],
-        capture_output=True, check=True, timeout=120)
-    subprocess.run([str(pg.bin / "psql"), "-h", "127.0.0.1", "-p", str(pg.port), "-U",
-                    "postgres", "-d", env["ALTAVIZ_PG_DB"], "-q", "-v", "ON_ERROR_STOP=1"],
-                   input=dump.stdout, capture_output=True, check=True, timeout=120)
+        [
+            str(pg.bin / "pg_dump"),
+            "-h",
+            source["ALTAVIZ_PG_HOST"],
+            "-p",
+            source["ALTAVIZ_PG_PORT"],
+            "-U",
+            source["ALTAVIZ_PG_USER"],
+            source["ALTAVIZ_PG_DB"],
+        ],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    subprocess.run(
+        [
+            str(pg.bin / "psql"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(pg.port),
+            "-U",
+            "postgres",
+            "-d",
+            env["ALTAVIZ_PG_DB"],
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+        ],
+        input=dump.stdout,
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
     return env
 
 
-def _wait_until_blocked(env: dict, blocker_pid: int, proc, log: Path,
-                        timeout: float = 900) -> tuple[int, set[str]]:
+def _wait_until_blocked(
+    env: dict, blocker_pid: int, proc, log: Path, timeout: float = 900
+) -> tuple[int, set[str]]:
     """The export's backend once it waits for a lock: (pid, tables it has already written in
     its open transaction)."""
     deadline = time.monotonic() + timeout
@@ -310,17 +412,23 @@ def _wait_until_blocked(env: dict, blocker_pid: int, proc, log: Path,
     try:
         with watcher.cursor() as c:
             while time.monotonic() < deadline:
-                assert proc.poll() is None, "export ended before it reached the write:\n" + (
-                    log.read_text(errors="replace")[-3000:])
-                c.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-                          " AND pid NOT IN (pg_backend_pid(), %s) AND wait_event_type = 'Lock'",
-                          (blocker_pid,))
+                assert proc.poll() is None, (
+                    "export ended before it reached the write:\n"
+                    + (log.read_text(errors="replace")[-3000:])
+                )
+                c.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND pid NOT IN (pg_backend_pid(), %s) AND wait_event_type = 'Lock'",
+                    (blocker_pid,),
+                )
                 row = c.fetchone()
                 if row:
-                    c.execute("SELECT c.relname FROM pg_locks l JOIN pg_class c"
-                              " ON c.oid = l.relation WHERE l.pid = %s AND l.granted"
-                              " AND l.mode = 'RowExclusiveLock' AND c.relpersistence = 'p'",
-                              (row[0],))
+                    c.execute(
+                        "SELECT c.relname FROM pg_locks l JOIN pg_class c"
+                        " ON c.oid = l.relation WHERE l.pid = %s AND l.granted"
+                        " AND l.mode = 'RowExclusiveLock' AND c.relpersistence = 'p'",
+                        (row[0],),
+                    )
                     return row[0], {r[0] for r in c.fetchall()}
                 time.sleep(0.1)
     finally:
@@ -331,12 +439,14 @@ def _wait_until_blocked(env: dict, blocker_pid: int, proc, log: Path,
 def _assert_one_line_failure(r: Run, prefix: str) -> None:
     assert r.returncode == 1, f"exit {r.returncode}:\n{r.log[-3000:]}"
     assert len(r.error_lines) == 1 and r.error_lines[0].startswith(prefix), (
-        f"want one error line starting {prefix!r}, got {r.error_lines}")
+        f"want one error line starting {prefix!r}, got {r.error_lines}"
+    )
     assert not r.stack_trace_lines and "Exception in thread" not in r.log, r.log[-3000:]
 
 
 def test_postgres_stopped_inside_the_export_transaction_leaves_nothing_and_the_retry_succeeds(
-        chain, throwaway_pg, tmp_path):
+    chain, throwaway_pg, tmp_path
+):
     env = _restore(throwaway_pg, chain.db_day1)
     before = pg_dump_tables(env)
     assert before == pg_dump_tables(chain.db_day1) and before["sensor_readings_agg"]
@@ -350,8 +460,9 @@ def test_postgres_stopped_inside_the_export_transaction_leaves_nothing_and_the_r
         c.execute("LOCK TABLE pipeline_runs IN ACCESS EXCLUSIVE MODE")
     log = tmp_path / "export.log"
     t0 = time.monotonic()
-    proc = start("export", *stage_args("export", chain.raw, lake, DAY2, RUN2), env=env,
-                 log_path=log)
+    proc = start(
+        "export", *stage_args("export", chain.raw, lake, DAY2, RUN2), env=env, log_path=log
+    )
     try:
         _, written = _wait_until_blocked(env, blocker_pid, proc, log)
         assert {"stations", "sensor_readings_agg", "alert_history"} <= written, written
@@ -364,33 +475,44 @@ def test_postgres_stopped_inside_the_export_transaction_leaves_nothing_and_the_r
             blocker.close()
         except Exception:  # the server is gone; nothing to close
             pass
-    failed = Run("export", (), proc.returncode, time.monotonic() - t0,
-                 log.read_text(errors="replace"))
-    print(f"\nexport blocked with {sorted(written)} written in its transaction; server stopped:"
-          f" {failed.error_lines}")
+    failed = Run(
+        "export", (), proc.returncode, time.monotonic() - t0, log.read_text(errors="replace")
+    )
+    print(
+        f"\nexport blocked with {sorted(written)} written in its transaction; server stopped:"
+        f" {failed.error_lines}"
+    )
     _assert_one_line_failure(
-        failed, f"altaviz-export: error: cannot write to PostgreSQL at 127.0.0.1:"
-                f"{throwaway_pg.port}")
+        failed,
+        f"altaviz-export: error: cannot write to PostgreSQL at 127.0.0.1:{throwaway_pg.port}",
+    )
     assert "nothing was committed" in failed.error_lines[0]
 
     throwaway_pg.start()
     assert pg_dump_tables(env) == before, "PostgreSQL was half-written"
-    run_ok("export", *stage_args("export", chain.raw, lake, DAY2, RUN2), env=env,
-           log_dir=tmp_path / "logs")
-    assert (pg_dump_tables(env, without_export_runs=True)
-            == pg_dump_tables(chain.db_day2, without_export_runs=True))
+    run_ok(
+        "export",
+        *stage_args("export", chain.raw, lake, DAY2, RUN2),
+        env=env,
+        log_dir=tmp_path / "logs",
+    )
+    assert pg_dump_tables(env, without_export_runs=True) == pg_dump_tables(
+        chain.db_day2, without_export_runs=True
+    )
     assert ledger_outcomes(lake)[(RUN2, "export")] == ["failed", "success"]
 
 
 def test_postgres_stopped_while_the_export_computes_fails_cleanly_and_the_retry_succeeds(
-        chain, throwaway_pg, tmp_path):
+    chain, throwaway_pg, tmp_path
+):
     env = _restore(throwaway_pg, chain.db_day1)
     before = pg_dump_tables(env)
     lake = copy_lake(chain.snaps["gold"], tmp_path / "lake")
     log = tmp_path / "export.log"
     t0 = time.monotonic()
-    proc = start("export", *stage_args("export", chain.raw, lake, DAY2, RUN2), env=env,
-                 log_path=log)
+    proc = start(
+        "export", *stage_args("export", chain.raw, lake, DAY2, RUN2), env=env, log_path=log
+    )
     try:
         deadline = time.monotonic() + 900
         # logged once the migrations ran and the table columns were read: Spark work follows
@@ -402,26 +524,38 @@ def test_postgres_stopped_while_the_export_computes_fails_cleanly_and_the_retry_
     finally:
         if proc.poll() is None:
             kill_group(proc)
-    failed = Run("export", (), proc.returncode, time.monotonic() - t0,
-                 log.read_text(errors="replace"))
+    failed = Run(
+        "export", (), proc.returncode, time.monotonic() - t0, log.read_text(errors="replace")
+    )
     print(f"\nserver stopped after the migrations: {failed.error_lines}")
     _assert_one_line_failure(
-        failed, f"altaviz-export: error: cannot connect to PostgreSQL at 127.0.0.1:"
-                f"{throwaway_pg.port}")
+        failed,
+        f"altaviz-export: error: cannot connect to PostgreSQL at 127.0.0.1:{throwaway_pg.port}",
+    )
 
     # the retry while the server is still down fails the same way, writing nothing
-    down = run("export", *stage_args("export", chain.raw, lake, DAY2, RUN2), env=env,
-               log_dir=tmp_path / "logs")
+    down = run(
+        "export",
+        *stage_args("export", chain.raw, lake, DAY2, RUN2),
+        env=env,
+        log_dir=tmp_path / "logs",
+    )
     _assert_one_line_failure(
-        down, f"altaviz-export: error: cannot connect to PostgreSQL at 127.0.0.1:"
-              f"{throwaway_pg.port}")
+        down,
+        f"altaviz-export: error: cannot connect to PostgreSQL at 127.0.0.1:{throwaway_pg.port}",
+    )
 
     throwaway_pg.start()
     assert pg_dump_tables(env) == before
-    run_ok("export", *stage_args("export", chain.raw, lake, DAY2, RUN2), env=env,
-           log_dir=tmp_path / "logs")
-    assert (pg_dump_tables(env, without_export_runs=True)
-            == pg_dump_tables(chain.db_day2, without_export_runs=True))
+    run_ok(
+        "export",
+        *stage_args("export", chain.raw, lake, DAY2, RUN2),
+        env=env,
+        log_dir=tmp_path / "logs",
+    )
+    assert pg_dump_tables(env, without_export_runs=True) == pg_dump_tables(
+        chain.db_day2, without_export_runs=True
+    )
     assert ledger_outcomes(lake)[(RUN2, "export")] == ["failed", "failed", "success"]
 
 
@@ -439,13 +573,25 @@ class Attempt:
     run: Run
 
 
-def _pipeline(day: str, run_id: str, raw: Path, lake: Path, db: dict, log_dir: Path,
-              attempts: list, start_together: threading.Barrier) -> None:
+def _pipeline(
+    day: str,
+    run_id: str,
+    raw: Path,
+    lake: Path,
+    db: dict,
+    log_dir: Path,
+    attempts: list,
+    start_together: threading.Barrier,
+) -> None:
     start_together.wait()
     for stage in STAGES:
         for _ in range(MAX_ATTEMPTS):
-            r = run(stage, *stage_args(stage, raw, lake, day, run_id), log_dir=log_dir,
-                    env=db if stage == "export" else None)
+            r = run(
+                stage,
+                *stage_args(stage, raw, lake, day, run_id),
+                log_dir=log_dir,
+                env=db if stage == "export" else None,
+            )
             attempts.append(Attempt(day, stage, r))
             if r.returncode == 0:
                 break
@@ -457,28 +603,36 @@ def _input_read(lake: Path, run_id: str, stage: str) -> list[tuple] | None:
     """Rows of the input table at the version the last successful attempt of (run, stage) read
     (per the ledger), lineage aside; None for bronze, which reads the landing zone."""
     from deltalake import DeltaTable
-    done = [r for r in DeltaTable(str(lake / LEDGER)).to_pyarrow_table().to_pylist()
-            if r["run_id"] == run_id and r["stage"] == stage and r["status"] == "success"]
+
+    done = [
+        r
+        for r in DeltaTable(str(lake / LEDGER)).to_pyarrow_table().to_pylist()
+        if r["run_id"] == run_id and r["stage"] == stage and r["status"] == "success"
+    ]
     last = max(done, key=lambda r: r["started_at"])
     if last["input_version"] is None:
         return None
     table = "/".join(Path(last["input_table"]).parts[-2:])  # the ledger holds absolute paths
-    return table_rows(lake / table, lake, version=last["input_version"],
-                      drop=VOLATILE | {"_run_id", "run_id"})
+    return table_rows(
+        lake / table, lake, version=last["input_version"], drop=VOLATILE | {"_run_id", "run_id"}
+    )
 
 
-def _metrics_match_unless_the_input_differed(got: list[tuple], want: list[tuple], lake: Path,
-                                             reference: Path, where: str) -> set[tuple]:
+def _metrics_match_unless_the_input_differed(
+    got: list[tuple], want: list[tuple], lake: Path, reference: Path, where: str
+) -> set[tuple]:
     """Quality metrics describe what each run read, so they may legitimately differ from the
     sequential reference for a run that read other input: day 1's silver reading a bronze
     version that already held day 2's late arrivals counts them. Every (run, stage) has exactly
     the reference's metric rows, and their values differ only when its input did. Returns the
     (run, stage) keys whose values differ."""
+
     def by_run(rows):  # run_id and stage lead both the Delta table and its PostgreSQL mirror
         out: dict[tuple, list] = {}
         for r in rows:
             out.setdefault(r[:2], []).append(r)
         return out
+
     g, w = by_run(got), by_run(want)
     assert g.keys() == w.keys(), f"{where}: runs {sorted(g)} vs {sorted(w)}"
     differing = {key for key in g if g[key] != w[key]}
@@ -486,12 +640,14 @@ def _metrics_match_unless_the_input_differed(got: list[tuple], want: list[tuple]
         assert len(g[key]) == len(w[key]), f"{where} {key}\n" + diff(g[key], w[key])
         assert _input_read(lake, *key) != _input_read(reference, *key), (
             f"{where} {key}: metrics differ though the run read the same input\n"
-            + diff(g[key], w[key]))
+            + diff(g[key], w[key])
+        )
     return differing
 
 
-def _assert_nothing_lost_and_day2_rerun_converges(chain, lake: Path, db: dict,
-                                                  log_dir: Path) -> None:
+def _assert_nothing_lost_and_day2_rerun_converges(
+    chain, lake: Path, db: dict, log_dir: Path
+) -> None:
     """After both days ran in any legal order: nothing lost or duplicated; re-running day 2
     converges every table and PostgreSQL to the sequential reference (values exactly; lineage
     and quality metrics may name or count what a run saw in this schedule)."""
@@ -508,19 +664,28 @@ def _assert_nothing_lost_and_day2_rerun_converges(chain, lake: Path, db: dict,
         want = table_rows(tables[t], reference, drop=VOLATILE | lineage)
         assert got == want, f"{t} differs from the sequential run\n" + diff(got, want)
         if lineage:
-            run_ids = set(DeltaTable(str(lake / t)).to_pyarrow_table(
-                columns=["_run_id"]).column("_run_id").to_pylist())
+            run_ids = set(
+                DeltaTable(str(lake / t))
+                .to_pyarrow_table(columns=["_run_id"])
+                .column("_run_id")
+                .to_pylist()
+            )
             assert len(run_ids) == 1 and run_ids <= {RUN1, RUN2}, (t, run_ids)
 
     def keys(lake_: Path, t: str) -> list:
-        return sorted((k["compressor_id"], k["timestamp"]) for k in DeltaTable(
-            str(lake_ / t)).to_pyarrow_table(columns=["compressor_id", "timestamp"]
-                                             ).to_pylist())
+        return sorted(
+            (k["compressor_id"], k["timestamp"])
+            for k in DeltaTable(str(lake_ / t))
+            .to_pyarrow_table(columns=["compressor_id", "timestamp"])
+            .to_pylist()
+        )
 
     # nothing lost, nothing duplicated: bronze holds each raw row once, exactly as in the
     # day-by-day reference; silver and gold hold the reference's keys, each once
-    raw_rows = sum(pq.ParquetFile(f).metadata.num_rows
-                   for f in (chain.raw / "sensor_readings").rglob("*.parquet"))
+    raw_rows = sum(
+        pq.ParquetFile(f).metadata.num_rows
+        for f in (chain.raw / "sensor_readings").rglob("*.parquet")
+    )
     assert len(table_rows(lake / "bronze/sensor_readings", lake)) == raw_rows
     for t in tables:
         if t.startswith("bronze/"):
@@ -534,21 +699,33 @@ def _assert_nothing_lost_and_day2_rerun_converges(chain, lake: Path, db: dict,
     # windows then lacked them, as after a late day. Re-running day 2 (a cleared task, or
     # day 3's lookback) reads the newest bronze version and converges to the reference.
     for stage in STAGES[1:]:
-        run_ok(stage, *stage_args(stage, chain.raw, lake, DAY2, RUN2),
-               log_dir=log_dir, env=db if stage == "export" else None)
+        run_ok(
+            stage,
+            *stage_args(stage, chain.raw, lake, DAY2, RUN2),
+            log_dir=log_dir,
+            env=db if stage == "export" else None,
+        )
     for t in tables:
         if t != METRICS:
             same_as_reference(t)
     _metrics_match_unless_the_input_differed(
-        table_rows(lake / METRICS, lake), table_rows(tables[METRICS], reference),
-        lake, reference, METRICS)
+        table_rows(lake / METRICS, lake),
+        table_rows(tables[METRICS], reference),
+        lake,
+        reference,
+        METRICS,
+    )
     # PostgreSQL: the same values. An upsert leaves an unchanged row alone, so a row's
     # lineage run_id names the export that first delivered its current values: which day
     # that is depends on the schedule, as for the dimensions above.
     got_pg, want_pg = (pg_dump_tables(d, without_lineage=True) for d in (db, chain.db_day2))
     _metrics_match_unless_the_input_differed(
-        got_pg.pop("data_quality_metrics"), want_pg.pop("data_quality_metrics"),
-        lake, reference, "PostgreSQL data_quality_metrics")
+        got_pg.pop("data_quality_metrics"),
+        want_pg.pop("data_quality_metrics"),
+        lake,
+        reference,
+        "PostgreSQL data_quality_metrics",
+    )
     for t in want_pg:
         if t != "pipeline_runs":  # which ledger rows an export mirrors depends on timing
             assert got_pg[t] == want_pg[t], f"PostgreSQL {t}\n" + diff(got_pg[t], want_pg[t])
@@ -567,25 +744,35 @@ def test_two_intervals_processed_concurrently_lose_and_duplicate_nothing(chain, 
     attempts: list[Attempt] = []
     try:
         barrier = threading.Barrier(2)
-        threads = [threading.Thread(target=_pipeline, args=(day, run_id, chain.raw, lake, db,
-                                                            tmp_path / "logs", attempts, barrier))
-                   for day, run_id in ((DAY1, RUN1), (DAY2, RUN2))]
+        threads = [
+            threading.Thread(
+                target=_pipeline,
+                args=(day, run_id, chain.raw, lake, db, tmp_path / "logs", attempts, barrier),
+            )
+            for day, run_id in ((DAY1, RUN1), (DAY2, RUN2))
+        ]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        print("\nattempts: " + "; ".join(
-            f"{a.day} {a.stage} exit {a.run.returncode}"
-            + (f" ({a.run.error_lines[-1][:160]})" if a.run.returncode else "")
-            for a in attempts))
+        print(
+            "\nattempts: "
+            + "; ".join(
+                f"{a.day} {a.stage} exit {a.run.returncode}"
+                + (f" ({a.run.error_lines[-1][:160]})" if a.run.returncode else "")
+                for a in attempts
+            )
+        )
         for day in (DAY1, DAY2):
             for stage in STAGES:
                 mine = [a.run for a in attempts if a.day == day and a.stage == stage]
-                assert mine and mine[-1].returncode == 0, (
-                    f"{day} {stage} never succeeded:\n" + (mine[-1].log[-3000:] if mine else ""))
+                assert mine and mine[-1].returncode == 0, f"{day} {stage} never succeeded:\n" + (
+                    mine[-1].log[-3000:] if mine else ""
+                )
                 for failed in mine[:-1]:
                     assert failed.returncode != 0 and len(failed.error_lines) == 1, (
-                        f"{day} {stage} failed without one error line:\n{failed.log[-3000:]}")
+                        f"{day} {stage} failed without one error line:\n{failed.log[-3000:]}"
+                    )
                     assert failed.error_lines[0].startswith(f"altaviz-{stage}: error: ")
 
         _assert_nothing_lost_and_day2_rerun_converges(chain, lake, db, tmp_path / "logs")
@@ -603,36 +790,56 @@ def test_day_2_running_ahead_of_day_1_loses_nothing_and_converges(chain, tmp_pat
     try:
         for stage in STAGES:
             for day, run_id in ((DAY2, RUN2), (DAY1, RUN1)):
-                run_ok(stage, *stage_args(stage, chain.raw, lake, day, run_id),
-                       log_dir=tmp_path / "logs", env=db if stage == "export" else None)
+                run_ok(
+                    stage,
+                    *stage_args(stage, chain.raw, lake, day, run_id),
+                    log_dir=tmp_path / "logs",
+                    env=db if stage == "export" else None,
+                )
         _assert_nothing_lost_and_day2_rerun_converges(chain, lake, db, tmp_path / "logs")
     finally:
         drop_db(db)
 
 
 def test_an_older_interval_committing_last_keeps_the_late_arrivals_a_newer_run_added(
-        chain, tmp_path):
+    chain, tmp_path
+):
     """A legal schedule of two runs in flight: day 1's bronze, then all of day 2's bronze and
     silver, then day 1's silver (an Airflow retry or a slow backfill). Day 2's bronze brought
     late readings of day 1 (landed in the 2024-02-02 folder); day 2's silver put them into
     silver (its lookback covers day 1). Day 1's silver, committing last, must not roll them
     back: it reads the bronze version day 2's silver read (StageContext.inputVersion), and the
     final silver equals the day-by-day reference."""
-    late = [r for r in pq.read_table(chain.raw / "sensor_readings" / "date=2024-02-02"
-                                     ).to_pylist()
-            if r["timestamp"] is not None and str(r["timestamp"].date()) == DAY1]
+    late = [
+        r
+        for r in pq.read_table(chain.raw / "sensor_readings" / "date=2024-02-02").to_pylist()
+        if r["timestamp"] is not None and str(r["timestamp"].date()) == DAY1
+    ]
     assert late, "the simulator data has no late arrivals of day 1 in day 2's folder"
     lake = register_lake(tmp_path / "lake")
     logs = tmp_path / "logs"
-    runs = [run_ok(stage, *stage_args(stage, chain.raw, lake, day, run_id), log_dir=logs)
-            for stage, day, run_id in (("bronze", DAY1, RUN1), ("bronze", DAY2, RUN2),
-                                       ("silver", DAY2, RUN2), ("silver", DAY1, RUN1))]
+    runs = [
+        run_ok(stage, *stage_args(stage, chain.raw, lake, day, run_id), log_dir=logs)
+        for stage, day, run_id in (
+            ("bronze", DAY1, RUN1),
+            ("bronze", DAY2, RUN2),
+            ("silver", DAY2, RUN2),
+            ("silver", DAY1, RUN1),
+        )
+    ]
     from deltalake import DeltaTable
-    silver = {(r["compressor_id"], r["timestamp"]) for r in DeltaTable(
-        str(lake / "silver/sensor_readings")).to_pyarrow_table(
-        columns=["compressor_id", "timestamp"]).to_pylist()}
-    lost = [(r["compressor_id"], str(r["timestamp"])) for r in late
-            if (r["compressor_id"], r["timestamp"]) not in silver]
+
+    silver = {
+        (r["compressor_id"], r["timestamp"])
+        for r in DeltaTable(str(lake / "silver/sensor_readings"))
+        .to_pyarrow_table(columns=["compressor_id", "timestamp"])
+        .to_pylist()
+    }
+    lost = [
+        (r["compressor_id"], str(r["timestamp"]))
+        for r in late
+        if (r["compressor_id"], r["timestamp"]) not in silver
+    ]
     reference = chain.snaps["silver"]
     # Lineage names the run that wrote a row last (and the interval a quarantine reason cites):
     # day 1 here, day 2 in the reference. Every value and rule must match.
@@ -640,8 +847,10 @@ def test_an_older_interval_committing_last_keeps_the_late_arrivals_a_newer_run_a
     for t in ("silver/sensor_readings", "silver/quarantine"):
         got = table_rows(lake / t, lake, drop=lineage)
         want = table_rows(reference / t, reference, drop=lineage)
-        assert got == want, (f"{t} differs from the day-by-day run; late day-1 readings no "
-                             f"longer in silver: {lost}\n" + diff(got, want))
+        assert got == want, (
+            f"{t} differs from the day-by-day run; late day-1 readings no "
+            f"longer in silver: {lost}\n" + diff(got, want)
+        )
     # day 1's silver read the newer bronze version day 2's silver had read
     m = re.search(r"reading v(\d+) instead of v(\d+) so its rows are kept", runs[-1].log)
     assert m and int(m.group(1)) > int(m.group(2)), runs[-1].log[-3000:]
@@ -650,4 +859,7 @@ def test_an_older_interval_committing_last_keeps_the_late_arrivals_a_newer_run_a
     assert _metrics_match_unless_the_input_differed(
         [r for r in table_rows(lake / METRICS, lake) if r[1] in done],
         [r for r in table_rows(reference / METRICS, reference) if r[1] in done],
-        lake, reference, METRICS) == {(RUN1, "silver")}
+        lake,
+        reference,
+        METRICS,
+    ) == {(RUN1, "silver")}

@@ -1,11 +1,12 @@
 """The simulator's shaded jar through the real spark-submit (3 compressors x 2 days): the landing
 layout bronze reads, row counts per day folder that follow from what the generator reports, and
 determinism across two separate JVMs (byte-identical files)."""
+
 from __future__ import annotations
 
 import re
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -16,19 +17,31 @@ from conftest import build_once, run_job
 
 ARGS = ("--compressors", "3", "--days", "2", "--start-date", "2024-02-01", "--seed", "42")
 DAYS = [date(2024, 2, 1), date(2024, 2, 2)]
-PERIOD_END = datetime(2024, 2, 3, tzinfo=timezone.utc)
+PERIOD_END = datetime(2024, 2, 3, tzinfo=UTC)
 READINGS = 3 * 2 * 144
-RAW_SCHEMA = pa.schema([
-    ("compressor_id", pa.string()),
-    ("timestamp", pa.timestamp("us", tz="UTC")),
-    *[(c, pa.float64()) for c in ("vibration_mms", "discharge_temp_f", "suction_pressure_psi",
-                                  "discharge_pressure_psi", "horsepower_consumption",
-                                  "gas_flow_mcf", "operating_hours")],
-])
+RAW_SCHEMA = pa.schema(
+    [
+        ("compressor_id", pa.string()),
+        ("timestamp", pa.timestamp("us", tz="UTC")),
+        *[
+            (c, pa.float64())
+            for c in (
+                "vibration_mms",
+                "discharge_temp_f",
+                "suction_pressure_psi",
+                "discharge_pressure_psi",
+                "horsepower_consumption",
+                "gas_flow_mcf",
+                "operating_hours",
+            )
+        ],
+    ]
+)
 DEFECTS = re.compile(
     r"Injected defects: ([\d,]+) readings with null sensors \(([\d,]+) with ALL sensors null\), "
     r"([\d,]+) spikes, ([\d,]+) duplicate retransmissions \(([\d,]+) with changed values\), "
-    r"([\d,]+) late arrivals, ([\d,]+) future-dated readings")
+    r"([\d,]+) late arrivals, ([\d,]+) future-dated readings"
+)
 FOLDER = re.compile(r" {2}date=(\S+): ([\d,]+) rows in (.+)$")
 
 
@@ -48,20 +61,29 @@ def simulate(raw: Path) -> dict:
         if m:
             folders[m.group(1)] = (number(m.group(2)), m.group(3).split(", "))
     keys = ("nulls", "all_null", "spikes", "duplicates", "changed", "late", "future")
-    return {"stderr": proc.stderr, "folders": folders,
-            **{k: number(v) for k, v in zip(keys, defects.groups(), strict=True)}}
+    return {
+        "stderr": proc.stderr,
+        "folders": folders,
+        **{k: number(v) for k, v in zip(keys, defects.groups(), strict=True)},
+    }
 
 
 @pytest.fixture(scope="module")
 def runs(request, jars):
     """Two runs with the same arguments into two directories (two JVMs), made once per test
     session and read by the tests on both xdist workers."""
-    def build(base: Path) -> dict:
-        return {"runs": [(str(base / f"run{i}" / "raw"), simulate(base / f"run{i}" / "raw"))
-                         for i in (1, 2)]}
 
-    return [(Path(raw), report)
-            for raw, report in build_once(request.config, "simulator-runs", build)["runs"]]
+    def build(base: Path) -> dict:
+        return {
+            "runs": [
+                (str(base / f"run{i}" / "raw"), simulate(base / f"run{i}" / "raw")) for i in (1, 2)
+            ]
+        }
+
+    return [
+        (Path(raw), report)
+        for raw, report in build_once(request.config, "simulator-runs", build)["runs"]
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +97,9 @@ def report(runs) -> dict:
 
 
 def files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 def folder_rows(raw: Path, day: str) -> list[dict]:
@@ -89,7 +113,9 @@ def folder_rows(raw: Path, day: str) -> list[dict]:
 def test_banner(report):
     assert "Generating sensor data for 3 compressors over 2 days..." in report["stderr"]
     assert "Total readings: 864" in report["stderr"]
-    assert f"Saved {READINGS + report['duplicates'] + report['future']:,} rows in" in report["stderr"]
+    assert (
+        f"Saved {READINGS + report['duplicates'] + report['future']:,} rows in" in report["stderr"]
+    )
     assert "SUMMARY stage=simulator status=success readings=864" in report["stderr"]
 
 
@@ -104,10 +130,12 @@ def test_landing_layout(raw, report):
         assert all(re.fullmatch(r"(part|retransmit)-\d{5}\.parquet", n) for n in names)
     for name in (n for n in files(raw) if n.endswith(".parquet")):
         assert pq.read_schema(raw / name).remove_metadata() == RAW_SCHEMA, name
-    header = {"compressor_metadata.csv": "compressor_id,model,horsepower,install_date,station_id",
-              "maintenance_logs.csv": "maintenance_id,compressor_id,maintenance_type,description,"
-                                      "performed_at,cost_usd,performed_by,notes",
-              "stations.csv": "station_id,station_name,latitude,longitude,region,state"}
+    header = {
+        "compressor_metadata.csv": "compressor_id,model,horsepower,install_date,station_id",
+        "maintenance_logs.csv": "maintenance_id,compressor_id,maintenance_type,description,"
+        "performed_at,cost_usd,performed_by,notes",
+        "stations.csv": "station_id,station_name,latitude,longitude,region,state",
+    }
     for name, first in header.items():
         lines = (raw / name).read_text().splitlines()
         assert lines[0] == first
@@ -139,8 +167,11 @@ def test_row_counts_per_day_folder(raw, report):
                 keys.add((r["compressor_id"], ts))
     assert first_deliveries == {d: 3 * 144 for d in DAYS}
     assert len(keys) == READINGS
-    assert totals == {"late": report["late"], "retransmit": report["duplicates"],
-                      "future": report["future"]}
+    assert totals == {
+        "late": report["late"],
+        "retransmit": report["duplicates"],
+        "future": report["future"],
+    }
     assert report["future"] == 5
     assert sum(n for n, _ in report["folders"].values()) == READINGS + report["duplicates"] + 5
 

@@ -5,6 +5,7 @@ trace, and nothing written: a damaged table never reads as a smaller one.
 
 The lake is simulated (2 compressors, 1 day) and run through bronze and silver for the day, once
 per session; each test damages its own copy of it."""
+
 from __future__ import annotations
 
 import json
@@ -24,11 +25,21 @@ SILVER = "silver/sensor_readings"
 @pytest.fixture(scope="module")
 def small_lake(request, jars) -> Path:
     def build(out: Path) -> dict:
-        run_job("simulator", "--raw", out / "raw", "--seed", "7", "--compressors", "2",
-                "--days", "1")
+        run_job(
+            "simulator", "--raw", out / "raw", "--seed", "7", "--compressors", "2", "--days", "1"
+        )
         for stage in ("bronze", "silver"):
-            run_job(stage, "--raw", out / "raw", "--lake", out / "lake", "--date", DATE,
-                    "--run-id", RUN_ID)
+            run_job(
+                stage,
+                "--raw",
+                out / "raw",
+                "--lake",
+                out / "lake",
+                "--date",
+                DATE,
+                "--run-id",
+                RUN_ID,
+            )
         return {"lake": str(out / "lake")}
 
     return Path(build_once(request.config, "storage-faults-lake", build)["lake"])
@@ -80,7 +91,8 @@ def test_an_empty_newest_silver_commit_is_refused_not_read_as_an_empty_table(lak
         f"altaviz-gold: error: Delta table {lake / SILVER}: commit file {commit} of version "
         f"{version} is empty (0 bytes); the table cannot be read as of v{version}. Restore the "
         f"file from a backup, or, if no later version exists, move it away (the table is then "
-        f"at v{version - 1}) and re-run the stage that wrote it")
+        f"at v{version - 1}) and re-run the stage that wrote it"
+    )
 
 
 def test_a_newest_silver_commit_cut_short_inside_a_line_is_refused(lake):
@@ -106,7 +118,9 @@ def test_a_silver_version_without_the_rows_the_ledger_records_is_refused(lake):
         rf"altaviz-gold: error: {re.escape(str(lake / SILVER))} v{version} holds 0 rows in "
         rf"\[\S+, \S+\) but the ledger says silver run {re.escape(RUN_ID)} wrote {rows_out}: "
         r"the table's log or data files are damaged; nothing written \(restore them, or RESTORE "
-        rf"the table to its last good version and re-run silver\)", line), line
+        rf"the table to its last good version and re-run silver\)",
+        line,
+    ), line
 
 
 def test_a_missing_silver_data_file_stops_gold_with_one_line_naming_it(lake):
@@ -114,6 +128,8 @@ def test_a_missing_silver_data_file_stops_gold_with_one_line_naming_it(lake):
     assert data
     data[0].unlink()
     line = assert_refused_cleanly(run_gold(lake), lake)
-    assert line.startswith(f"altaviz-gold: error: data file file:{data[0]} of Delta table "
-                           f"file:{lake / SILVER} is missing: restore the file"), line
+    assert line.startswith(
+        f"altaviz-gold: error: data file file:{data[0]} of Delta table "
+        f"file:{lake / SILVER} is missing: restore the file"
+    ), line
     assert "RESTORE the table" in line

@@ -4,6 +4,7 @@ it answers each <inbox>/<n>.request (JSON) with <n>.answer: per requested table,
 requested (or latest) version, the version read, row count, and an order-independent digest of
 every non-volatile column (lake root and the database name of a PostgreSQL URL normalized, as
 support.table_rows does); or the error. <inbox>/stop ends it."""
+
 import json
 import sys
 import time
@@ -31,12 +32,24 @@ def fingerprint(spark, t: dict, volatile: set) -> dict:
             # each export runs into its own scratch database (support.PG_DATABASE)
             c = F.regexp_replace(c, r"(postgresql://[^/\s]+/)\w+", "$1<db>")
         cols.append(c.alias(f.name))
-    row = df.select(*cols).select(
-        F.count(F.lit(1)).alias("n"),
-        F.sum(F.xxhash64(*[F.col(f"`{c}`") for c in df.select(*cols).columns])
-              .cast("decimal(38,0)")).alias("h")).first()
-    return {"label": t["label"], "version": int(version), "rows": int(row["n"]),
-            "digest": str(row["h"])}
+    row = (
+        df.select(*cols)
+        .select(
+            F.count(F.lit(1)).alias("n"),
+            F.sum(
+                F.xxhash64(*[F.col(f"`{c}`") for c in df.select(*cols).columns]).cast(
+                    "decimal(38,0)"
+                )
+            ).alias("h"),
+        )
+        .first()
+    )
+    return {
+        "label": t["label"],
+        "version": int(version),
+        "rows": int(row["n"]),
+        "digest": str(row["h"]),
+    }
 
 
 def main(inbox: str) -> None:
@@ -53,8 +66,7 @@ def main(inbox: str) -> None:
             try:
                 request = json.loads(req.read_text())
                 volatile = set(request["volatile"])
-                answer = {"tables": [fingerprint(spark, t, volatile)
-                                     for t in request["tables"]]}
+                answer = {"tables": [fingerprint(spark, t, volatile) for t in request["tables"]]}
             except Exception:  # reported to the test, which fails with it; serve on
                 answer = {"error": traceback.format_exc()}
             tmp = req.with_suffix(".tmp")

@@ -1,6 +1,7 @@
 """Helpers of the reliability suite: stage runs that can be killed, lake and PostgreSQL snapshots
 that ignore only timing columns, an independent Spark reader, scratch and throwaway PostgreSQL
 servers. Everything runs the real jars through scripts/spark-submit.sh."""
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,17 @@ SPARK_READ = Path(__file__).with_name("spark_read.py")
 # Columns that hold wall-clock times of a run (when it ingested, quarantined, measured, started,
 # finished) or its Spark application id: the only columns two runs of the same input may differ
 # in. Every other column is compared exactly.
-VOLATILE = frozenset({"_ingested_at", "quarantined_at", "computed_at", "started_at",
-                      "finished_at", "duration_ms", "spark_app_id"})
+VOLATILE = frozenset(
+    {
+        "_ingested_at",
+        "quarantined_at",
+        "computed_at",
+        "started_at",
+        "finished_at",
+        "duration_ms",
+        "spark_app_id",
+    }
+)
 
 STAGES = ("bronze", "silver", "gold", "export")
 DAY1, DAY2 = "2024-02-01", "2024-02-02"
@@ -41,9 +51,11 @@ ERROR_LINE = re.compile(r"^altaviz-(\w+): error: (.+)$")
 # ---------------------------------------------------------------------------------------------
 # stage runs
 
+
 @dataclass
 class Run:
     """One finished (or killed) spark-submit of a stage."""
+
     job: str
     args: tuple
     returncode: int
@@ -69,8 +81,14 @@ class Run:
         return f"{self.job} {' '.join(map(str, self.args))} -> exit {self.returncode}"
 
 
-def start(job: str, *args, env: dict | None = None, log_path: Path, user: str | None = None,
-          master: str | None = None) -> subprocess.Popen:
+def start(
+    job: str,
+    *args,
+    env: dict | None = None,
+    log_path: Path,
+    user: str | None = None,
+    master: str | None = None,
+) -> subprocess.Popen:
     """Starts a stage in its own process group (so the whole spark-submit tree can be killed);
     stdout and stderr go to log_path."""
     full_env = {**os.environ, **(env or {})}
@@ -82,9 +100,15 @@ def start(job: str, *args, env: dict | None = None, log_path: Path, user: str | 
         kwargs.update(user=user, group=user if user != "nobody" else "nogroup", extra_groups=[])
         full_env["HOME"] = "/tmp"
     try:
-        return subprocess.Popen([str(SPARK_SUBMIT), job, *map(str, args)], cwd=ROOT,
-                                env=full_env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True, **kwargs)
+        return subprocess.Popen(
+            [str(SPARK_SUBMIT), job, *map(str, args)],
+            cwd=ROOT,
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            **kwargs,
+        )
     finally:
         out.close()
 
@@ -114,8 +138,15 @@ def _wait_group_gone(pgid: int, timeout: float = 30) -> None:
     raise AssertionError(f"process group {pgid} still alive after SIGKILL")
 
 
-def run(job: str, *args, env: dict | None = None, log_dir: Path, timeout: float = 900,
-        user: str | None = None, master: str | None = None) -> Run:
+def run(
+    job: str,
+    *args,
+    env: dict | None = None,
+    log_dir: Path,
+    timeout: float = 900,
+    user: str | None = None,
+    master: str | None = None,
+) -> Run:
     """Runs a stage to completion."""
     log_path = log_path_for(log_dir, job)
     t0 = time.monotonic()
@@ -124,7 +155,9 @@ def run(job: str, *args, env: dict | None = None, log_dir: Path, timeout: float 
         rc = proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         kill_group(proc)
-        raise AssertionError(f"{job} {args} did not finish in {timeout} s; log {log_path}") from None
+        raise AssertionError(
+            f"{job} {args} did not finish in {timeout} s; log {log_path}"
+        ) from None
     return Run(job, args, rc, time.monotonic() - t0, log_path.read_text(errors="replace"))
 
 
@@ -149,12 +182,23 @@ def stage_args(stage: str, raw: Path, lake: Path, day: str | None, run_id: str) 
 
 
 def simulate(raw: Path, compressors: int, days: int, log_dir: Path, seed: int = 42) -> Run:
-    return run_ok("simulator", "--raw", raw, "--compressors", compressors, "--days", days,
-                  "--seed", seed, log_dir=log_dir)
+    return run_ok(
+        "simulator",
+        "--raw",
+        raw,
+        "--compressors",
+        compressors,
+        "--days",
+        days,
+        "--seed",
+        seed,
+        log_dir=log_dir,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Delta snapshots through delta-rs (the independent reader)
+
 
 def delta_tables(lake: Path) -> dict[str, Path]:
     """Every Delta table under the lake, by path relative to it (e.g. 'silver/quarantine')."""
@@ -195,11 +239,13 @@ def lake_roots(*lakes: Path) -> tuple[str, ...]:
     return tuple(sorted(spellings, key=len, reverse=True))
 
 
-def table_rows(path: Path, lake: Path, version: int | None = None,
-               drop: frozenset = VOLATILE) -> list[tuple]:
+def table_rows(
+    path: Path, lake: Path, version: int | None = None, drop: frozenset = VOLATILE
+) -> list[tuple]:
     """Sorted rows of a Delta table (delta-rs), without the volatile columns, with the lake root
     replaced by '<lake>' and NaN made comparable."""
     from deltalake import DeltaTable
+
     dt = DeltaTable(str(path), version=version) if version is not None else DeltaTable(str(path))
     t = dt.to_pyarrow_table()
     names = [n for n in t.column_names if n not in drop]
@@ -210,20 +256,24 @@ def table_rows(path: Path, lake: Path, version: int | None = None,
 
 def table_version(path: Path) -> int:
     from deltalake import DeltaTable
+
     return DeltaTable(str(path)).version()
 
 
 @dataclass
 class LakeState:
     """Version and normalized rows of every table of a lake."""
+
     versions: dict[str, int]
     rows: dict[str, list[tuple]]
 
 
 def lake_state(lake: Path) -> LakeState:
     tables = delta_tables(lake)
-    return LakeState({t: table_version(p) for t, p in tables.items()},
-                     {t: table_rows(p, lake) for t, p in tables.items()})
+    return LakeState(
+        {t: table_version(p) for t, p in tables.items()},
+        {t: table_rows(p, lake) for t, p in tables.items()},
+    )
 
 
 LEDGER = "ops/pipeline_runs"
@@ -232,8 +282,12 @@ LEDGER = "ops/pipeline_runs"
 def ledger_outcomes(lake: Path) -> dict[tuple[str, str], list[str]]:
     """(run_id, stage) -> statuses of its attempts in ledger order of start."""
     from deltalake import DeltaTable
-    t = DeltaTable(str(lake / LEDGER)).to_pyarrow_table(
-        columns=["run_id", "stage", "status", "started_at"]).to_pylist()
+
+    t = (
+        DeltaTable(str(lake / LEDGER))
+        .to_pyarrow_table(columns=["run_id", "stage", "status", "started_at"])
+        .to_pylist()
+    )
     out: dict[tuple[str, str], list[str]] = {}
     for r in sorted(t, key=lambda r: r["started_at"]):
         out.setdefault((r["run_id"], r["stage"]), []).append(r["status"])
@@ -255,7 +309,8 @@ def assert_converged(lake: Path, reference: Path, where: str) -> None:
     need = ledger_outcomes(reference)
     for key in need:
         assert key in have and have[key][-1] == "success", (
-            f"{where}: ledger has no final success for {key}: {have.get(key)}")
+            f"{where}: ledger has no final success for {key}: {have.get(key)}"
+        )
     assert set(have) == set(need), f"{where}: ledger runs {set(have)} != {set(need)}"
 
 
@@ -263,8 +318,10 @@ def diff(a: list, b: list, limit: int = 8) -> str:
     sa, sb = set(map(repr, a)), set(map(repr, b))
     only_a = sorted(sa - sb)[:limit]
     only_b = sorted(sb - sa)[:limit]
-    return (f"  rows {len(a)} vs {len(b)}; only in first ({len(sa - sb)}): {only_a}\n"
-            f"  only in second ({len(sb - sa)}): {only_b}")
+    return (
+        f"  rows {len(a)} vs {len(b)}; only in first ({len(sa - sb)}): {only_a}\n"
+        f"  only in second ({len(sb - sa)}): {only_b}"
+    )
 
 
 def tree_digest(root: Path) -> str:
@@ -290,6 +347,7 @@ def copy_lake(src: Path, dst: Path) -> Path:
 # ---------------------------------------------------------------------------------------------
 # Spark as the second reader
 
+
 @dataclass(frozen=True)
 class Fingerprint:
     version: int
@@ -311,30 +369,57 @@ class SparkReader:
         self.inbox.mkdir(parents=True)
         self.log = self.inbox / "driver.log"
         self.requests = 0
-        env = {**os.environ, "SPARK_HOME": str(SPARK_HOME), "SPARK_LOCAL_IP": "127.0.0.1",
-               "PYSPARK_PYTHON": str(ROOT / ".venv" / "bin" / "python")}
+        env = {
+            **os.environ,
+            "SPARK_HOME": str(SPARK_HOME),
+            "SPARK_LOCAL_IP": "127.0.0.1",
+            "PYSPARK_PYTHON": str(ROOT / ".venv" / "bin" / "python"),
+        }
         # the test harness's class-data archive (tests/conftest.py) is for the job drivers: this
         # Python-driven reader once exited 1 with it, silently, so it runs without
         env["SPARK_SUBMIT_OPTS"] = " ".join(
-            o for o in env.get("SPARK_SUBMIT_OPTS", "").split()
-            if not o.startswith(("-XX:SharedArchiveFile=", "-Xlog:cds")))
+            o
+            for o in env.get("SPARK_SUBMIT_OPTS", "").split()
+            if not o.startswith(("-XX:SharedArchiveFile=", "-Xlog:cds"))
+        )
         with open(self.log, "wb") as out:
             return subprocess.Popen(
-                [str(SPARK_HOME / "bin" / "spark-submit"), "--master", "local[2]",
-                 "--driver-memory", "1g", "--jars", str(DIST / "altaviz-gold.jar"),
-                 "--conf", "spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension",
-                 "--conf", "spark.sql.catalog.spark_catalog="
-                           "org.apache.spark.sql.delta.catalog.DeltaCatalog",
-                 "--conf", "spark.ui.enabled=false", "--conf", "spark.sql.shuffle.partitions=2",
-                 "--conf", "spark.sql.session.timeZone=UTC",
-                 "--conf", f"spark.driver.extraJavaOptions=-Dlog4j2.configurationFile="
-                           f"file:{ROOT}/config/log4j2.properties",
-                 str(SPARK_READ), str(self.inbox)],
-                cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                stderr=subprocess.STDOUT, start_new_session=True)
+                [
+                    str(SPARK_HOME / "bin" / "spark-submit"),
+                    "--master",
+                    "local[2]",
+                    "--driver-memory",
+                    "1g",
+                    "--jars",
+                    str(DIST / "altaviz-gold.jar"),
+                    "--conf",
+                    "spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension",
+                    "--conf",
+                    "spark.sql.catalog.spark_catalog="
+                    "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+                    "--conf",
+                    "spark.ui.enabled=false",
+                    "--conf",
+                    "spark.sql.shuffle.partitions=2",
+                    "--conf",
+                    "spark.sql.session.timeZone=UTC",
+                    "--conf",
+                    f"spark.driver.extraJavaOptions=-Dlog4j2.configurationFile="
+                    f"file:{ROOT}/config/log4j2.properties",
+                    str(SPARK_READ),
+                    str(self.inbox),
+                ],
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
-    def fingerprints(self, specs: list[tuple[str, Path, Path, int | None]],
-                     timeout: float = 900) -> dict[str, Fingerprint]:
+    def fingerprints(
+        self, specs: list[tuple[str, Path, Path, int | None]], timeout: float = 900
+    ) -> dict[str, Fingerprint]:
         """Reads every (label, table path, lake root, version or None); returns label ->
         (version read, rows, content digest over the non-volatile columns, lake root and
         database name normalized)."""
@@ -345,23 +430,36 @@ class SparkReader:
         self.requests += 1
         name = f"{self.requests:05d}"
         tmp = self.inbox / f"{name}.tmp-request"
-        tmp.write_text(json.dumps({
-            "volatile": sorted(VOLATILE),
-            "tables": [{"label": label, "path": str(path), "roots": list(lake_roots(lake)),
-                        "version": version} for label, path, lake, version in specs]}))
+        tmp.write_text(
+            json.dumps(
+                {
+                    "volatile": sorted(VOLATILE),
+                    "tables": [
+                        {
+                            "label": label,
+                            "path": str(path),
+                            "roots": list(lake_roots(lake)),
+                            "version": version,
+                        }
+                        for label, path, lake, version in specs
+                    ],
+                }
+            )
+        )
         tmp.rename(self.inbox / f"{name}.request")
         answer = self.inbox / f"{name}.answer"
         deadline = time.monotonic() + timeout
         while not answer.exists():
             if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"the Spark reader exited ({self.proc.poll()}) or hung:\n"
-                                     + self.log.read_text(errors="replace")[-4000:])
+                raise AssertionError(
+                    f"the Spark reader exited ({self.proc.poll()}) or hung:\n"
+                    + self.log.read_text(errors="replace")[-4000:]
+                )
             time.sleep(0.05)
         d = json.loads(answer.read_text())
         if "error" in d:
             raise AssertionError(f"Spark could not read the tables:\n{d['error'][:4000]}")
-        out = {t["label"]: Fingerprint(t["version"], t["rows"], t["digest"])
-               for t in d["tables"]}
+        out = {t["label"]: Fingerprint(t["version"], t["rows"], t["digest"]) for t in d["tables"]}
         missing = [s[0] for s in specs if s[0] not in out]
         assert not missing, f"Spark returned nothing for {missing}"
         return out
@@ -391,13 +489,19 @@ PG_TABLES = {  # table -> ORDER BY; alert_id (an identity) is left out: a rolled
 }
 # Tables whose run_id is lineage (ExportTables: the export run that last changed the row), not
 # data as in the two ops mirrors.
-PG_LINEAGE = ("stations", "compressor_metadata", "maintenance_events", "sensor_readings_agg",
-              "alert_history")
+PG_LINEAGE = (
+    "stations",
+    "compressor_metadata",
+    "maintenance_events",
+    "sensor_readings_agg",
+    "alert_history",
+)
 
 
 def pg_settings() -> dict:
-    out = subprocess.run([str(ROOT / "scripts" / "pg.sh"), "env"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [str(ROOT / "scripts" / "pg.sh"), "env"], capture_output=True, text=True, check=True
+    ).stdout
     env = dict(p.split("=", 1) for p in out.replace("export ", "").split())
     if os.environ.get("ALTAVIZ_PG_PASSWORD"):
         env["ALTAVIZ_PG_PASSWORD"] = os.environ["ALTAVIZ_PG_PASSWORD"]
@@ -405,9 +509,14 @@ def pg_settings() -> dict:
 
 
 def connect(env: dict, db: str | None = None):
-    return psycopg2.connect(host=env["ALTAVIZ_PG_HOST"], port=int(env["ALTAVIZ_PG_PORT"]),
-                            user=env["ALTAVIZ_PG_USER"], dbname=db or env["ALTAVIZ_PG_DB"],
-                            password=env.get("ALTAVIZ_PG_PASSWORD"), connect_timeout=10)
+    return psycopg2.connect(
+        host=env["ALTAVIZ_PG_HOST"],
+        port=int(env["ALTAVIZ_PG_PORT"]),
+        user=env["ALTAVIZ_PG_USER"],
+        dbname=db or env["ALTAVIZ_PG_DB"],
+        password=env.get("ALTAVIZ_PG_PASSWORD"),
+        connect_timeout=10,
+    )
 
 
 def admin_sql(env: dict, sql: str) -> None:
@@ -441,8 +550,12 @@ def drop_db(env: dict) -> None:
     admin_sql(env, f"DROP DATABASE IF EXISTS {env['ALTAVIZ_PG_DB']} WITH (FORCE)")
 
 
-def pg_dump_tables(env: dict, lake: Path | None = None, without_export_runs: bool = False,
-                   without_lineage: bool = False) -> dict[str, list[tuple]]:
+def pg_dump_tables(
+    env: dict,
+    lake: Path | None = None,
+    without_export_runs: bool = False,
+    without_lineage: bool = False,
+) -> dict[str, list[tuple]]:
     """Every export table, ordered by its key, without volatile columns and alert_id (and the
     lineage run_id of PG_LINEAGE tables if asked); lake paths (in mirrored ledger rows)
     normalized. Empty dict when the schema does not exist."""
@@ -458,8 +571,11 @@ def pg_dump_tables(env: dict, lake: Path | None = None, without_export_runs: boo
             for t, order in PG_TABLES.items():
                 c.execute(f"SELECT * FROM {t} ORDER BY {order}")
                 names = [d[0] for d in c.description]
-                drop = VOLATILE | {"alert_id"} | (
-                    {"run_id"} if without_lineage and t in PG_LINEAGE else set())
+                drop = (
+                    VOLATILE
+                    | {"alert_id"}
+                    | ({"run_id"} if without_lineage and t in PG_LINEAGE else set())
+                )
                 keep = [i for i, n in enumerate(names) if n not in drop]
                 stage = names.index("stage") if "stage" in names else None
                 rows = []
@@ -479,14 +595,18 @@ def pg_digest(env: dict) -> str:
     conn = connect(env)
     try:
         with conn.cursor() as c:
-            c.execute("SELECT table_name FROM information_schema.tables WHERE table_schema ="
-                      " 'public' AND table_type = 'BASE TABLE' ORDER BY table_name")
+            c.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema ="
+                " 'public' AND table_type = 'BASE TABLE' ORDER BY table_name"
+            )
             out = {}
             for (t,) in c.fetchall():
                 c.execute(f'SELECT * FROM "{t}"')
                 out[t] = sorted(map(repr, c.fetchall()))
-            c.execute("SELECT sequencename, last_value FROM pg_sequences"
-                      " WHERE schemaname = 'public' ORDER BY 1")
+            c.execute(
+                "SELECT sequencename, last_value FROM pg_sequences"
+                " WHERE schemaname = 'public' ORDER BY 1"
+            )
             out["(sequences)"] = c.fetchall()
             return hashlib.sha256(repr(out).encode()).hexdigest()
     finally:
@@ -518,6 +638,7 @@ def pg_bin() -> Path:
 class ThrowawayPg:
     """A private PostgreSQL cluster (initdb into a temp dir) that a test may stop and start;
     the shared server of scripts/pg.sh is never touched."""
+
     port: int
     base: Path
     bin: Path = field(default_factory=pg_bin)
@@ -530,36 +651,64 @@ class ThrowawayPg:
         kwargs = {}
         if os.getuid() == 0:  # initdb/postgres refuse to run as root (as in scripts/pg.sh)
             kwargs = {"user": "postgres", "group": "postgres", "extra_groups": []}
-        return subprocess.run(list(cmd), capture_output=True, text=True, check=check,
-                              timeout=120, **kwargs)
+        return subprocess.run(
+            list(cmd), capture_output=True, text=True, check=check, timeout=120, **kwargs
+        )
 
-    def init(self) -> "ThrowawayPg":
+    def init(self) -> ThrowawayPg:
         if os.getuid() == 0:
             shutil.chown(self.base, "postgres", "postgres")
-        self._as_owner(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres",
-                       "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
+        self._as_owner(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
         return self
 
     def start(self) -> None:
-        self._as_owner(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l",
-                       str(self.base / "server.log"), "-w", "-t", "60", "-o",
-                       f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 "
-                       "-c fsync=off", "start")
+        self._as_owner(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.base / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        )
 
     def stop(self, mode: str = "fast") -> None:
-        self._as_owner(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w",
-                       "stop", check=False)
+        self._as_owner(
+            str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop", check=False
+        )
 
     def running(self) -> bool:
-        return self._as_owner(str(self.bin / "pg_ctl"), "-D", str(self.data), "status",
-                              check=False).returncode == 0
+        return (
+            self._as_owner(
+                str(self.bin / "pg_ctl"), "-D", str(self.data), "status", check=False
+            ).returncode
+            == 0
+        )
 
     def env(self, db: str = "compressor_health") -> dict:
-        return {"ALTAVIZ_PG_HOST": "127.0.0.1", "ALTAVIZ_PG_PORT": str(self.port),
-                "ALTAVIZ_PG_DB": db, "ALTAVIZ_PG_USER": "postgres"}
+        return {
+            "ALTAVIZ_PG_HOST": "127.0.0.1",
+            "ALTAVIZ_PG_PORT": str(self.port),
+            "ALTAVIZ_PG_DB": db,
+            "ALTAVIZ_PG_USER": "postgres",
+        }
 
     @classmethod
-    def create(cls, port_from: int = 55433) -> "ThrowawayPg":
+    def create(cls, port_from: int = 55433) -> ThrowawayPg:
         base = Path(tempfile.mkdtemp(prefix="altaviz-pg-", dir="/tmp"))
         pg = cls(free_port(port_from), base)
         pg.init()

@@ -8,11 +8,12 @@ baselines with 3% noise; 1% of the compressors degrade from day 3 through warnin
 vibration and temperature. Deterministic (fixed seed). Not the simulator: gold features other
 than the sensors are left null, the export does not read them.
 """
+
 from __future__ import annotations
 
 import argparse
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pyarrow as pa
@@ -55,15 +56,29 @@ def gold(compressors: int, days: int, rng: np.random.Generator) -> pa.Table:
         "station_id": pa.array(np.char.add("STN-", np.char.zfill((ids % 20).astype(str), 2))),
         "rated_horsepower": np.full(n, 1600.0),
     }
-    for f in ("vibration_1hr_mean", "vibration_1hr_std", "vibration_1hr_max", "temp_1hr_mean",
-              "temp_1hr_std", "pressure_1hr_mean", "vibration_4hr_mean", "temp_4hr_mean",
-              "pressure_4hr_mean", "vibration_24hr_mean", "temp_24hr_mean",
-              "pressure_24hr_mean"):
+    for f in (
+        "vibration_1hr_mean",
+        "vibration_1hr_std",
+        "vibration_1hr_max",
+        "temp_1hr_mean",
+        "temp_1hr_std",
+        "pressure_1hr_mean",
+        "vibration_4hr_mean",
+        "temp_4hr_mean",
+        "pressure_4hr_mean",
+        "vibration_24hr_mean",
+        "temp_24hr_mean",
+        "pressure_24hr_mean",
+    ):
         cols[f] = pa.nulls(n, pa.float64())
     cols["readings_1hr"] = np.full(n, 6, dtype=np.int64)
     cols["readings_24hr"] = np.full(n, 144, dtype=np.int64)
-    for f in ("temp_1hr_delta", "pressure_differential", "hp_utilization",
-              "days_since_maintenance"):
+    for f in (
+        "temp_1hr_delta",
+        "pressure_differential",
+        "hp_utilization",
+        "days_since_maintenance",
+    ):
         cols[f] = pa.nulls(n, pa.float64())
     for f in ("vibration_status", "temp_status", "pressure_status", "overall_status"):
         cols[f] = pa.array(["normal"] * n)
@@ -79,31 +94,65 @@ def gold(compressors: int, days: int, rng: np.random.Generator) -> pa.Table:
 
 
 def dimensions(lake: str, compressors: int) -> None:
-    now = pa.array([datetime(2024, 2, 1, tzinfo=timezone.utc)], pa.timestamp("us", tz="UTC"))
+    now = pa.array([datetime(2024, 2, 1, tzinfo=UTC)], pa.timestamp("us", tz="UTC"))
 
     def lineage(k: int) -> dict:
-        return {"_ingested_at": pa.array(np.repeat(now.to_numpy(False), k),
-                                         pa.timestamp("us", tz="UTC")),
-                "_source_file": pa.array(["raw/synthetic.csv"] * k),
-                "_run_id": pa.array(["synthetic"] * k)}
+        return {
+            "_ingested_at": pa.array(
+                np.repeat(now.to_numpy(False), k), pa.timestamp("us", tz="UTC")
+            ),
+            "_source_file": pa.array(["raw/synthetic.csv"] * k),
+            "_run_id": pa.array(["synthetic"] * k),
+        }
 
     ids = [f"COMP-{i:03d}" for i in range(1, compressors + 1)]
     stations = [f"STN-{i:02d}" for i in range(20)]
-    write_deltalake(f"{lake}/bronze/stations", pa.table({
-        "station_id": stations, "station_name": [f"Station {s}" for s in stations],
-        "latitude": [31.0] * 20, "longitude": [-102.0] * 20, "region": ["Permian"] * 20,
-        "state": ["TX"] * 20, **lineage(20)}), mode="overwrite")
-    write_deltalake(f"{lake}/bronze/compressor_metadata", pa.table({
-        "compressor_id": ids, "model": ["Ajax DPC-360"] * compressors,
-        "horsepower": [1600.0] * compressors,
-        "install_date": pa.array([datetime(2020, 1, 1).date()] * compressors, pa.date32()),
-        "station_id": [f"STN-{i % 20:02d}" for i in range(1, compressors + 1)],
-        **lineage(compressors)}), mode="overwrite")
-    write_deltalake(f"{lake}/bronze/maintenance_logs", pa.table({
-        "maintenance_id": ["MX-1"], "compressor_id": ["COMP-007"],
-        "maintenance_type": ["inspection"], "description": ["synthetic"],
-        "performed_at": now, "cost_usd": [100.0], "performed_by": ["crew"],
-        "notes": pa.array([None], pa.string()), **lineage(1)}), mode="overwrite")
+    write_deltalake(
+        f"{lake}/bronze/stations",
+        pa.table(
+            {
+                "station_id": stations,
+                "station_name": [f"Station {s}" for s in stations],
+                "latitude": [31.0] * 20,
+                "longitude": [-102.0] * 20,
+                "region": ["Permian"] * 20,
+                "state": ["TX"] * 20,
+                **lineage(20),
+            }
+        ),
+        mode="overwrite",
+    )
+    write_deltalake(
+        f"{lake}/bronze/compressor_metadata",
+        pa.table(
+            {
+                "compressor_id": ids,
+                "model": ["Ajax DPC-360"] * compressors,
+                "horsepower": [1600.0] * compressors,
+                "install_date": pa.array([datetime(2020, 1, 1).date()] * compressors, pa.date32()),
+                "station_id": [f"STN-{i % 20:02d}" for i in range(1, compressors + 1)],
+                **lineage(compressors),
+            }
+        ),
+        mode="overwrite",
+    )
+    write_deltalake(
+        f"{lake}/bronze/maintenance_logs",
+        pa.table(
+            {
+                "maintenance_id": ["MX-1"],
+                "compressor_id": ["COMP-007"],
+                "maintenance_type": ["inspection"],
+                "description": ["synthetic"],
+                "performed_at": now,
+                "cost_usd": [100.0],
+                "performed_by": ["crew"],
+                "notes": pa.array([None], pa.string()),
+                **lineage(1),
+            }
+        ),
+        mode="overwrite",
+    )
 
 
 def main() -> None:
@@ -114,8 +163,9 @@ def main() -> None:
     a = p.parse_args()
     t0 = time.monotonic()
     table = gold(a.compressors, a.days, np.random.default_rng(42))
-    write_deltalake(f"{a.lake}/gold/sensor_features", table, partition_by=["date"],
-                    mode="overwrite")
+    write_deltalake(
+        f"{a.lake}/gold/sensor_features", table, partition_by=["date"], mode="overwrite"
+    )
     dimensions(a.lake, a.compressors)
     print(f"{table.num_rows:,} gold rows written to {a.lake} in {time.monotonic() - t0:.1f} s")
 

@@ -11,6 +11,7 @@ public final class BronzeTables {
   private BronzeTables() {}
 
   public static final String LANDING_DATE = "_landing_date";
+
   /** Delivery identity of the source file (with {@code _source_file}): how bronze skips files. */
   public static final String SOURCE_SIZE = "_source_size";
 
@@ -18,8 +19,8 @@ public final class BronzeTables {
   public static final String SOURCE_SHA256 = "_source_sha256";
 
   /**
-   * bronze/sensor_readings: the nine raw columns, lineage ({@code _source_file} is the Hadoop
-   * path of the raw file), and the source file's delivery identity (see {@link Delivery}).
+   * bronze/sensor_readings: the nine raw columns, lineage ({@code _source_file} is the Hadoop path
+   * of the raw file), and the source file's delivery identity (see {@link Delivery}).
    */
   public static final StructType SENSOR_READINGS =
       Schemas.RAW_SENSOR_READINGS
@@ -40,9 +41,9 @@ public final class BronzeTables {
 
   /**
    * Creates bronze/sensor_readings if missing: partitioned by landing date and append-only, so
-   * Delta itself refuses any update or delete of the audit trail. File statistics are kept for
-   * the first two columns only (compressor_id, timestamp: what silver filters on); min/max of
-   * every sensor would cost write time and skip nothing.
+   * Delta itself refuses any update or delete of the audit trail. File statistics are kept for the
+   * first two columns only (compressor_id, timestamp: what silver filters on); min/max of every
+   * sensor would cost write time and skip nothing.
    */
   public static void createSensorReadings(SparkSession spark, String path) {
     DeltaTable.createIfNotExists(spark)

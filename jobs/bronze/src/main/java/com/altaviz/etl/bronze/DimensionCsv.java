@@ -56,9 +56,11 @@ public final class DimensionCsv {
     settings.setMaxCharsPerColumn(-1);
     settings.setEmptyValue(""); // "" stays an empty string; an absent value is null
     // A strict decoder: the default one would turn Latin-1 bytes into U+FFFD without a word.
-    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     try (InputStream in = new Path(file).getFileSystem(conf).open(new Path(file))) {
       return new CsvParser(settings).parseAll(new InputStreamReader(in, utf8));
     } catch (IOException | RuntimeException e) {
@@ -72,8 +74,8 @@ public final class DimensionCsv {
   }
 
   /**
-   * Typed rows in {@code schema}'s column order, found by header name (trimmed,
-   * case-insensitive). Empty cells are null; any other cell must parse as its type.
+   * Typed rows in {@code schema}'s column order, found by header name (trimmed, case-insensitive).
+   * Empty cells are null; any other cell must parse as its type.
    */
   public static List<Row> rows(List<String[]> records, StructType schema, String file) {
     if (records.isEmpty()) {
@@ -93,8 +95,15 @@ public final class DimensionCsv {
     for (int c = 0; c < fields.length; c++) {
       Integer p = position.get(fields[c].name());
       if (p == null) {
-        throw EtlException.badInput("dimension file " + file + " lacks column '"
-            + fields[c].name() + "' (header: " + String.join(",", header) + ")", null);
+        throw EtlException.badInput(
+            "dimension file "
+                + file
+                + " lacks column '"
+                + fields[c].name()
+                + "' (header: "
+                + String.join(",", header)
+                + ")",
+            null);
       }
       at[c] = p;
     }
@@ -110,9 +119,11 @@ public final class DimensionCsv {
         try {
           values[c] = text.isEmpty() ? null : parse(text, fields[c].dataType());
         } catch (RuntimeException e) {
-          throw EtlException.badInput(String.format(
-              "dimension file %s, data row %d: column '%s' value '%s' is not a %s", file, r,
-              fields[c].name(), text, fields[c].dataType().simpleString()), e);
+          throw EtlException.badInput(
+              String.format(
+                  "dimension file %s, data row %d: column '%s' value '%s' is not a %s",
+                  file, r, fields[c].name(), text, fields[c].dataType().simpleString()),
+              e);
         }
       }
       out.add(RowFactory.create(values));
@@ -125,8 +136,8 @@ public final class DimensionCsv {
 
   /**
    * Stops the run when a non-null {@code key} value (compared exactly, like silver's and gold's
-   * joins) is on more than one row: which of two rows describes the compressor or station
-   * would be a guess.
+   * joins) is on more than one row: which of two rows describes the compressor or station would be
+   * a guess.
    */
   public static void requireUnique(List<Row> rows, StructType schema, String key, String file) {
     int at = schema.fieldIndex(key);
@@ -143,8 +154,16 @@ public final class DimensionCsv {
     }
     List<String> named = twice.stream().limit(MAX_NAMED).map(String::valueOf).toList();
     String more = twice.size() > MAX_NAMED ? " and " + (twice.size() - MAX_NAMED) + " more" : "";
-    throw EtlException.badInput("dimension file " + file + " lists " + key + " "
-        + String.join(", ", named) + more + " more than once", null);
+    throw EtlException.badInput(
+        "dimension file "
+            + file
+            + " lists "
+            + key
+            + " "
+            + String.join(", ", named)
+            + more
+            + " more than once",
+        null);
   }
 
   static Object parse(String text, DataType type) {

@@ -40,8 +40,9 @@ public final class IngestedFiles {
             .distinct()
             .collectAsList();
     for (Row r : rows) {
-      out.add(new Delivery(r.getString(0), r.getLong(1), ((Timestamp) r.get(2)).getTime(),
-          r.getString(3)));
+      out.add(
+          new Delivery(
+              r.getString(0), r.getLong(1), ((Timestamp) r.get(2)).getTime(), r.getString(3)));
     }
     return out;
   }

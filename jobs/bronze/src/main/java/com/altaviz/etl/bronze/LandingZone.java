@@ -104,8 +104,7 @@ public final class LandingZone {
     try {
       return LocalDate.parse(name.substring(DATE_PREFIX.length()));
     } catch (DateTimeParseException e) {
-      throw EtlException.badInput(
-          "landing folder name is not date=YYYY-MM-DD: " + folder, e);
+      throw EtlException.badInput("landing folder name is not date=YYYY-MM-DD: " + folder, e);
     }
   }
 

@@ -22,10 +22,9 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * Checks one raw Parquet file BEFORE anything is written: the footer must be readable and every
- * contract column present, once (names compared as Spark does, ignoring case), with a physical
- * type Spark reads as the contract type. Reads only the
- * footer (a few KB), so every new file is checked cheaply; the footer's row count is returned
- * for the ingest reconciliation.
+ * contract column present, once (names compared as Spark does, ignoring case), with a physical type
+ * Spark reads as the contract type. Reads only the footer (a few KB), so every new file is checked
+ * cheaply; the footer's row count is returned for the ingest reconciliation.
  */
 public final class ParquetFooterCheck {
   private ParquetFooterCheck() {}
@@ -68,8 +67,12 @@ public final class ParquetFooterCheck {
       }
       if (sameName.size() > 1) {
         int last = sameName.size() - 1;
-        out.add("columns " + String.join(", ", sameName.subList(0, last)) + " and "
-            + sameName.get(last) + " differ only in case");
+        out.add(
+            "columns "
+                + String.join(", ", sameName.subList(0, last))
+                + " and "
+                + sameName.get(last)
+                + " differ only in case");
         continue;
       }
       if (!schema.containsField(f.name())) {

@@ -12,7 +12,9 @@ import java.time.LocalDate;
  */
 public record RawFile(String path, long size, long modifiedMillis, LocalDate landingDate) {
 
-  /** Path relative to the landing root, for log lines: {@code date=2024-02-01/part-00000.parquet}. */
+  /**
+   * Path relative to the landing root, for log lines: {@code date=2024-02-01/part-00000.parquet}.
+   */
   public String shortName() {
     int i = path.lastIndexOf("/date=");
     return i < 0 ? path : path.substring(i + 1);

@@ -43,27 +43,45 @@ public final class SensorIngest {
 
   /**
    * Adds the lineage columns. {@code raw} must be the file scan itself (Spark's hidden {@code
-   * _metadata} column is resolved on it); each row is matched to its listed file by landing
-   * folder and (URL-encoded) file name, and takes that file's path, size, modification time and
-   * content hash from the listing.
+   * _metadata} column is resolved on it); each row is matched to its listed file by landing folder
+   * and (URL-encoded) file name, and takes that file's path, size, modification time and content
+   * hash from the listing.
    *
    * @param sha256 content hash per listed file path
    */
-  public static Dataset<Row> withLineage(Dataset<Row> raw, List<RawFile> files,
-      Map<String, String> sha256, Timestamp ingestedAt, String runId) {
+  public static Dataset<Row> withLineage(
+      Dataset<Row> raw,
+      List<RawFile> files,
+      Map<String, String> sha256,
+      Timestamp ingestedAt,
+      String runId) {
     List<Row> listing = new ArrayList<>();
     for (RawFile f : files) {
-      listing.add(RowFactory.create(Date.valueOf(f.landingDate()), f.encodedName(), f.path(),
-          f.size(), new Timestamp(f.modifiedMillis()), sha256.get(f.path())));
+      listing.add(
+          RowFactory.create(
+              Date.valueOf(f.landingDate()),
+              f.encodedName(),
+              f.path(),
+              f.size(),
+              new Timestamp(f.modifiedMillis()),
+              sha256.get(f.path())));
     }
     Dataset<Row> fileTable = raw.sparkSession().createDataFrame(listing, FILES);
     Column path = col("_metadata.file_path");
-    Dataset<Row> keyed = raw.select(col("*"),
-        regexp_extract(path, LANDING_DATE_PATTERN, 1).cast("date").as(BronzeTables.LANDING_DATE),
-        regexp_extract(path, "/([^/]+)$", 1).as("__file_name"));
-    Dataset<Row> joined = keyed.join(broadcast(fileTable),
-        col(BronzeTables.LANDING_DATE).equalTo(col("__landing"))
-            .and(col("__file_name").equalTo(col("__name"))), "inner");
+    Dataset<Row> keyed =
+        raw.select(
+            col("*"),
+            regexp_extract(path, LANDING_DATE_PATTERN, 1)
+                .cast("date")
+                .as(BronzeTables.LANDING_DATE),
+            regexp_extract(path, "/([^/]+)$", 1).as("__file_name"));
+    Dataset<Row> joined =
+        keyed.join(
+            broadcast(fileTable),
+            col(BronzeTables.LANDING_DATE)
+                .equalTo(col("__landing"))
+                .and(col("__file_name").equalTo(col("__name"))),
+            "inner");
     List<Column> cols = new ArrayList<>();
     for (String c : Schemas.RAW_SENSOR_READINGS.fieldNames()) {
       cols.add(col(c));

@@ -39,20 +39,30 @@ class BronzeJobTest extends SparkTestBase {
   void landing() {
     raw = dir.resolve("raw");
     lake = dir.resolve("lake");
-    RawFixtures.parquet(spark, raw, "2024-02-01", "part-00000.parquet", List.of(
-        reading("COMP-001", "2024-02-01T00:00:00Z", 2.0),
-        reading("COMP-001", "2024-02-01T00:10:00Z", 2.1),
-        reading("COMP-002", "2024-02-01T00:00:00Z", 3.0)));
+    RawFixtures.parquet(
+        spark,
+        raw,
+        "2024-02-01",
+        "part-00000.parquet",
+        List.of(
+            reading("COMP-001", "2024-02-01T00:00:00Z", 2.0),
+            reading("COMP-001", "2024-02-01T00:10:00Z", 2.1),
+            reading("COMP-002", "2024-02-01T00:00:00Z", 3.0)));
     // one late reading of Feb 1 that arrived on Feb 2
-    RawFixtures.parquet(spark, raw, "2024-02-02", "part-00000.parquet", List.of(
-        reading("COMP-002", "2024-02-01T23:50:00Z", 3.1),
-        reading("COMP-001", "2024-02-02T00:00:00Z", 2.2)));
+    RawFixtures.parquet(
+        spark,
+        raw,
+        "2024-02-02",
+        "part-00000.parquet",
+        List.of(
+            reading("COMP-002", "2024-02-01T23:50:00Z", 3.1),
+            reading("COMP-001", "2024-02-02T00:00:00Z", 2.2)));
     RawFixtures.dimensions(raw);
   }
 
   int bronze(String... extra) {
-    List<String> args = new ArrayList<>(List.of("--raw", raw.toString(), "--lake",
-        lake.toString()));
+    List<String> args =
+        new ArrayList<>(List.of("--raw", raw.toString(), "--lake", lake.toString()));
     args.addAll(List.of(extra));
     PrintStream old = System.err;
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -81,8 +91,10 @@ class BronzeJobTest extends SparkTestBase {
   void ingestsTheLandingFolderOfTheDateWithLineage() throws Exception {
     assertThat(bronze("--date", "2024-02-01", "--run-id", "r1")).isZero();
 
-    List<Row> got = DeltaIo.read(spark, table(), OptionalLong.empty())
-        .orderBy("compressor_id", "timestamp").collectAsList();
+    List<Row> got =
+        DeltaIo.read(spark, table(), OptionalLong.empty())
+            .orderBy("compressor_id", "timestamp")
+            .collectAsList();
     assertThat(got).hasSize(3);
     Row first = got.get(0);
     assertThat(first.getString(0)).isEqualTo("COMP-001");
@@ -97,29 +109,43 @@ class BronzeJobTest extends SparkTestBase {
     assertThat(first.<Long>getAs("_source_size")).isEqualTo(file.toFile().length());
     assertThat(first.<Timestamp>getAs("_source_modified_at").getTime())
         .isEqualTo(file.toFile().lastModified());
-    assertThat(got).extracting(r -> r.getAs("_ingested_at")).containsOnly(
-        first.<Timestamp>getAs("_ingested_at"));
-    assertThat(DeltaTable.forPath(spark, table()).detail().select("properties").first()
-        .<String, String>getJavaMap(0)).containsEntry("delta.appendOnly", "true");
+    assertThat(got)
+        .extracting(r -> r.getAs("_ingested_at"))
+        .containsOnly(first.<Timestamp>getAs("_ingested_at"));
+    assertThat(
+            DeltaTable.forPath(spark, table())
+                .detail()
+                .select("properties")
+                .first()
+                .<String, String>getJavaMap(0))
+        .containsEntry("delta.appendOnly", "true");
   }
 
   @Test
   void runningTwiceForTheSameIntervalAddsNothing() {
     assertThat(bronze("--date", "2024-02-01", "--run-id", "r1")).isZero();
     long v = version();
-    long metadataVersion = DeltaIo.latestVersion(spark,
-        lake.resolve("bronze/compressor_metadata").toString()).getAsLong();
+    long metadataVersion =
+        DeltaIo.latestVersion(spark, lake.resolve("bronze/compressor_metadata").toString())
+            .getAsLong();
 
     assertThat(bronze("--date", "2024-02-01", "--run-id", "r2")).isZero();
 
     assertThat(version()).isEqualTo(v);
     assertThat(rows()).isEqualTo(3);
     // unchanged dimension CSVs are not rewritten either
-    assertThat(DeltaIo.latestVersion(spark, lake.resolve("bronze/compressor_metadata").toString())
-        .getAsLong()).isEqualTo(metadataVersion);
+    assertThat(
+            DeltaIo.latestVersion(spark, lake.resolve("bronze/compressor_metadata").toString())
+                .getAsLong())
+        .isEqualTo(metadataVersion);
     // the ledger still names the bronze version, so silver of run r2 pins to it
-    Row ledger = spark.read().format("delta").load(lake.resolve("ops/pipeline_runs").toString())
-        .where(col("run_id").equalTo("r2")).first();
+    Row ledger =
+        spark
+            .read()
+            .format("delta")
+            .load(lake.resolve("ops/pipeline_runs").toString())
+            .where(col("run_id").equalTo("r2"))
+            .first();
     assertThat(ledger.<Long>getAs("output_version")).isEqualTo(v);
     assertThat(ledger.<Long>getAs("rows_in")).isZero();
     assertThat(ledger.<Long>getAs("rows_out")).isZero();
@@ -132,9 +158,10 @@ class BronzeJobTest extends SparkTestBase {
     assertThat(bronze("--date", "2024-02-02")).isZero();
 
     assertThat(rows()).isEqualTo(5);
-    Row late = DeltaIo.read(spark, table(), OptionalLong.empty())
-        .where(col("timestamp").equalTo(Timestamp.from(Instant.parse("2024-02-01T23:50:00Z"))))
-        .first();
+    Row late =
+        DeltaIo.read(spark, table(), OptionalLong.empty())
+            .where(col("timestamp").equalTo(Timestamp.from(Instant.parse("2024-02-01T23:50:00Z"))))
+            .first();
     assertThat(late.<Date>getAs("_landing_date")).isEqualTo(Date.valueOf("2024-02-02"));
   }
 
@@ -144,8 +171,13 @@ class BronzeJobTest extends SparkTestBase {
     assertThat(rows()).isEqualTo(5);
     assertThat(bronze("--run-id", "all-again")).isZero();
     assertThat(rows()).isEqualTo(5);
-    Row ledger = spark.read().format("delta").load(lake.resolve("ops/pipeline_runs").toString())
-        .where(col("run_id").equalTo("all")).first();
+    Row ledger =
+        spark
+            .read()
+            .format("delta")
+            .load(lake.resolve("ops/pipeline_runs").toString())
+            .where(col("run_id").equalTo("all"))
+            .first();
     assertThat(ledger.<Long>getAs("rows_in")).isEqualTo(5);
     assertThat(ledger.<Long>getAs("rows_out")).isEqualTo(5);
     assertThat(ledger.<String>getAs("output_table")).isEqualTo(table());
@@ -155,17 +187,28 @@ class BronzeJobTest extends SparkTestBase {
   @Test
   void aChangedReDeliveryIsAppendedAsANewDelivery() {
     assertThat(bronze("--date", "2024-02-01", "--run-id", "first")).isZero();
-    Path file = RawFixtures.parquet(spark, raw, "2024-02-01", "part-00000.parquet", List.of(
-        reading("COMP-001", "2024-02-01T00:00:00Z", 2.5),
-        reading("COMP-001", "2024-02-01T00:20:00Z", 2.6)));
+    Path file =
+        RawFixtures.parquet(
+            spark,
+            raw,
+            "2024-02-01",
+            "part-00000.parquet",
+            List.of(
+                reading("COMP-001", "2024-02-01T00:00:00Z", 2.5),
+                reading("COMP-001", "2024-02-01T00:20:00Z", 2.6)));
     RawFixtures.setModified(file, Instant.now().plusSeconds(60));
 
     assertThat(bronze("--date", "2024-02-01", "--run-id", "second")).isZero();
 
     assertThat(rows()).isEqualTo(5);
-    List<Row> byRun = DeltaIo.read(spark, table(), OptionalLong.empty())
-        .groupBy("_run_id").count().orderBy("_run_id").collectAsList();
-    assertThat(byRun).extracting(r -> r.getString(0) + "=" + r.getLong(1))
+    List<Row> byRun =
+        DeltaIo.read(spark, table(), OptionalLong.empty())
+            .groupBy("_run_id")
+            .count()
+            .orderBy("_run_id")
+            .collectAsList();
+    assertThat(byRun)
+        .extracting(r -> r.getString(0) + "=" + r.getLong(1))
         .containsExactly("first=3", "second=2");
   }
 
@@ -180,26 +223,38 @@ class BronzeJobTest extends SparkTestBase {
     assertThat(bronze("--date", "2024-02-01", "--run-id", "again")).isZero();
     assertThat(version()).isEqualTo(v);
 
-    Path spaced = RawFixtures.parquet(spark, raw, "2024-02-01", "re transmit #1.parquet",
-        List.of(reading("COMP-002", "2024-02-01T00:10:00Z", 3.3)));
+    Path spaced =
+        RawFixtures.parquet(
+            spark,
+            raw,
+            "2024-02-01",
+            "re transmit #1.parquet",
+            List.of(reading("COMP-002", "2024-02-01T00:10:00Z", 3.3)));
     assertThat(bronze("--date", "2024-02-01", "--run-id", "spaced")).isZero();
-    Row r = DeltaIo.read(spark, table(), OptionalLong.empty())
-        .where(col("_run_id").equalTo("spaced")).first();
+    Row r =
+        DeltaIo.read(spark, table(), OptionalLong.empty())
+            .where(col("_run_id").equalTo("spaced"))
+            .first();
     assertThat(r.<String>getAs("_source_file")).isEqualTo("file:" + spaced);
     assertThat(r.<Long>getAs("_source_size")).isEqualTo(Files.size(spaced));
     assertThat(rows()).isEqualTo(4);
   }
 
   static String sha256(Path file) throws Exception {
-    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-        .digest(Files.readAllBytes(file)));
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
   @Test
   void aCorruptParquetFileStopsTheRunNamingItAndWritesNothing() throws Exception {
     assertThat(bronze("--date", "2024-02-01")).isZero();
     long v = version();
-    RawFixtures.parquet(spark, raw, "2024-02-02", "part-00001.parquet",
+    RawFixtures.parquet(
+        spark,
+        raw,
+        "2024-02-02",
+        "part-00001.parquet",
         List.of(reading("COMP-001", "2024-02-02T00:10:00Z", 2.3)));
     Path bad = raw.resolve("sensor_readings/date=2024-02-02/part-00001.parquet");
     byte[] bytes = Files.readAllBytes(bad);
@@ -207,7 +262,8 @@ class BronzeJobTest extends SparkTestBase {
 
     assertThat(bronze("--date", "2024-02-02")).isEqualTo(2);
 
-    assertThat(stderr).contains("altaviz-bronze: error: raw file")
+    assertThat(stderr)
+        .contains("altaviz-bronze: error: raw file")
         .contains("part-00001.parquet is not a readable Parquet file")
         .doesNotContain("\tat ");
     assertThat(version()).isEqualTo(v);
@@ -230,32 +286,48 @@ class BronzeJobTest extends SparkTestBase {
   void ancientAndFarFutureTimestampsOfAGatewayFileAreIngestedAsWritten() {
     // Without Spark's metadata in the file, Spark's default refuses dates before 1582-10-15 and
     // timestamps before 1900; gateways write the proleptic Gregorian calendar (CORRECTED).
-    List<String> times = List.of("0001-01-01T00:00:00Z", "1000-01-01T00:00:00Z",
-        "1582-10-10T00:00:00Z", "1899-12-31T23:59:59Z", "2024-02-03T00:00:00Z",
-        "9999-12-31T23:59:59Z");
+    List<String> times =
+        List.of(
+            "0001-01-01T00:00:00Z",
+            "1000-01-01T00:00:00Z",
+            "1582-10-10T00:00:00Z",
+            "1899-12-31T23:59:59Z",
+            "2024-02-03T00:00:00Z",
+            "9999-12-31T23:59:59Z");
     List<Object[]> rows = new ArrayList<>();
     times.forEach(t -> rows.add(RawFixtures.gatewayReading("COMP-001", t, 2.0)));
-    RawFixtures.gatewayParquet(raw, "2024-02-03", "gw-int64.parquet",
-        RawFixtures.GATEWAY_SCHEMA, rows);
-    RawFixtures.gatewayParquet(raw, "2024-02-03", "gw-int96.parquet",
-        RawFixtures.GATEWAY_SCHEMA.replace("int64 timestamp (TIMESTAMP(MICROS,true))",
-            "int96 timestamp"),
-        List.of(RawFixtures.gatewayReading("COMP-002", "0001-01-01T00:00:00Z", 3.0),
+    RawFixtures.gatewayParquet(
+        raw, "2024-02-03", "gw-int64.parquet", RawFixtures.GATEWAY_SCHEMA, rows);
+    RawFixtures.gatewayParquet(
+        raw,
+        "2024-02-03",
+        "gw-int96.parquet",
+        RawFixtures.GATEWAY_SCHEMA.replace(
+            "int64 timestamp (TIMESTAMP(MICROS,true))", "int96 timestamp"),
+        List.of(
+            RawFixtures.gatewayReading("COMP-002", "0001-01-01T00:00:00Z", 3.0),
             RawFixtures.gatewayReading("COMP-002", "1582-10-10T12:00:00Z", 3.0)));
 
     assertThat(bronze("--date", "2024-02-03", "--run-id", "gw")).as(stderr).isZero();
 
-    List<Row> got = DeltaIo.read(spark, table(), OptionalLong.empty())
-        .where(col("_landing_date").equalTo(Date.valueOf("2024-02-03")))
-        .orderBy("compressor_id", "timestamp")
-        // Spark's own rendering: java.sql.Timestamp would shift dates before 1582 (Julian)
-        .selectExpr("concat(compressor_id, ' ', CAST(timestamp AS STRING))")
-        .collectAsList();
-    assertThat(got).extracting(r -> r.getString(0))
-        .containsExactly("COMP-001 0001-01-01 00:00:00", "COMP-001 1000-01-01 00:00:00",
-            "COMP-001 1582-10-10 00:00:00", "COMP-001 1899-12-31 23:59:59",
-            "COMP-001 2024-02-03 00:00:00", "COMP-001 9999-12-31 23:59:59",
-            "COMP-002 0001-01-01 00:00:00", "COMP-002 1582-10-10 12:00:00");
+    List<Row> got =
+        DeltaIo.read(spark, table(), OptionalLong.empty())
+            .where(col("_landing_date").equalTo(Date.valueOf("2024-02-03")))
+            .orderBy("compressor_id", "timestamp")
+            // Spark's own rendering: java.sql.Timestamp would shift dates before 1582 (Julian)
+            .selectExpr("concat(compressor_id, ' ', CAST(timestamp AS STRING))")
+            .collectAsList();
+    assertThat(got)
+        .extracting(r -> r.getString(0))
+        .containsExactly(
+            "COMP-001 0001-01-01 00:00:00",
+            "COMP-001 1000-01-01 00:00:00",
+            "COMP-001 1582-10-10 00:00:00",
+            "COMP-001 1899-12-31 23:59:59",
+            "COMP-001 2024-02-03 00:00:00",
+            "COMP-001 9999-12-31 23:59:59",
+            "COMP-002 0001-01-01 00:00:00",
+            "COMP-002 1582-10-10 12:00:00");
   }
 
   @Test
@@ -268,24 +340,39 @@ class BronzeJobTest extends SparkTestBase {
         eight = eight.add(f);
       }
     }
-    RawFixtures.parquet(spark, raw, "2024-02-02", "part-00001.parquet", List.of(RowFactory.create(
-        "COMP-001", Timestamp.from(Instant.parse("2024-02-02T00:10:00Z")), 2.0, 200.0, 60.0,
-        1000.0, 1400.0, 1234.5)), eight);
+    RawFixtures.parquet(
+        spark,
+        raw,
+        "2024-02-02",
+        "part-00001.parquet",
+        List.of(
+            RowFactory.create(
+                "COMP-001",
+                Timestamp.from(Instant.parse("2024-02-02T00:10:00Z")),
+                2.0,
+                200.0,
+                60.0,
+                1000.0,
+                1400.0,
+                1234.5)),
+        eight);
 
     assertThat(bronze("--date", "2024-02-02")).isEqualTo(2);
 
-    assertThat(stderr).contains("date=2024-02-02/part-00001.parquet has an incompatible schema: "
-        + "missing column gas_flow_mcf");
+    assertThat(stderr)
+        .contains(
+            "date=2024-02-02/part-00001.parquet has an incompatible schema: "
+                + "missing column gas_flow_mcf");
     assertThat(version()).isEqualTo(v);
   }
 
   /** Latest version of every bronze table, dimensions included (-1: no table). */
   List<Long> bronzeVersions() {
     List<Long> out = new ArrayList<>();
-    for (String t : List.of("sensor_readings", "compressor_metadata", "maintenance_logs",
-        "stations")) {
-      out.add(DeltaIo.latestVersion(spark, lake.resolve("bronze").resolve(t).toString())
-          .orElse(-1));
+    for (String t :
+        List.of("sensor_readings", "compressor_metadata", "maintenance_logs", "stations")) {
+      out.add(
+          DeltaIo.latestVersion(spark, lake.resolve("bronze").resolve(t).toString()).orElse(-1));
     }
     return out;
   }
@@ -295,20 +382,29 @@ class BronzeJobTest extends SparkTestBase {
     assertThat(bronze("--date", "2024-02-01")).isZero();
     List<Long> before = bronzeVersions();
     // a changed dimension CSV, which a run that got as far as writing would replace
-    RawFixtures.write(raw.resolve("stations.csv"), RawFixtures.STATIONS_CSV
-        + "STN-003,Haynesville,32.5,-93.7,East,LA\n");
-    Object[] row = java.util.Arrays.copyOf(
-        RawFixtures.gatewayReading("COMP-001", "2024-02-02T00:10:00Z", 2.0), 10);
+    RawFixtures.write(
+        raw.resolve("stations.csv"),
+        RawFixtures.STATIONS_CSV + "STN-003,Haynesville,32.5,-93.7,East,LA\n");
+    Object[] row =
+        java.util.Arrays.copyOf(
+            RawFixtures.gatewayReading("COMP-001", "2024-02-02T00:10:00Z", 2.0), 10);
     row[9] = "COMP-002";
-    Path bad = RawFixtures.gatewayParquet(raw, "2024-02-02", "part-00001.parquet",
-        RawFixtures.GATEWAY_SCHEMA + " optional binary COMPRESSOR_ID (STRING);",
-        List.<Object[]>of(row));
+    Path bad =
+        RawFixtures.gatewayParquet(
+            raw,
+            "2024-02-02",
+            "part-00001.parquet",
+            RawFixtures.GATEWAY_SCHEMA + " optional binary COMPRESSOR_ID (STRING);",
+            List.<Object[]>of(row));
 
     assertThat(bronze("--date", "2024-02-02")).isEqualTo(2);
 
-    assertThat(stderr.lines().filter(l -> l.contains("error"))).containsExactly(
-        "altaviz-bronze: error: raw file file:" + bad + " has an incompatible schema: "
-            + "columns compressor_id and COMPRESSOR_ID differ only in case");
+    assertThat(stderr.lines().filter(l -> l.contains("error")))
+        .containsExactly(
+            "altaviz-bronze: error: raw file file:"
+                + bad
+                + " has an incompatible schema: "
+                + "columns compressor_id and COMPRESSOR_ID differ only in case");
     assertThat(stderr).doesNotContain("\tat ");
     assertThat(bronzeVersions()).isEqualTo(before);
   }
@@ -318,26 +414,30 @@ class BronzeJobTest extends SparkTestBase {
     assertThat(bronze("--date", "2024-02-01")).isZero();
     List<Long> before = bronzeVersions();
     Path metadata = raw.resolve("compressor_metadata.csv");
-    RawFixtures.write(metadata, RawFixtures.METADATA_CSV
-        + "COMP-002,Ariel JGK/4,1500,2021-01-01,STN-001\n");
+    RawFixtures.write(
+        metadata, RawFixtures.METADATA_CSV + "COMP-002,Ariel JGK/4,1500,2021-01-01,STN-001\n");
 
     assertThat(bronze("--date", "2024-02-02")).isEqualTo(2);
 
-    assertThat(stderr.lines().filter(l -> l.contains("error"))).containsExactly(
-        "altaviz-bronze: error: dimension file file:" + metadata
-            + " lists compressor_id COMP-002 more than once");
+    assertThat(stderr.lines().filter(l -> l.contains("error")))
+        .containsExactly(
+            "altaviz-bronze: error: dimension file file:"
+                + metadata
+                + " lists compressor_id COMP-002 more than once");
     assertThat(bronzeVersions()).isEqualTo(before);
 
     RawFixtures.write(metadata, RawFixtures.METADATA_CSV);
     Path stations = raw.resolve("stations.csv");
-    RawFixtures.write(stations, RawFixtures.STATIONS_CSV
-        + "STN-001,Permian South,31.0,-102.0,Permian,TX\n");
+    RawFixtures.write(
+        stations, RawFixtures.STATIONS_CSV + "STN-001,Permian South,31.0,-102.0,Permian,TX\n");
 
     assertThat(bronze("--date", "2024-02-02")).isEqualTo(2);
 
-    assertThat(stderr.lines().filter(l -> l.contains("error"))).containsExactly(
-        "altaviz-bronze: error: dimension file file:" + stations
-            + " lists station_id STN-001 more than once");
+    assertThat(stderr.lines().filter(l -> l.contains("error")))
+        .containsExactly(
+            "altaviz-bronze: error: dimension file file:"
+                + stations
+                + " lists station_id STN-001 more than once");
     assertThat(bronzeVersions()).isEqualTo(before);
   }
 
@@ -345,12 +445,28 @@ class BronzeJobTest extends SparkTestBase {
   void aColumnOfTheWrongTypeIsIncompatible() {
     StructType intHours = new StructType();
     for (var f : Schemas.RAW_SENSOR_READINGS.fields()) {
-      intHours = f.name().equals("operating_hours")
-          ? intHours.add("operating_hours", DataTypes.IntegerType) : intHours.add(f);
+      intHours =
+          f.name().equals("operating_hours")
+              ? intHours.add("operating_hours", DataTypes.IntegerType)
+              : intHours.add(f);
     }
-    RawFixtures.parquet(spark, raw, "2024-02-03", "part-00000.parquet", List.of(RowFactory.create(
-        "COMP-001", Timestamp.from(Instant.parse("2024-02-03T00:00:00Z")), 2.0, 200.0, 60.0,
-        1000.0, 1400.0, 9000.0, 12)), intHours);
+    RawFixtures.parquet(
+        spark,
+        raw,
+        "2024-02-03",
+        "part-00000.parquet",
+        List.of(
+            RowFactory.create(
+                "COMP-001",
+                Timestamp.from(Instant.parse("2024-02-03T00:00:00Z")),
+                2.0,
+                200.0,
+                60.0,
+                1000.0,
+                1400.0,
+                9000.0,
+                12)),
+        intHours);
 
     assertThat(bronze("--date", "2024-02-03")).isEqualTo(2);
 
@@ -359,22 +475,27 @@ class BronzeJobTest extends SparkTestBase {
 
   @Test
   void dimensionCsvsAreReadByHeaderName() {
-    RawFixtures.write(raw.resolve("compressor_metadata.csv"),
+    RawFixtures.write(
+        raw.resolve("compressor_metadata.csv"),
         "station_id,compressor_id,install_date,horsepower,model\n"
             + "STN-001,COMP-001,2019-03-01,1500,Ajax DPC-360\n");
 
     assertThat(bronze("--date", "2024-02-01", "--run-id", "dims")).isZero();
 
-    Row m = DeltaIo.read(spark, lake.resolve("bronze/compressor_metadata").toString(),
-        OptionalLong.empty()).first();
+    Row m =
+        DeltaIo.read(
+                spark, lake.resolve("bronze/compressor_metadata").toString(), OptionalLong.empty())
+            .first();
     assertThat(m.<String>getAs("compressor_id")).isEqualTo("COMP-001");
     assertThat(m.<String>getAs("model")).isEqualTo("Ajax DPC-360");
     assertThat(m.<Double>getAs("horsepower")).isEqualTo(1500.0);
     assertThat(m.<Date>getAs("install_date")).isEqualTo(Date.valueOf("2019-03-01"));
     assertThat(m.<String>getAs("station_id")).isEqualTo("STN-001");
     assertThat(m.<String>getAs("_run_id")).isEqualTo("dims");
-    Row mt = DeltaIo.read(spark, lake.resolve("bronze/maintenance_logs").toString(),
-        OptionalLong.empty()).first();
+    Row mt =
+        DeltaIo.read(
+                spark, lake.resolve("bronze/maintenance_logs").toString(), OptionalLong.empty())
+            .first();
     assertThat(mt.<String>getAs("description")).isEqualTo("Oil change, filters");
     assertThat(mt.<String>getAs("notes")).isEqualTo("said \"ok\"");
     assertThat(mt.<Timestamp>getAs("performed_at").toInstant())
@@ -386,8 +507,9 @@ class BronzeJobTest extends SparkTestBase {
     assertThat(bronze("--date", "2024-02-01")).isZero();
     String stations = lake.resolve("bronze/stations").toString();
     long v = DeltaIo.latestVersion(spark, stations).getAsLong();
-    RawFixtures.write(raw.resolve("stations.csv"), RawFixtures.STATIONS_CSV
-        + "STN-003,Haynesville,32.5,-93.7,East,LA\n");
+    RawFixtures.write(
+        raw.resolve("stations.csv"),
+        RawFixtures.STATIONS_CSV + "STN-003,Haynesville,32.5,-93.7,East,LA\n");
 
     assertThat(bronze("--date", "2024-02-01")).isZero();
 
@@ -397,7 +519,8 @@ class BronzeJobTest extends SparkTestBase {
 
   @Test
   void aDimensionCsvMissingAColumnStopsTheRunNamingFileAndColumn() {
-    RawFixtures.write(raw.resolve("stations.csv"),
+    RawFixtures.write(
+        raw.resolve("stations.csv"),
         "station_id,station_name,latitude,region,state\nSTN-001,Permian North,31.9,Permian,TX\n");
 
     assertThat(bronze("--date", "2024-02-01")).isEqualTo(2);
@@ -408,13 +531,16 @@ class BronzeJobTest extends SparkTestBase {
 
   @Test
   void aDimensionValueThatDoesNotParseStopsTheRun() {
-    RawFixtures.write(raw.resolve("compressor_metadata.csv"),
+    RawFixtures.write(
+        raw.resolve("compressor_metadata.csv"),
         "compressor_id,model,horsepower,install_date,station_id\n"
             + "COMP-001,Ajax,fifteen hundred,2019-03-01,STN-001\n");
 
     assertThat(bronze("--date", "2024-02-01")).isEqualTo(2);
 
-    assertThat(stderr).contains("compressor_metadata.csv, data row 1: column 'horsepower' value "
-        + "'fifteen hundred' is not a double");
+    assertThat(stderr)
+        .contains(
+            "compressor_metadata.csv, data row 1: column 'horsepower' value "
+                + "'fifteen hundred' is not a double");
   }
 }

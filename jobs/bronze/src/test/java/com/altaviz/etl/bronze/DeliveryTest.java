@@ -14,17 +14,22 @@ class DeliveryTest {
       List.of(new Delivery("file:/raw/date=2024-02-01/p.parquet", 100, 5000, "aa"));
 
   static boolean ingested(RawFile f, String hash, AtomicInteger hashed) {
-    return Delivery.alreadyIngested(f, INGESTED, () -> {
-      hashed.incrementAndGet();
-      return hash;
-    });
+    return Delivery.alreadyIngested(
+        f,
+        INGESTED,
+        () -> {
+          hashed.incrementAndGet();
+          return hash;
+        });
   }
 
   @Test
   void samePathSizeAndTimeIsSkippedWithoutHashing() {
     AtomicInteger hashed = new AtomicInteger();
-    assertThat(ingested(new RawFile("file:/raw/date=2024-02-01/p.parquet", 100, 5000, DAY), "zz",
-        hashed)).isTrue();
+    assertThat(
+            ingested(
+                new RawFile("file:/raw/date=2024-02-01/p.parquet", 100, 5000, DAY), "zz", hashed))
+        .isTrue();
     assertThat(hashed).hasValue(0);
   }
 
@@ -40,10 +45,14 @@ class DeliveryTest {
   @Test
   void anotherSizeOrPathIsANewDeliveryWithoutHashing() {
     AtomicInteger hashed = new AtomicInteger();
-    assertThat(ingested(new RawFile("file:/raw/date=2024-02-01/p.parquet", 101, 5000, DAY), "aa",
-        hashed)).isFalse();
-    assertThat(ingested(new RawFile("file:/raw/date=2024-02-01/q.parquet", 100, 5000, DAY), "aa",
-        hashed)).isFalse();
+    assertThat(
+            ingested(
+                new RawFile("file:/raw/date=2024-02-01/p.parquet", 101, 5000, DAY), "aa", hashed))
+        .isFalse();
+    assertThat(
+            ingested(
+                new RawFile("file:/raw/date=2024-02-01/q.parquet", 100, 5000, DAY), "aa", hashed))
+        .isFalse();
     assertThat(hashed).hasValue(0);
   }
 }

@@ -23,8 +23,8 @@ class LandingZoneTest {
     assertThat(LandingZone.overlaps(LocalDate.parse("2024-02-01"), day)).isFalse();
     assertThat(LandingZone.overlaps(LocalDate.parse("2024-02-02"), day)).isTrue();
     assertThat(LandingZone.overlaps(LocalDate.parse("2024-02-03"), day)).isFalse();
-    Interval hours = new Interval(Instant.parse("2024-02-02T22:00:00Z"),
-        Instant.parse("2024-02-03T02:00:00Z"));
+    Interval hours =
+        new Interval(Instant.parse("2024-02-02T22:00:00Z"), Instant.parse("2024-02-03T02:00:00Z"));
     assertThat(LandingZone.overlaps(LocalDate.parse("2024-02-02"), hours)).isTrue();
     assertThat(LandingZone.overlaps(LocalDate.parse("2024-02-03"), hours)).isTrue();
     assertThat(LandingZone.overlaps(LocalDate.parse("1999-01-01"), Interval.ALL)).isTrue();
@@ -32,20 +32,27 @@ class LandingZoneTest {
 
   @Test
   void listsParquetFilesOfSelectedFoldersOnly() throws Exception {
-    for (String f : new String[] {"date=2024-02-01/part-00000.parquet",
-        "date=2024-02-02/part-00000.parquet", "date=2024-02-02/part-00001.parquet",
-        "date=2024-02-02/_SUCCESS", "date=2024-02-02/.part-00000.parquet.crc"}) {
+    for (String f :
+        new String[] {
+          "date=2024-02-01/part-00000.parquet",
+          "date=2024-02-02/part-00000.parquet",
+          "date=2024-02-02/part-00001.parquet",
+          "date=2024-02-02/_SUCCESS",
+          "date=2024-02-02/.part-00000.parquet.crc"
+        }) {
       Path p = raw.resolve("sensor_readings").resolve(f);
       Files.createDirectories(p.getParent());
       Files.writeString(p, "x");
     }
     var zone = new LandingZone(raw.toString(), new Configuration());
     var files = zone.sensorFiles(Interval.ofDate(LocalDate.parse("2024-02-02")));
-    assertThat(files).extracting(RawFile::shortName).containsExactly(
-        "date=2024-02-02/part-00000.parquet", "date=2024-02-02/part-00001.parquet");
+    assertThat(files)
+        .extracting(RawFile::shortName)
+        .containsExactly(
+            "date=2024-02-02/part-00000.parquet", "date=2024-02-02/part-00001.parquet");
     assertThat(files).extracting(RawFile::landingDate).containsOnly(LocalDate.parse("2024-02-02"));
-    assertThat(files.get(0).path()).isEqualTo(
-        "file:" + raw.resolve("sensor_readings/date=2024-02-02/part-00000.parquet"));
+    assertThat(files.get(0).path())
+        .isEqualTo("file:" + raw.resolve("sensor_readings/date=2024-02-02/part-00000.parquet"));
   }
 
   @Test

@@ -2,9 +2,9 @@ package com.altaviz.etl.bronze;
 
 import com.altaviz.etl.common.Schemas;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,7 +33,14 @@ final class RawFixtures {
 
   static Row reading(String id, String ts, double vibration) {
     return RowFactory.create(
-        id, Timestamp.from(Instant.parse(ts)), vibration, 200.0, 60.0, 1000.0, 1400.0, 9000.0,
+        id,
+        Timestamp.from(Instant.parse(ts)),
+        vibration,
+        200.0,
+        60.0,
+        1000.0,
+        1400.0,
+        9000.0,
         1234.5);
   }
 
@@ -46,12 +53,18 @@ final class RawFixtures {
       SparkSession spark, Path raw, String date, String name, List<Row> rows, StructType schema) {
     try {
       Path tmp = Files.createTempDirectory("fixture");
-      spark.createDataFrame(rows, schema).coalesce(1).write().mode("overwrite")
+      spark
+          .createDataFrame(rows, schema)
+          .coalesce(1)
+          .write()
+          .mode("overwrite")
           .parquet(tmp.resolve("out").toString());
       Path part;
       try (Stream<Path> s = Files.list(tmp.resolve("out"))) {
-        part = s.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst()
-            .orElseThrow();
+        part =
+            s.filter(p -> p.getFileName().toString().endsWith(".parquet"))
+                .findFirst()
+                .orElseThrow();
       }
       Path target = raw.resolve("sensor_readings").resolve("date=" + date).resolve(name);
       Files.createDirectories(target.getParent());
@@ -78,16 +91,18 @@ final class RawFixtures {
    * {@code fields} is the body of a Parquet message type; each row holds one value per field:
    * String (binary), Instant (int64 micros or int96) or Double.
    */
-  static Path gatewayParquet(Path raw, String date, String name, String fields,
-      List<Object[]> rows) {
+  static Path gatewayParquet(
+      Path raw, String date, String name, String fields, List<Object[]> rows) {
     MessageType schema = MessageTypeParser.parseMessageType("message gateway { " + fields + " }");
     Path target = raw.resolve("sensor_readings").resolve("date=" + date).resolve(name);
     try {
       Files.createDirectories(target.getParent());
       Files.deleteIfExists(target);
-      try (ParquetWriter<Group> w = ExampleParquetWriter
-          .builder(new org.apache.hadoop.fs.Path(target.toUri()))
-          .withType(schema).withConf(new Configuration()).build()) {
+      try (ParquetWriter<Group> w =
+          ExampleParquetWriter.builder(new org.apache.hadoop.fs.Path(target.toUri()))
+              .withType(schema)
+              .withConf(new Configuration())
+              .build()) {
         SimpleGroupFactory groups = new SimpleGroupFactory(schema);
         for (Object[] values : rows) {
           Group g = groups.newGroup();
@@ -97,8 +112,9 @@ final class RawFixtures {
               g.add(i, s);
             } else if (v instanceof Double d) {
               g.add(i, d);
-            } else if (v instanceof Instant t && schema.getType(i).asPrimitiveType()
-                .getPrimitiveTypeName() == PrimitiveTypeName.INT96) {
+            } else if (v instanceof Instant t
+                && schema.getType(i).asPrimitiveType().getPrimitiveTypeName()
+                    == PrimitiveTypeName.INT96) {
               g.add(i, int96(t));
             } else if (v instanceof Instant t) {
               g.add(i, t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000);
@@ -126,8 +142,9 @@ final class RawFixtures {
 
   /** One gateway row of the contract columns, sensors as in {@link #reading}. */
   static Object[] gatewayReading(String id, String ts, double vibration) {
-    return new Object[] {id, Instant.parse(ts), vibration, 200.0, 60.0, 1000.0, 1400.0, 9000.0,
-        1234.5};
+    return new Object[] {
+      id, Instant.parse(ts), vibration, 200.0, 60.0, 1000.0, 1400.0, 9000.0, 1234.5
+    };
   }
 
   static void setModified(Path file, Instant t) {

@@ -10,9 +10,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Driver work on a second thread, overlapping the main one: small Delta reads whose snapshot
- * loading is mostly driver latency, or Spark jobs the main thread does not need yet. Its Spark
- * jobs run in their own job group, so {@link #close} can cancel them: a failed run then stops
- * Spark with no job in flight.
+ * loading is mostly driver latency, or Spark jobs the main thread does not need yet. Its Spark jobs
+ * run in their own job group, so {@link #close} can cancel them: a failed run then stops Spark with
+ * no job in flight.
  */
 public final class Background<T> implements AutoCloseable {
   private final SparkSession spark;

@@ -40,20 +40,26 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Small Delta tables (the run ledger, the dimension tables) read on the driver through Delta
- * Kernel's public API: the latest snapshot's files are listed and read by Kernel's Parquet
- * handler, with no Spark job. Delta's Spark reader would replay the log and plan the read with
- * Spark jobs, which in a cold driver costs seconds for a table of a few hundred rows.
+ * Kernel's public API: the latest snapshot's files are listed and read by Kernel's Parquet handler,
+ * with no Spark job. Delta's Spark reader would replay the log and plan the read with Spark jobs,
+ * which in a cold driver costs seconds for a table of a few hundred rows.
  *
- * <p>Only for tables whose files are their rows: a file with a deletion vector, a column mapped
- * to another physical name, a partition column or a column of another type makes the result
- * empty, and the caller reads with {@link DeltaIo#read}.
+ * <p>Only for tables whose files are their rows: a file with a deletion vector, a column mapped to
+ * another physical name, a partition column or a column of another type makes the result empty, and
+ * the caller reads with {@link DeltaIo#read}.
  */
 public final class DeltaFiles {
   /** Column types {@link #collect} reads. */
   private static final Set<Class<?>> READABLE =
       Set.of(
-          StringType.class, BooleanType.class, ByteType.class, ShortType.class,
-          IntegerType.class, LongType.class, TimestampType.class, FloatType.class,
+          StringType.class,
+          BooleanType.class,
+          ByteType.class,
+          ShortType.class,
+          IntegerType.class,
+          LongType.class,
+          TimestampType.class,
+          FloatType.class,
           DoubleType.class);
 
   private static final String PHYSICAL_NAME = "delta.columnMapping.physicalName";
@@ -100,7 +106,9 @@ public final class DeltaFiles {
     }
     List<Object[]> rows = new ArrayList<>();
     try (CloseableIterator<ColumnarBatch> batches =
-        engine.getParquetHandler().readParquetFiles(closeable(files.get()), read, Optional.empty())) {
+        engine
+            .getParquetHandler()
+            .readParquetFiles(closeable(files.get()), read, Optional.empty())) {
       while (batches.hasNext()) {
         ColumnarBatch batch = batches.next();
         for (int r = 0; r < batch.getSize(); r++) {
@@ -139,7 +147,8 @@ public final class DeltaFiles {
             Path data = new Path(root, new Path(new URI(field(add, "path").toString())));
             files.add(
                 FileStatus.of(
-                    data.toString(), (Long) field(add, "size"),
+                    data.toString(),
+                    (Long) field(add, "size"),
                     (Long) field(add, "modificationTime")));
           }
         }

@@ -66,11 +66,11 @@ public final class DeltaIo {
   }
 
   /**
-   * Refuses (exit 2) a table whose commit file of {@code version} (empty: the newest) is empty
-   * or does not parse line by line as JSON: a disk that filled up or a copy cut short. Delta
-   * reads an empty commit as a commit without changes, so the version would silently lack what
-   * it wrote, and a truncated one fails deep inside the log replay. Only the one commit is
-   * read, a few kilobytes; a version without a JSON commit (checkpointed and cleaned up) passes.
+   * Refuses (exit 2) a table whose commit file of {@code version} (empty: the newest) is empty or
+   * does not parse line by line as JSON: a disk that filled up or a copy cut short. Delta reads an
+   * empty commit as a commit without changes, so the version would silently lack what it wrote, and
+   * a truncated one fails deep inside the log replay. Only the one commit is read, a few kilobytes;
+   * a version without a JSON commit (checkpointed and cleaned up) passes.
    */
   public static void requireIntactCommit(SparkSession spark, String path, OptionalLong version) {
     Path log = new Path(path, "_delta_log");
@@ -90,17 +90,33 @@ public final class DeltaIo {
         if (commits.length == 0) {
           return;
         }
-        commit = Arrays.stream(commits).map(FileStatus::getPath)
-            .max(Comparator.comparing(Path::getName)).orElseThrow();
+        commit =
+            Arrays.stream(commits)
+                .map(FileStatus::getPath)
+                .max(Comparator.comparing(Path::getName))
+                .orElseThrow();
       }
       String problem = commitProblem(fs, commit);
       if (problem != null) {
         long v = Long.parseLong(commit.getName().substring(0, 20));
         throw EtlException.badInput(
-            "Delta table " + path + ": commit file " + commit + " of version " + v + " " + problem
-                + "; the table cannot be read as of v" + v + ". Restore the file from a backup"
-                + (v == 0 ? "" : ", or, if no later version exists, move it away (the table is "
-                    + "then at v" + (v - 1) + ") and re-run the stage that wrote it"),
+            "Delta table "
+                + path
+                + ": commit file "
+                + commit
+                + " of version "
+                + v
+                + " "
+                + problem
+                + "; the table cannot be read as of v"
+                + v
+                + ". Restore the file from a backup"
+                + (v == 0
+                    ? ""
+                    : ", or, if no later version exists, move it away (the table is "
+                        + "then at v"
+                        + (v - 1)
+                        + ") and re-run the stage that wrote it"),
             null);
       }
     } catch (IOException e) {
@@ -129,8 +145,13 @@ public final class DeltaIo {
           return "is corrupt (line " + (i + 1) + " is not a JSON object)";
         }
       } catch (JsonProcessingException e) {
-        return "is cut short or corrupt (line " + (i + 1) + " of " + lines.length
-            + " is not valid JSON, " + bytes.length + " bytes)";
+        return "is cut short or corrupt (line "
+            + (i + 1)
+            + " of "
+            + lines.length
+            + " is not valid JSON, "
+            + bytes.length
+            + " bytes)";
       }
     }
     return null;
@@ -190,8 +211,7 @@ public final class DeltaIo {
     LocalDate first = range.start().atZone(ZoneOffset.UTC).toLocalDate();
     LocalDate last = range.end().minusNanos(1000).atZone(ZoneOffset.UTC).toLocalDate();
     return String.format(
-        "date >= DATE '%s' AND date <= DATE '%s' AND %s", first, last,
-        range.sqlPredicate(column));
+        "date >= DATE '%s' AND date <= DATE '%s' AND %s", first, last, range.sqlPredicate(column));
   }
 
   /** Blind append (never conflicts with concurrent appends). */
@@ -237,18 +257,27 @@ public final class DeltaIo {
     if (latest <= version) {
       return List.of(); // the usual case, one small read of the log
     }
-    return DeltaTable.forPath(spark, path).history((int) (latest - version))
+    return DeltaTable.forPath(spark, path)
+        .history((int) (latest - version))
         .where(functions.col("operation").isin(DATA_OPERATIONS.toArray()))
         .orderBy("version")
         .select("version", "userMetadata")
-        .collectAsList().stream()
+        .collectAsList()
+        .stream()
         .map(r -> new Commit(r.getLong(0), r.getString(1)))
         .toList();
   }
 
-  private static final List<String> DATA_OPERATIONS = List.of("WRITE", "MERGE", "DELETE",
-      "UPDATE", "CREATE TABLE AS SELECT", "REPLACE TABLE AS SELECT",
-      "CREATE OR REPLACE TABLE AS SELECT", "STREAMING UPDATE");
+  private static final List<String> DATA_OPERATIONS =
+      List.of(
+          "WRITE",
+          "MERGE",
+          "DELETE",
+          "UPDATE",
+          "CREATE TABLE AS SELECT",
+          "REPLACE TABLE AS SELECT",
+          "CREATE OR REPLACE TABLE AS SELECT",
+          "STREAMING UPDATE");
 
   /**
    * The newest version committed with this run id. Looked up instead of assumed to be latest,

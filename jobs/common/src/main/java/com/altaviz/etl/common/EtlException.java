@@ -1,8 +1,8 @@
 package com.altaviz.etl.common;
 
 /**
- * An expected failure with a message meant for the operator (printed as one line, no stack
- * trace) and the exit code it maps to. Anything else that escapes a job is exit code 1.
+ * An expected failure with a message meant for the operator (printed as one line, no stack trace)
+ * and the exit code it maps to. Anything else that escapes a job is exit code 1.
  */
 public class EtlException extends RuntimeException {
   private final int exitCode;
@@ -32,16 +32,16 @@ public class EtlException extends RuntimeException {
   }
 
   /**
-   * A service the job needs (e.g. PostgreSQL) cannot be reached or dropped the connection (exit
-   * 1): an infrastructure fault that a retry may fix, reported as one line without a stack trace.
+   * A service the job needs (e.g. PostgreSQL) cannot be reached or dropped the connection (exit 1):
+   * an infrastructure fault that a retry may fix, reported as one line without a stack trace.
    */
   public static EtlException unavailable(String message, Throwable cause) {
     return new EtlException(ExitCode.FAILURE, message, cause);
   }
 
   /**
-   * Another run changed the table this run is about to write (exit 1): nothing was written and
-   * a retry, which pins its input anew, resolves it.
+   * Another run changed the table this run is about to write (exit 1): nothing was written and a
+   * retry, which pins its input anew, resolves it.
    */
   public static EtlException conflict(String message) {
     return new EtlException(ExitCode.FAILURE, message);

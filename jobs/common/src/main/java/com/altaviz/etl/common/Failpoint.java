@@ -14,14 +14,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.util.TaskCompletionListener;
 
 /**
- * Named crash points for the crash-consistency tests: every point of a stage where a crash leaves
- * a state a retry must converge from (a commit done, the next not yet). A test sets {@code
+ * Named crash points for the crash-consistency tests: every point of a stage where a crash leaves a
+ * state a retry must converge from (a commit done, the next not yet). A test sets {@code
  * ALTAVIZ_FAILPOINT=<name>[:halt|:block]} (or the JVM property {@code altaviz.failpoint}; never a
  * command-line option) and the stage stops when it reaches that point: {@code halt} (the default)
  * ends the JVM at once with exit 137, the in-process equivalent of SIGKILL; {@code block} prints
  * {@code FAILPOINT <name> reached} to stderr and waits forever, so the test can SIGKILL the real
- * process group exactly there. Unset in production, where {@link #reach} costs one property and
- * one environment lookup.
+ * process group exactly there. Unset in production, where {@link #reach} costs one property and one
+ * environment lookup.
  *
  * <p>Each constant says what a crash there leaves. Points run in this order within a stage.
  */
@@ -59,6 +59,7 @@ public enum Failpoint {
 
   public static final String ENV = "ALTAVIZ_FAILPOINT";
   public static final String PROPERTY = "altaviz.failpoint";
+
   /** The exit status of a process killed by SIGKILL (128 + 9), which {@code halt} imitates. */
   public static final int HALT_STATUS = 137;
 
@@ -94,16 +95,14 @@ public enum Failpoint {
 
   /** Stops the process here if this is the configured failpoint; else returns at once. */
   public void reach() {
-    configured()
-        .filter(s -> s.point() == this)
-        .ifPresent(s -> stop(s.mode()));
+    configured().filter(s -> s.point() == this).ifPresent(s -> stop(s.mode()));
   }
 
   /**
-   * {@code rows} as they are, unless this failpoint is set: then the first task of the write
-   * that finishes stops there (its completion listener runs after it wrote its data file into
-   * the table and before the driver, waiting for every task, can commit): a crash in the middle
-   * of a Delta write. Local mode only, as the tests run it.
+   * {@code rows} as they are, unless this failpoint is set: then the first task of the write that
+   * finishes stops there (its completion listener runs after it wrote its data file into the table
+   * and before the driver, waiting for every task, can commit): a crash in the middle of a Delta
+   * write. Local mode only, as the tests run it.
    */
   public Dataset<Row> duringWrite(Dataset<Row> rows) {
     if (configured().filter(s -> s.point() == this).isEmpty()) {
@@ -149,7 +148,12 @@ public enum Failpoint {
             .orElseThrow(
                 () ->
                     EtlException.usage(
-                        source + "='" + value + "': unknown failpoint '" + name + "'; valid: "
+                        source
+                            + "='"
+                            + value
+                            + "': unknown failpoint '"
+                            + name
+                            + "'; valid: "
                             + Arrays.stream(values())
                                 .map(Failpoint::pointName)
                                 .collect(Collectors.joining(", "))
@@ -165,7 +169,11 @@ public enum Failpoint {
         .orElseThrow(
             () ->
                 EtlException.usage(
-                    source + "='" + value + "': unknown failpoint mode '" + mode
+                    source
+                        + "='"
+                        + value
+                        + "': unknown failpoint mode '"
+                        + mode
                         + "'; valid: halt, block"));
   }
 

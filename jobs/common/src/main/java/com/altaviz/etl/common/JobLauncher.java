@@ -47,8 +47,11 @@ public final class JobLauncher {
       if (conflict != null) {
         // Expected when two runs write one table at once; Delta aborted ours before it
         // committed, so the operator needs the fact and the remedy, not a trace.
-        err.println(name + ": error: another run committed to the same Delta table first ("
-            + conflict.getClass().getSimpleName() + "); nothing was written by this run, retry");
+        err.println(
+            name
+                + ": error: another run committed to the same Delta table first ("
+                + conflict.getClass().getSimpleName()
+                + "); nothing was written by this run, retry");
         err.flush();
         return ExitCode.FAILURE;
       }
@@ -75,29 +78,39 @@ public final class JobLauncher {
   private static final Pattern MISSING_FILE = Pattern.compile("File (\\S+) does not exist");
   private static final Pattern PARQUET_FILE = Pattern.compile("\\S+\\.parquet");
   private static final Pattern UNREADABLE =
-      Pattern.compile("error while reading file|Could not read footer|is not a Parquet file|"
-          + "Can not read value at|FAILED_READ_FILE", Pattern.CASE_INSENSITIVE);
+      Pattern.compile(
+          "error while reading file|Could not read footer|is not a Parquet file|"
+              + "Can not read value at|FAILED_READ_FILE",
+          Pattern.CASE_INSENSITIVE);
 
   /**
    * The one-line report of a storage fault in {@code ex}'s causes, or null: a data file a Delta
-   * table references that is missing (exit 2) or does not read (exit 2), or a full disk (exit 1,
-   * a retry after freeing space succeeds). A write that failed this way committed nothing.
+   * table references that is missing (exit 2) or does not read (exit 2), or a full disk (exit 1, a
+   * retry after freeing space succeeds). A write that failed this way committed nothing.
    */
   static String storageFault(Throwable ex) {
     for (Throwable c = ex; c != null; c = c.getCause() == c ? null : c.getCause()) {
       String m = String.valueOf(c.getMessage());
       if (m.toLowerCase(Locale.ROOT).contains(DISK_FULL)) {
-        return DISK_FULL + " (" + oneLine(m) + "): free space on the lake's or Spark's local "
+        return DISK_FULL
+            + " ("
+            + oneLine(m)
+            + "): free space on the lake's or Spark's local "
             + "disk and retry; this run committed nothing after its last completed step";
       }
     }
     for (Throwable c = ex; c != null; c = c.getCause() == c ? null : c.getCause()) {
       String m = String.valueOf(c.getMessage());
       Matcher missing = MISSING_FILE.matcher(m);
-      if (c instanceof FileNotFoundException && missing.find() && isDeltaTable(
-          tableOf(missing.group(1)))) {
+      if (c instanceof FileNotFoundException
+          && missing.find()
+          && isDeltaTable(tableOf(missing.group(1)))) {
         String file = missing.group(1);
-        return "data file " + file + " of Delta table " + tableOf(file) + " is missing: restore "
+        return "data file "
+            + file
+            + " of Delta table "
+            + tableOf(file)
+            + " is missing: restore "
             + "the file from a backup, or RESTORE the table to the newest version before the one "
             + "that added it (DESCRIBE HISTORY) and re-run the stages after it; nothing written";
       }
@@ -108,11 +121,19 @@ public final class JobLauncher {
       if (UNREADABLE.matcher(m).find() && file.find()) {
         String f = file.group();
         if (!isDeltaTable(tableOf(f))) {
-          return "Parquet file " + f + " does not read (" + oneLine(String.valueOf(rootCause(c)))
+          return "Parquet file "
+              + f
+              + " does not read ("
+              + oneLine(String.valueOf(rootCause(c)))
               + "): replace or remove the file; nothing written";
         }
-        return "data file " + f + " of Delta table " + tableOf(f) + " does not read ("
-            + oneLine(String.valueOf(rootCause(c))) + "): restore the file from a backup, or "
+        return "data file "
+            + f
+            + " of Delta table "
+            + tableOf(f)
+            + " does not read ("
+            + oneLine(String.valueOf(rootCause(c)))
+            + "): restore the file from a backup, or "
             + "RESTORE the table to the newest version before the one that added it (DESCRIBE "
             + "HISTORY) and re-run the stages after it; nothing written";
       }

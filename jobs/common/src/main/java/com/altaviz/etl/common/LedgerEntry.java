@@ -3,8 +3,8 @@ package com.altaviz.etl.common;
 import java.time.Instant;
 
 /**
- * One row of {@code ops/pipeline_runs}: what a stage run read and wrote, at which Delta
- * versions. Versions are null when not applicable (e.g. bronze reads files, export writes SQL).
+ * One row of {@code ops/pipeline_runs}: what a stage run read and wrote, at which Delta versions.
+ * Versions are null when not applicable (e.g. bronze reads files, export writes SQL).
  */
 public record LedgerEntry(
     String runId,

@@ -82,9 +82,9 @@ public final class RunLedger {
       Instant finishedAt) {}
 
   /**
-   * The successful upstream run whose output a downstream stage pins: what it says it wrote,
-   * {@code rowsOut} rows at {@code outputVersion}, for the interval {@code [intervalStart,
-   * intervalEnd)} (both null: single-batch mode).
+   * The successful upstream run whose output a downstream stage pins: what it says it wrote, {@code
+   * rowsOut} rows at {@code outputVersion}, for the interval {@code [intervalStart, intervalEnd)}
+   * (both null: single-batch mode).
    */
   public record Upstream(
       String runId, Instant intervalStart, Instant intervalEnd, long outputVersion, long rowsOut) {
@@ -121,10 +121,10 @@ public final class RunLedger {
   }
 
   /**
-   * The newest input version read by a successful run of {@code stage} whose written range
-   * {@code [interval_start − lookback, interval_end)} overlaps {@code written}: a run that must
-   * not read older input than that, or its replaceWhere would roll back rows the other run added
-   * (late arrivals a newer bronze version brought).
+   * The newest input version read by a successful run of {@code stage} whose written range {@code
+   * [interval_start − lookback, interval_end)} overlaps {@code written}: a run that must not read
+   * older input than that, or its replaceWhere would roll back rows the other run added (late
+   * arrivals a newer bronze version brought).
    */
   public OptionalLong newestInputRead(String stage, Interval written, Duration lookback) {
     return newestInputRead(successes(stage), stage, written, lookback);
@@ -140,8 +140,8 @@ public final class RunLedger {
     return rows.stream()
         .filter(r -> r.stage.equals(stage) && r.runId.equals(runId) && r.outputVersion != null)
         .max(Comparator.comparing(Success::finishedAt))
-        .map(r -> new Upstream(r.runId, r.intervalStart, r.intervalEnd, r.outputVersion,
-            r.rowsOut));
+        .map(
+            r -> new Upstream(r.runId, r.intervalStart, r.intervalEnd, r.outputVersion, r.rowsOut));
   }
 
   private static OptionalLong newestInputRead(
@@ -166,18 +166,32 @@ public final class RunLedger {
     List<String> wanted = List.of(stages);
     Optional<List<Object[]>> rows =
         DeltaFiles.collect(
-            spark, path,
+            spark,
+            path,
             List.of(
-                "status", "stage", "run_id", "interval_start", "interval_end", "input_version",
-                "output_version", "finished_at", "rows_out"));
+                "status",
+                "stage",
+                "run_id",
+                "interval_start",
+                "interval_end",
+                "input_version",
+                "output_version",
+                "finished_at",
+                "rows_out"));
     if (rows.isPresent()) {
       return rows.get().stream()
           .filter(r -> LedgerEntry.SUCCESS.equals(r[0]) && wanted.contains((String) r[1]))
           .map(
               r ->
                   new Success(
-                      (String) r[2], (String) r[1], (Instant) r[3], (Instant) r[4], (Long) r[5],
-                      (Long) r[6], (Long) r[8], (Instant) r[7]))
+                      (String) r[2],
+                      (String) r[1],
+                      (Instant) r[3],
+                      (Instant) r[4],
+                      (Long) r[5],
+                      (Long) r[6],
+                      (Long) r[8],
+                      (Instant) r[7]))
           .toList();
     }
     if (!DeltaIo.exists(spark, path)) {

@@ -33,6 +33,7 @@ public final class Schemas {
 
   /** Lineage columns bronze adds to every row. */
   public static final String INGESTED_AT = "_ingested_at";
+
   public static final String SOURCE_FILE = "_source_file";
   public static final String RUN_ID = "_run_id";
 

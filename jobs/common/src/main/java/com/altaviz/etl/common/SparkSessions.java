@@ -4,8 +4,8 @@ import org.apache.spark.sql.SparkSession;
 import scala.Tuple2;
 
 /**
- * The one place that builds a SparkSession. No master is set here: {@code spark-submit
- * --master} (or {@code spark.master}) decides, so the same jar runs locally and on a cluster.
+ * The one place that builds a SparkSession. No master is set here: {@code spark-submit --master}
+ * (or {@code spark.master}) decides, so the same jar runs locally and on a cluster.
  */
 public final class SparkSessions {
   private SparkSessions() {}

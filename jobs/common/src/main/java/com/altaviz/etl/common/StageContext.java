@@ -17,8 +17,10 @@ public final class StageContext {
   public final RunLedger ledger;
   public final StageLog log;
   public final String runId;
+
   /** The run's {@code started_at}: with run id and stage, the key of its ledger row. */
   public final Instant startedAt;
+
   private final String stage;
   private StageResult partial;
   private LedgerEntry published;
@@ -59,29 +61,47 @@ public final class StageContext {
       long latest = DeltaIo.latestVersion(spark, table).orElse(-1);
       if (options.inputVersion < 0 || options.inputVersion > latest) {
         throw EtlException.usage(
-            "--input-version " + options.inputVersion + " does not exist for " + table
-                + " (latest is " + latest + ")");
+            "--input-version "
+                + options.inputVersion
+                + " does not exist for "
+                + table
+                + " (latest is "
+                + latest
+                + ")");
       }
       if (newest.isPresent() && newest.getAsLong() > options.inputVersion) {
-        log.warn("--input-version {} is older than v{} that an earlier {} run read for an "
-            + "overlapping range: rows added since are replaced (a replay)", options.inputVersion,
-            newest.getAsLong(), stage);
+        log.warn(
+            "--input-version {} is older than v{} that an earlier {} run read for an "
+                + "overlapping range: rows added since are replaced (a replay)",
+            options.inputVersion,
+            newest.getAsLong(),
+            stage);
       }
       return options.inputVersion;
     }
     OptionalLong fromRun = pins.upstreamOutput();
-    long pinned = fromRun.isPresent()
-        ? fromRun.getAsLong()
-        : DeltaIo.latestVersion(spark, table)
-            .orElseThrow(
-                () ->
-                    EtlException.usage(
-                        "input table " + table + " does not exist; run the " + upstreamStage
-                            + " stage first"));
+    long pinned =
+        fromRun.isPresent()
+            ? fromRun.getAsLong()
+            : DeltaIo.latestVersion(spark, table)
+                .orElseThrow(
+                    () ->
+                        EtlException.usage(
+                            "input table "
+                                + table
+                                + " does not exist; run the "
+                                + upstreamStage
+                                + " stage first"));
     if (newest.isPresent() && newest.getAsLong() > pinned) {
-      log.warn("An earlier {} run read {} v{} for a range overlapping {}; reading v{} instead of "
-          + "v{} so its rows are kept", stage, table, newest.getAsLong(), writtenRange(),
-          newest.getAsLong(), pinned);
+      log.warn(
+          "An earlier {} run read {} v{} for a range overlapping {}; reading v{} instead of "
+              + "v{} so its rows are kept",
+          stage,
+          table,
+          newest.getAsLong(),
+          writtenRange(),
+          newest.getAsLong(),
+          pinned);
       return newest.getAsLong();
     }
     if (pins.upstream().isPresent()) {
@@ -95,18 +115,18 @@ public final class StageContext {
     /** One append: the version adds {@code rows_out} rows to the version before (bronze). */
     APPEND,
     /**
-     * A replaceWhere of its written range {@code [start − lookback, end)} on {@code timestamp}
-     * of a table partitioned by {@code date} (silver, gold), of everything in single-batch
-     * mode: that range holds {@code rows_out} rows at the version.
+     * A replaceWhere of its written range {@code [start − lookback, end)} on {@code timestamp} of a
+     * table partitioned by {@code date} (silver, gold), of everything in single-batch mode: that
+     * range holds {@code rows_out} rows at the version.
      */
     REPLACE_RANGE
   }
 
   /**
-   * Refuses (exit 2, nothing written) an input version that does not hold the rows its upstream
-   * run recorded in the ledger for it: a commit file emptied or cut short at a line end, or a
-   * commit that lost its files, reads as a smaller (even empty) table without any error, and
-   * computing on it would replace good output with too little.
+   * Refuses (exit 2, nothing written) an input version that does not hold the rows its upstream run
+   * recorded in the ledger for it: a commit file emptied or cut short at a line end, or a commit
+   * that lost its files, reads as a smaller (even empty) table without any error, and computing on
+   * it would replace good output with too little.
    */
   private void requireLedgerRows(
       String table, String upstreamStage, UpstreamWrite write, RunLedger.Upstream up) {
@@ -117,8 +137,9 @@ public final class StageContext {
       if (up.rowsOut() == 0) {
         return; // no commit of its own: the recorded version is whatever was latest
       }
-      held = DeltaIo.count(spark, table, version, null)
-          - (version == 0 ? 0 : DeltaIo.count(spark, table, version - 1, null));
+      held =
+          DeltaIo.count(spark, table, version, null)
+              - (version == 0 ? 0 : DeltaIo.count(spark, table, version - 1, null));
       what = "adds " + held + " rows to v" + (version - 1);
     } else {
       Interval range = up.interval().extendBack(lookback());
@@ -127,13 +148,30 @@ public final class StageContext {
     }
     if (held != up.rowsOut()) {
       throw EtlException.badInput(
-          table + " v" + version + " " + what + " but the ledger says " + upstreamStage
-              + " run " + up.runId() + " wrote " + up.rowsOut() + ": the table's log or data "
+          table
+              + " v"
+              + version
+              + " "
+              + what
+              + " but the ledger says "
+              + upstreamStage
+              + " run "
+              + up.runId()
+              + " wrote "
+              + up.rowsOut()
+              + ": the table's log or data "
               + "files are damaged; nothing written (restore them, or RESTORE the table to its "
-              + "last good version and re-run " + upstreamStage + ")",
+              + "last good version and re-run "
+              + upstreamStage
+              + ")",
           null);
     }
-    log.info("{} v{} {} as the ledger says ({} run {}) ✓", table, version, what, upstreamStage,
+    log.info(
+        "{} v{} {} as the ledger says ({} run {}) ✓",
+        table,
+        version,
+        what,
+        upstreamStage,
         up.runId());
   }
 
@@ -146,19 +184,25 @@ public final class StageContext {
   }
 
   /**
-   * Fails the run (exit 1, nothing written) when another run committed data to {@code table}
-   * since {@code baseline}: that run may have read newer input for an overlapping range, and
-   * replacing the range now would roll its rows back. Delta's own conflict check only covers
-   * the write itself, not the minutes of computing before it. The retry pins its input anew.
+   * Fails the run (exit 1, nothing written) when another run committed data to {@code table} since
+   * {@code baseline}: that run may have read newer input for an overlapping range, and replacing
+   * the range now would roll its rows back. Delta's own conflict check only covers the write
+   * itself, not the minutes of computing before it. The retry pins its input anew.
    */
   public void requireNoCommitSince(String table, long baseline) {
     DeltaIo.dataCommitsSince(spark, table, baseline).stream()
         .filter(c -> !runId.equals(c.runId()))
         .findFirst()
-        .ifPresent(c -> {
-          throw EtlException.conflict(table + " changed while this run was computing (version "
-              + c.version() + " by run " + c.runId() + "); nothing written, retry to recompute");
-        });
+        .ifPresent(
+            c -> {
+              throw EtlException.conflict(
+                  table
+                      + " changed while this run was computing (version "
+                      + c.version()
+                      + " by run "
+                      + c.runId()
+                      + "); nothing written, retry to recompute");
+            });
   }
 
   /** {@code [start − lookback, end)}: what silver, gold and export replace (late arrivals). */
@@ -180,8 +224,7 @@ public final class StageContext {
   }
 
   /** This run's ledger row for an outcome; {@code r} null records zero rows. */
-  public LedgerEntry ledgerEntry(
-      String status, String message, StageResult r, Instant finishedAt) {
+  public LedgerEntry ledgerEntry(String status, String message, StageResult r, Instant finishedAt) {
     return new LedgerEntry(
         runId,
         stage,
@@ -203,13 +246,14 @@ public final class StageContext {
 
   /**
    * Declares that the stage has already published {@code success}, its ledger row as of a
-   * successful end, outside the lake (export: into PostgreSQL, in the transaction of its data).
-   * If the run then succeeds, the ledger records exactly that row, so both copies stay equal; if
-   * it fails after all, the ledger records a failure row with the same key, which replaces the
+   * successful end, outside the lake (export: into PostgreSQL, in the transaction of its data). If
+   * the run then succeeds, the ledger records exactly that row, so both copies stay equal; if it
+   * fails after all, the ledger records a failure row with the same key, which replaces the
    * published row wherever the ledger is mirrored.
    */
   public void publishedSuccess(LedgerEntry success) {
-    if (!success.runId().equals(runId) || !success.stage().equals(stage)
+    if (!success.runId().equals(runId)
+        || !success.stage().equals(stage)
         || !success.startedAt().equals(startedAt)
         || !LedgerEntry.SUCCESS.equals(success.status())) {
       throw new IllegalArgumentException("not this run's success row: " + success);

@@ -9,8 +9,8 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
 
 /**
- * Skeleton of every pipeline stage: load config, validate the interval, open the session, run
- * the stage, record the ledger row, print one summary line. Stages implement {@link #execute}.
+ * Skeleton of every pipeline stage: load config, validate the interval, open the session, run the
+ * stage, record the ledger row, print one summary line. Stages implement {@link #execute}.
  */
 public abstract class StageJob implements Callable<Integer> {
   @Mixin public StageOptions options = new StageOptions();
@@ -48,7 +48,8 @@ public abstract class StageJob implements Callable<Integer> {
       status = LedgerEntry.SUCCESS;
       return ExitCode.OK;
     } catch (EtlException e) {
-      status = e.exitCode() == ExitCode.QUALITY_GATE ? LedgerEntry.QUALITY_FAILED : LedgerEntry.FAILED;
+      status =
+          e.exitCode() == ExitCode.QUALITY_GATE ? LedgerEntry.QUALITY_FAILED : LedgerEntry.FAILED;
       message = e.getMessage();
       result = ctx.partial();
       throw e;
@@ -78,11 +79,15 @@ public abstract class StageJob implements Callable<Integer> {
 
   private void warnFailpoint(StageLog log, Failpoint.Setting f) {
     if (f.point().stage().equals(stage())) {
-      log.warn("Failpoint {} is set ({}): this run stops there (a crash-consistency test)",
-          f.point().pointName(), f.mode().label());
+      log.warn(
+          "Failpoint {} is set ({}): this run stops there (a crash-consistency test)",
+          f.point().pointName(),
+          f.mode().label());
     } else {
-      log.warn("Failpoint {} is set but belongs to the {} stage: not reached by this run",
-          f.point().pointName(), f.point().stage());
+      log.warn(
+          "Failpoint {} is set but belongs to the {} stage: not reached by this run",
+          f.point().pointName(),
+          f.point().stage());
     }
   }
 

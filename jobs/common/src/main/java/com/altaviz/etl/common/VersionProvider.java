@@ -17,7 +17,10 @@ public class VersionProvider implements IVersionProvider {
     }
     return new String[] {
       "${COMMAND-FULL-NAME} " + p.getProperty("version", "dev"),
-      "built for Spark " + p.getProperty("spark", "?") + ", Delta Lake " + p.getProperty("delta", "?")
+      "built for Spark "
+          + p.getProperty("spark", "?")
+          + ", Delta Lake "
+          + p.getProperty("delta", "?")
     };
   }
 }

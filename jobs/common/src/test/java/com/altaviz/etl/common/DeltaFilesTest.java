@@ -41,8 +41,7 @@ class DeltaFilesTest extends SparkTestBase {
   void pathsAndPartitionValuesThatNeedEscapingAreRead() {
     String table = dir.resolve("a lake %/t").toString();
     DeltaIo.append(
-        spark.sql("SELECT id, IF(id % 2 = 0, 'a b', 'c/d%e') AS p FROM range(6)"), table, "a",
-        "p");
+        spark.sql("SELECT id, IF(id % 2 = 0, 'a b', 'c/d%e') AS p FROM range(6)"), table, "a", "p");
     assertThat(collectedIds(table)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
     // a partition column lives in directory names, not in the files: Delta's reader reads it
     assertThat(DeltaFiles.collect(spark, table, List.of("id", "p"))).isEmpty();
@@ -51,19 +50,22 @@ class DeltaFilesTest extends SparkTestBase {
   @Test
   void tablesThatNeedDeltasReaderAreRefused() {
     spark.sql(
-        "CREATE TABLE delta.`" + table() + "` (id BIGINT) USING delta "
+        "CREATE TABLE delta.`"
+            + table()
+            + "` (id BIGINT) USING delta "
             + "TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')");
     spark.sql("INSERT INTO delta.`" + table() + "` SELECT id FROM range(4)");
     assertThat(collectedIds(table())).containsExactly(0L, 1L, 2L, 3L);
     spark.sql("DELETE FROM delta.`" + table() + "` WHERE id = 1");
-    assertThat(ids(DeltaIo.read(spark, table(), OptionalLong.empty())))
-        .containsExactly(0L, 2L, 3L);
+    assertThat(ids(DeltaIo.read(spark, table(), OptionalLong.empty()))).containsExactly(0L, 2L, 3L);
     // the file still holds id 1; only the deletion vector hides it
     assertThat(DeltaFiles.collect(spark, table(), List.of("id"))).isEmpty();
 
     String mapped = dir.resolve("mapped").toString();
     spark.sql(
-        "CREATE TABLE delta.`" + mapped + "` (id BIGINT) USING delta TBLPROPERTIES ("
+        "CREATE TABLE delta.`"
+            + mapped
+            + "` (id BIGINT) USING delta TBLPROPERTIES ("
             + "'delta.columnMapping.mode' = 'name', 'delta.minReaderVersion' = '2', "
             + "'delta.minWriterVersion' = '5')");
     spark.sql("INSERT INTO delta.`" + mapped + "` SELECT id FROM range(2)");
@@ -76,12 +78,14 @@ class DeltaFilesTest extends SparkTestBase {
         spark.sql(
             "SELECT 'C1' AS id, 7 AS n, 1.5D AS x, TIMESTAMP '2024-02-01 06:30:00.000001' AS t, "
                 + "true AS b UNION ALL SELECT NULL, NULL, NULL, NULL, NULL"),
-        table(), "a");
+        table(),
+        "a");
     DeltaIo.append(
         spark.sql(
             "SELECT 'C2' AS id, 8 AS n, 2.5D AS x, TIMESTAMP '1969-12-31 23:59:59' AS t, "
                 + "false AS b"),
-        table(), "b");
+        table(),
+        "b");
 
     List<Object[]> rows =
         DeltaFiles.collect(spark, table(), List.of("t", "id", "n", "x", "b")).orElseThrow();
@@ -92,8 +96,7 @@ class DeltaFilesTest extends SparkTestBase {
             new Object[] {null, null, null, null, null},
             new Object[] {Instant.parse("1969-12-31T23:59:59Z"), "C2", 8, 2.5, false});
     assertThat(DeltaFiles.collect(spark, table(), List.of("id", "nope"))).isEmpty();
-    assertThat(DeltaFiles.collect(spark, dir.resolve("none").toString(), List.of("id")))
-        .isEmpty();
+    assertThat(DeltaFiles.collect(spark, dir.resolve("none").toString(), List.of("id"))).isEmpty();
   }
 
   private List<Long> collectedIds(String table) {

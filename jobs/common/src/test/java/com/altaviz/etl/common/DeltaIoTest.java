@@ -121,8 +121,7 @@ class DeltaIoTest extends SparkTestBase {
   void anInterruptedFirstAppendIsRetried() throws Exception {
     interruptedFirstWrite();
     assertThat(DeltaIo.append(rows("SELECT id FROM range(3)"), table(), "r")).isZero();
-    assertThat(ids(DeltaIo.read(spark, table(), OptionalLong.empty())))
-        .containsExactly(0L, 1L, 2L);
+    assertThat(ids(DeltaIo.read(spark, table(), OptionalLong.empty()))).containsExactly(0L, 1L, 2L);
   }
 
   private static List<Long> ids(Dataset<Row> df) {

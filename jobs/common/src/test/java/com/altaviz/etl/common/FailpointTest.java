@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Failpoint settings: every name and mode parses, anything else is a one-line usage error naming
- * the valid points; a stage refuses a bad setting before any work; {@code block} prints its
- * marker and holds the thread. ({@code halt} ends the JVM: the pytest reliability suite runs it.)
+ * the valid points; a stage refuses a bad setting before any work; {@code block} prints its marker
+ * and holds the thread. ({@code halt} ends the JVM: the pytest reliability suite runs it.)
  */
 class FailpointTest {
   private static final String VALID =
@@ -63,7 +63,9 @@ class FailpointTest {
         .isInstanceOfSatisfying(EtlException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
         .hasMessage(
             "ALTAVIZ_FAILPOINT='gold.after-comit:block': unknown failpoint 'gold.after-comit';"
-                + " valid: " + VALID + " (each optionally :halt or :block)");
+                + " valid: "
+                + VALID
+                + " (each optionally :halt or :block)");
     assertThatThrownBy(() -> Failpoint.parse(Failpoint.ENV, ":halt"))
         .hasMessageStartingWith("ALTAVIZ_FAILPOINT=':halt': unknown failpoint ''; valid: ");
   }
@@ -103,7 +105,9 @@ class FailpointTest {
     assertThat(r.err())
         .isEqualTo(
             "altaviz-tiny: error: -Daltaviz.failpoint='tiny.after-commit': unknown failpoint"
-                + " 'tiny.after-commit'; valid: " + VALID + " (each optionally :halt or :block)\n");
+                + " 'tiny.after-commit'; valid: "
+                + VALID
+                + " (each optionally :halt or :block)\n");
     assertThat(lake).isEmptyDirectory();
   }
 

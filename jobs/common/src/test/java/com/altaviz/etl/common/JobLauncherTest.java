@@ -34,16 +34,21 @@ class JobLauncherTest {
                 "Job aborted", new RuntimeException(EtlException.qualityGate("gate inside Spark")));
         case "bug" -> throw new IllegalStateException("boom");
         case "disk-full" ->
-            throw new IllegalStateException("Job aborted", new java.io.IOException(
-                "No space left on device"));
+            throw new IllegalStateException(
+                "Job aborted", new java.io.IOException("No space left on device"));
         case "missing-file" ->
-            throw new IllegalStateException("Job aborted due to stage failure",
-                new java.io.FileNotFoundException("File file:" + table
-                    + "/date=2024-02-01/part-00000.snappy.parquet does not exist\nIt is possible"
-                    + " the underlying files have been updated."));
+            throw new IllegalStateException(
+                "Job aborted due to stage failure",
+                new java.io.FileNotFoundException(
+                    "File file:"
+                        + table
+                        + "/date=2024-02-01/part-00000.snappy.parquet does not exist\nIt is possible"
+                        + " the underlying files have been updated."));
         case "concurrent" ->
-            throw new IllegalStateException("Job aborted", new ConcurrentAppendException(
-                "Files were added to the root of the table by a concurrent update.\nRefer to"));
+            throw new IllegalStateException(
+                "Job aborted",
+                new ConcurrentAppendException(
+                    "Files were added to the root of the table by a concurrent update.\nRefer to"));
         default -> {
           return ExitCode.OK;
         }
@@ -56,23 +61,29 @@ class JobLauncherTest {
     CliRun r = CliRun.of(new Tiny(), "--outcome", "disk-full");
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err())
-        .isEqualTo("tiny: error: no space left on device (No space left on device): free space on"
-            + " the lake's or Spark's local disk and retry; this run committed nothing after its"
-            + " last completed step\n");
+        .isEqualTo(
+            "tiny: error: no space left on device (No space left on device): free space on"
+                + " the lake's or Spark's local disk and retry; this run committed nothing after its"
+                + " last completed step\n");
   }
 
   @Test
   void aMissingDataFileOfADeltaTableIsExit2NamingTheFileAndTheTable(@TempDir Path dir)
       throws Exception {
-    Path table = Files.createDirectories(dir.resolve("silver/sensor_readings/_delta_log"))
-        .getParent();
+    Path table =
+        Files.createDirectories(dir.resolve("silver/sensor_readings/_delta_log")).getParent();
     CliRun r = CliRun.of(new Tiny(), "--outcome", "missing-file", "--table", table.toString());
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err())
-        .isEqualTo("tiny: error: data file file:" + table + "/date=2024-02-01/"
-            + "part-00000.snappy.parquet of Delta table file:" + table + " is missing: restore the"
-            + " file from a backup, or RESTORE the table to the newest version before the one that"
-            + " added it (DESCRIBE HISTORY) and re-run the stages after it; nothing written\n");
+        .isEqualTo(
+            "tiny: error: data file file:"
+                + table
+                + "/date=2024-02-01/"
+                + "part-00000.snappy.parquet of Delta table file:"
+                + table
+                + " is missing: restore the"
+                + " file from a backup, or RESTORE the table to the newest version before the one that"
+                + " added it (DESCRIBE HISTORY) and re-run the stages after it; nothing written\n");
     // not a Delta table's file (no _delta_log): an unexpected fault, with its trace
     CliRun other =
         CliRun.of(new Tiny(), "--outcome", "missing-file", "--table", dir.resolve("x").toString());
@@ -106,8 +117,12 @@ class JobLauncherTest {
   @Test
   void aConcurrentDeltaCommitIsExit1WithOneLineAndNoStackTrace() {
     assertThat(CliRun.of(new Tiny(), "--outcome", "concurrent"))
-        .isEqualTo(new CliRun(1, "", "tiny: error: another run committed to the same Delta table "
-            + "first (ConcurrentAppendException); nothing was written by this run, retry\n"));
+        .isEqualTo(
+            new CliRun(
+                1,
+                "",
+                "tiny: error: another run committed to the same Delta table "
+                    + "first (ConcurrentAppendException); nothing was written by this run, retry\n"));
   }
 
   @Test

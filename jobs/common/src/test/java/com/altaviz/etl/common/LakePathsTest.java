@@ -15,7 +15,8 @@ class LakePathsTest {
 
   @Test
   void absolutePathsAndUrisAreKeptAsGiven() {
-    assertThat(new LakePaths("/tmp/lake").goldFeatures()).isEqualTo("/tmp/lake/gold/sensor_features");
+    assertThat(new LakePaths("/tmp/lake").goldFeatures())
+        .isEqualTo("/tmp/lake/gold/sensor_features");
     assertThat(new LakePaths("s3a://bucket/lake/").bronzeReadings())
         .isEqualTo("s3a://bucket/lake/bronze/sensor_readings");
   }

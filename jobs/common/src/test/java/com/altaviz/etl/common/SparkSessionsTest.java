@@ -17,8 +17,10 @@ class SparkSessionsTest {
   void otherKeysAreNotLogStoresOfAScheme() {
     assertThat(SparkSessions.kernelLogStoreKey("spark.delta.logStore.class")).isNull();
     assertThat(SparkSessions.kernelLogStoreKey("spark.delta.logStore..impl")).isNull();
-    assertThat(SparkSessions.kernelLogStoreKey("spark.io.delta.storage.S3DynamoDBLogStore"
-        + ".ddb.tableName")).isNull();
+    assertThat(
+            SparkSessions.kernelLogStoreKey(
+                "spark.io.delta.storage.S3DynamoDBLogStore" + ".ddb.tableName"))
+        .isNull();
     assertThat(SparkSessions.kernelLogStoreKey("spark.hadoop.fs.s3a.impl")).isNull();
   }
 }

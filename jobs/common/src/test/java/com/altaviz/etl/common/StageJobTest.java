@@ -55,12 +55,12 @@ class StageJobTest extends SparkTestBase {
           // a commit lands between the baseline and the write: another run's, or our own
           // plus a compaction (which changes no rows)
           long baseline = ctx.outputBaseline(out);
-          DeltaIo.append(ctx.spark.range(1).toDF(), out, outcome.equals("raced") ? "intruder"
-              : ctx.runId);
+          DeltaIo.append(
+              ctx.spark.range(1).toDF(), out, outcome.equals("raced") ? "intruder" : ctx.runId);
           DeltaTable.forPath(ctx.spark, out).optimize().executeCompaction();
           ctx.requireNoCommitSince(out, baseline);
-          return new StageResult(null, null, out, DeltaIo.append(ctx.spark.range(3).toDF(), out,
-              ctx.runId), 3, 3, 0);
+          return new StageResult(
+              null, null, out, DeltaIo.append(ctx.spark.range(3).toDF(), out, ctx.runId), 3, 3, 0);
         }
         default -> {
           long v = DeltaIo.append(ctx.spark.range(3).toDF(), out, ctx.runId);
@@ -159,8 +159,11 @@ class StageJobTest extends SparkTestBase {
     CliRun raced = run("--run-id", "r1", "--outcome", "raced");
     assertThat(raced.exitCode()).isEqualTo(1);
     assertThat(raced.err())
-        .isEqualTo("altaviz-tiny: error: " + lake + "/tiny/out changed while this run was "
-            + "computing (version 0 by run intruder); nothing written, retry to recompute\n");
+        .isEqualTo(
+            "altaviz-tiny: error: "
+                + lake
+                + "/tiny/out changed while this run was "
+                + "computing (version 0 by run intruder); nothing written, retry to recompute\n");
     assertThat(DeltaIo.read(spark, lake + "/tiny/out", OptionalLong.empty()).count()).isEqualTo(1);
     // its own commits and a compaction are no conflict
     assertThat(run("--run-id", "r2", "--outcome", "own").exitCode()).isZero();

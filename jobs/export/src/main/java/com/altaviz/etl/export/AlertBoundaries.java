@@ -7,13 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The boundary readings of one sensor series: one compressor's readings of one alert sensor in
- * time order in, the rows the episodes need out (see {@link AlertEpisodes#boundaryReadings}).
+ * The boundary readings of one sensor series: one compressor's readings of one alert sensor in time
+ * order in, the rows the episodes need out (see {@link AlertEpisodes#boundaryReadings}).
  *
  * <p>Valid readings (not null, not NaN) are numbered 1…n. Kept are every non-normal reading, the
  * reading right after each non-normal one (its timestamp ends an episode), and the {@code
- * closeAfter}-th reading, or the last one when there are fewer. A kept reading whose successor
- * (rn + 1) is kept as well learns that successor's timestamp ({@code nextTs}); every kept reading
+ * closeAfter}-th reading, or the last one when there are fewer. A kept reading whose successor (rn
+ * + 1) is kept as well learns that successor's timestamp ({@code nextTs}); every kept reading
  * learns n. Plain Java, no Spark: {@link AlertEpisodes} applies it to each compressor's readings.
  */
 final class AlertBoundaries implements Serializable {
@@ -63,8 +63,8 @@ final class AlertBoundaries implements Serializable {
   }
 
   /**
-   * The boundary readings of one series. {@code times} are in ascending order; {@code values[i]}
-   * is the reading at {@code times[i]}, null or NaN when it has no valid value (it is skipped: no
+   * The boundary readings of one series. {@code times} are in ascending order; {@code values[i]} is
+   * the reading at {@code times[i]}, null or NaN when it has no valid value (it is skipped: no
    * number, no evidence either way).
    */
   List<Boundary> series(

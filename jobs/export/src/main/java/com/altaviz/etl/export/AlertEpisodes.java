@@ -88,8 +88,8 @@ public final class AlertEpisodes {
   }
 
   /**
-   * Boundary rows of a partition sorted by compressor and time, one compressor at a time (the
-   * first reading of the next compressor waits in {@code pending}).
+   * Boundary rows of a partition sorted by compressor and time, one compressor at a time (the first
+   * reading of the next compressor waits in {@code pending}).
    */
   private static final class PerCompressor implements Iterator<Row> {
     private static final AlertSensor[] SENSORS = AlertSensor.values();

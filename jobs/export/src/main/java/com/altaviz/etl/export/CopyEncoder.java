@@ -113,8 +113,8 @@ public final class CopyEncoder implements Serializable {
 
   /**
    * Matches what the export writes into {@code t} with the table's columns {@code db} (in the
-   * database's order). Throws {@link EtlException} (exit 2: the database and this jar disagree,
-   * a retry cannot help) naming the first column that does not fit.
+   * database's order). Throws {@link EtlException} (exit 2: the database and this jar disagree, a
+   * retry cannot help) naming the first column that does not fit.
    */
   public static CopyEncoder of(PgTable t, List<DbColumn> db) {
     if (db.isEmpty()) {
@@ -126,13 +126,22 @@ public final class CopyEncoder implements Serializable {
       String writes = pgType(f.dataType());
       if (c == null) {
         throw mismatch(
-            t.name() + "." + f.name() + ": the export writes " + writes
+            t.name()
+                + "."
+                + f.name()
+                + ": the export writes "
+                + writes
                 + ", the database table has no such column");
       }
       if (!c.type().equals(writes)) {
         throw mismatch(
-            t.name() + "." + f.name() + ": the export writes " + writes
-                + ", the database column is " + c.type());
+            t.name()
+                + "."
+                + f.name()
+                + ": the export writes "
+                + writes
+                + ", the database column is "
+                + c.type());
       }
     }
     List<String> order = new ArrayList<>();
@@ -145,7 +154,10 @@ public final class CopyEncoder implements Serializable {
         from.add(i);
       } else if (!c.nullable() && !c.hasDefault()) {
         throw mismatch(
-            t.name() + "." + c.name() + ": NOT NULL without a default, and the export does not"
+            t.name()
+                + "."
+                + c.name()
+                + ": NOT NULL without a default, and the export does not"
                 + " write it");
       }
     }
@@ -157,7 +169,8 @@ public final class CopyEncoder implements Serializable {
 
   private static EtlException mismatch(String what) {
     return EtlException.badInput(
-        "the PostgreSQL schema does not match this export: " + what
+        "the PostgreSQL schema does not match this export: "
+            + what
             + " (migrations in sql/ and ExportTables disagree)",
         null);
   }

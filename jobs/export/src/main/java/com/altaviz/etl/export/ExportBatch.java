@@ -18,8 +18,8 @@ import org.apache.spark.sql.Dataset;
  *     rows, single-batch mode)
  * @param rest the other tables' rows, waited for once the aggregates are written
  * @param ownRunId the run id of this export
- * @param ownRun this export's own {@code pipeline_runs} row as of a successful end, given what
- *     the transaction writes (its own row included)
+ * @param ownRun this export's own {@code pipeline_runs} row as of a successful end, given what the
+ *     transaction writes (its own row included)
  */
 public record ExportBatch(
     Dataset<byte[]> aggregateChunks,

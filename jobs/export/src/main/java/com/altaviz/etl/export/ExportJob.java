@@ -33,9 +33,9 @@ import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 
 /**
- * The export stage: gold at its pinned version → {@code compressor_health} in
- * PostgreSQL — hourly/4-hourly/daily aggregates, alert episodes, quality metrics, the ledger and
- * the dimensions — migrated by Flyway first and written in one transaction.
+ * The export stage: gold at its pinned version → {@code compressor_health} in PostgreSQL —
+ * hourly/4-hourly/daily aggregates, alert episodes, quality metrics, the ledger and the dimensions
+ * — migrated by Flyway first and written in one transaction.
  */
 @Command(
     name = "altaviz-export",
@@ -196,14 +196,17 @@ public class ExportJob extends StageJob {
   }
 
   /**
-   * {@code rows} (exactly the columns of {@code table}) as chunks of whole CSV lines of the
-   * table's encoder, encoded by the Spark tasks that compute them.
+   * {@code rows} (exactly the columns of {@code table}) as chunks of whole CSV lines of the table's
+   * encoder, encoded by the Spark tasks that compute them.
    */
   static Dataset<byte[]> csvChunks(
       Dataset<Row> rows, PgTable table, Map<String, CopyEncoder> encoders) {
     if (!sameColumns(rows.schema(), table.schema())) {
       throw new IllegalStateException(
-          table.name() + ": rows " + rows.schema().simpleString() + " are not the table's "
+          table.name()
+              + ": rows "
+              + rows.schema().simpleString()
+              + " are not the table's "
               + table.schema().simpleString());
     }
     CopyEncoder encoder = encoders.get(table.name());

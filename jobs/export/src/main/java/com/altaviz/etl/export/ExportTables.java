@@ -8,8 +8,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The tables of {@code compressor_health} the export writes, in the order it writes them, with
- * the columns and types of the rows the export produces for each. {@link CopyEncoder} checks them
+ * The tables of {@code compressor_health} the export writes, in the order it writes them, with the
+ * columns and types of the rows the export produces for each. {@link CopyEncoder} checks them
  * against the migrated database before a run writes anything.
  */
 public final class ExportTables {

@@ -23,10 +23,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Writes an {@link ExportBatch} in ONE transaction: per table, COPY into a temporary staging table
  * and INSERT … ON CONFLICT on the natural key (never TRUNCATE; aggregates into an empty range go
- * straight in by COPY); aggregate buckets and alert episodes that this run recomputed but that
- * gold no longer has are removed. Every COPY goes through the table's {@link CopyEncoder}. Any
- * failure rolls everything back, so PostgreSQL shows either the previous or the new state of a
- * run.
+ * straight in by COPY); aggregate buckets and alert episodes that this run recomputed but that gold
+ * no longer has are removed. Every COPY goes through the table's {@link CopyEncoder}. Any failure
+ * rolls everything back, so PostgreSQL shows either the previous or the new state of a run.
  */
 public final class ExportWriter {
   /** What one table received. */
@@ -118,16 +117,19 @@ public final class ExportWriter {
 
   /**
    * Mirrors the ledger rows, then upserts this export's own row: the ledger gets that row only
-   * after the export ends, so without it pipeline_runs would lack the latest export until the
-   * next one. The own row says what this transaction wrote, itself included, and is exactly the
-   * row the ledger then records ({@link com.altaviz.etl.common.StageContext#publishedSuccess}),
-   * so mirroring it later changes nothing. Before that, rows of earlier attempts of this run that
-   * the ledger does not hold are deleted: an attempt that committed here but crashed before its
-   * ledger row was written. Only this run's: another run's attempt may be between its commit and
-   * its ledger write right now, and Airflow never runs two attempts of one run at once.
+   * after the export ends, so without it pipeline_runs would lack the latest export until the next
+   * one. The own row says what this transaction wrote, itself included, and is exactly the row the
+   * ledger then records ({@link com.altaviz.etl.common.StageContext#publishedSuccess}), so
+   * mirroring it later changes nothing. Before that, rows of earlier attempts of this run that the
+   * ledger does not hold are deleted: an attempt that committed here but crashed before its ledger
+   * row was written. Only this run's: another run's attempt may be between its commit and its
+   * ledger write right now, and Airflow never runs two attempts of one run at once.
    */
   private TableCounts loadPipelineRuns(
-      Connection conn, ExportBatch b, List<Object[]> mirrored, List<TableCounts> before,
+      Connection conn,
+      ExportBatch b,
+      List<Object[]> mirrored,
+      List<TableCounts> before,
       long readings)
       throws SQLException {
     long t0 = System.nanoTime();
@@ -168,8 +170,7 @@ public final class ExportWriter {
         conn,
         t,
         new TableCounts(
-            t.name(), staged + 1, u.inserted() + o.inserted(), u.updated() + o.updated(),
-            removed),
+            t.name(), staged + 1, u.inserted() + o.inserted(), u.updated() + o.updated(), removed),
         t0);
   }
 
@@ -194,8 +195,8 @@ public final class ExportWriter {
    * Upserts the buckets, then deletes buckets of the recomputed range that gold no longer has (the
    * same replace-the-range contract as silver's and gold's replaceWhere). A range that holds no
    * rows yet — a first export; the advisory lock keeps other exports out — takes the buckets by
-   * COPY straight into the table: no staging copy, no upsert, nothing to delete. Otherwise the
-   * rows the range held are counted, and when every one was staged again nothing is deleted.
+   * COPY straight into the table: no staging copy, no upsert, nothing to delete. Otherwise the rows
+   * the range held are counted, and when every one was staged again nothing is deleted.
    */
   private Aggregates loadAggregates(Connection conn, ExportBatch b) throws SQLException {
     long t0 = System.nanoTime();

@@ -29,7 +29,8 @@ public final class OpsMirror {
 
   public static Dataset<Row> qualityMetrics(Dataset<Row> metrics, String runId, ExportRange range) {
     InputColumns.require(
-        metrics.columns(), ExportTables.DATA_QUALITY_METRICS.columns(),
+        metrics.columns(),
+        ExportTables.DATA_QUALITY_METRICS.columns(),
         "ops/quality_metrics",
         "ops/quality_metrics contract, Schemas.QUALITY_METRICS");
     return latest(
@@ -41,7 +42,8 @@ public final class OpsMirror {
 
   public static Dataset<Row> pipelineRuns(Dataset<Row> ledger, String runId, ExportRange range) {
     InputColumns.require(
-        ledger.columns(), ExportTables.PIPELINE_RUNS.columns(),
+        ledger.columns(),
+        ExportTables.PIPELINE_RUNS.columns(),
         "ops/pipeline_runs",
         "run ledger contract, RunLedger.SCHEMA");
     return latest(

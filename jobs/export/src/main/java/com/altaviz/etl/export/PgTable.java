@@ -8,10 +8,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * A table the export upserts into: the columns it writes with their Spark types (the shape of the
  * rows the export produces, in that order), the natural key, and the lineage column (the export's
- * run id, or null for mirrored tables whose run_id is data). Columns not listed — operator
- * columns, identities — are never touched by the export. Which of them the database really has,
- * and in which order COPY sends them, is {@link CopyEncoder}'s business: it reads the table from
- * the database.
+ * run id, or null for mirrored tables whose run_id is data). Columns not listed — operator columns,
+ * identities — are never touched by the export. Which of them the database really has, and in which
+ * order COPY sends them, is {@link CopyEncoder}'s business: it reads the table from the database.
  */
 public record PgTable(String name, StructType schema, List<String> key, String lineage) {
   public PgTable {

@@ -104,10 +104,7 @@ class AlertBoundariesTest {
   void lowSideSensorIsSignedAndAbnormalAtOrBelowItsLimits() {
     List<AlertBoundaries.Boundary> rows =
         THREE.series(
-            "C2",
-            AlertSensor.SUCTION_PRESSURE,
-            times(4),
-            new Double[] {50.0, 30.0, 20.0, 55.0});
+            "C2", AlertSensor.SUCTION_PRESSURE, times(4), new Double[] {50.0, 30.0, 20.0, 55.0});
     assertThat(rows)
         .containsExactly(
             new AlertBoundaries.Boundary(

@@ -155,8 +155,10 @@ class CopyEncoderTest {
               t.name());
       c.commit();
     }
-    assertThat(db.rows("SELECT station_id, station_name, latitude, longitude, region, state,"
-            + " run_id FROM stations"))
+    assertThat(
+            db.rows(
+                "SELECT station_id, station_name, latitude, longitude, region, state,"
+                    + " run_id FROM stations"))
         .containsExactly("ST-1|North|1.5|-2.25|R|TX|run-1");
   }
 

@@ -187,8 +187,7 @@ class ExportJobTest extends SparkTestBase {
                 "SELECT sum(reading_count) FROM sensor_readings_agg WHERE window_type = '24hr'"))
         .containsExactly("570");
     // 123 buckets, 1 episode, 2 + 2 + 1 dimension rows, 3 metrics, the gold and export runs
-    assertThat(ExportTables.ALL.stream().mapToLong(t -> db.count(t.name())).sum())
-        .isEqualTo(134L);
+    assertThat(ExportTables.ALL.stream().mapToLong(t -> db.count(t.name())).sum()).isEqualTo(134L);
     assertThat(db.rows(OWN_ROWS)).isEqualTo(ledgerExportRows()).hasSize(1);
   }
 
@@ -434,8 +433,8 @@ class ExportJobTest extends SparkTestBase {
       assertThat(export(db, asWriter, "--date", "2024-02-01", "--run-id", "by-writer")).isZero();
       assertThat(db.rows("SELECT DISTINCT run_id FROM sensor_readings_agg"))
           .containsExactly("by-writer");
-      assertThat(db.rows("SELECT count(*) FROM pg_class WHERE relowner = to_regrole('" + login
-              + "')"))
+      assertThat(
+              db.rows("SELECT count(*) FROM pg_class WHERE relowner = to_regrole('" + login + "')"))
           .containsExactly("0");
     } finally {
       db.execute("DROP OWNED BY " + login);
@@ -476,8 +475,14 @@ class ExportJobTest extends SparkTestBase {
 
   /** The export rows of the lake's ledger, as {@link #OWN_ROWS} shows PostgreSQL's. */
   private List<String> ledgerExportRows() {
-    return spark.read().format("delta").load(lake.lake.pipelineRuns())
-        .where("stage = 'export'").orderBy("started_at").collectAsList().stream()
+    return spark
+        .read()
+        .format("delta")
+        .load(lake.lake.pipelineRuns())
+        .where("stage = 'export'")
+        .orderBy("started_at")
+        .collectAsList()
+        .stream()
         .map(
             r ->
                 String.join(

@@ -152,7 +152,10 @@ final class LakeFixture {
     // what that gold version holds in the run's written range [start - 24 h lookback, end): the
     // export refuses a pinned version that disagrees with its ledger row
     long rows =
-        DeltaIo.count(spark, lake.goldFeatures(), outputVersion,
+        DeltaIo.count(
+            spark,
+            lake.goldFeatures(),
+            outputVersion,
             DeltaIo.dateRangePredicate(
                 new Interval(s.minus(Duration.ofHours(24)), at(end)), "timestamp"));
     return new LedgerEntry(

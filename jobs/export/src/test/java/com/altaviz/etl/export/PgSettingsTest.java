@@ -35,8 +35,11 @@ class PgSettingsTest {
     Path file = Files.writeString(dir.resolve("pg-password"), "new");
     PgSettings pg =
         PgSettings.fromEnvironment(
-            Map.of("ALTAVIZ_PG_PROPERTIES", props.toString(),
-                "ALTAVIZ_PG_PASSWORD_FILE", file.toString()));
+            Map.of(
+                "ALTAVIZ_PG_PROPERTIES",
+                props.toString(),
+                "ALTAVIZ_PG_PASSWORD_FILE",
+                file.toString()));
     assertThat(pg.dataSource().getPassword()).isEqualTo("new");
     assertThat(pg.host()).isEqualTo("db");
   }
@@ -46,8 +49,7 @@ class PgSettingsTest {
     Path missing = dir.resolve("nowhere");
     assertThatThrownBy(
             () ->
-                PgSettings.fromEnvironment(
-                    Map.of("ALTAVIZ_PG_PASSWORD_FILE", missing.toString())))
+                PgSettings.fromEnvironment(Map.of("ALTAVIZ_PG_PASSWORD_FILE", missing.toString())))
         .isInstanceOf(EtlException.class)
         .hasMessage("ALTAVIZ_PG_PASSWORD_FILE names " + missing + ", which does not exist")
         .satisfies(e -> assertThat(((EtlException) e).exitCode()).isEqualTo(ExitCode.USAGE));
@@ -59,8 +61,8 @@ class PgSettingsTest {
     assertThatThrownBy(
             () ->
                 PgSettings.fromEnvironment(
-                    Map.of("ALTAVIZ_PG_PASSWORD_FILE", file.toString(),
-                        "ALTAVIZ_PG_PASSWORD", "y")))
+                    Map.of(
+                        "ALTAVIZ_PG_PASSWORD_FILE", file.toString(), "ALTAVIZ_PG_PASSWORD", "y")))
         .hasMessage(
             "both ALTAVIZ_PG_PASSWORD and ALTAVIZ_PG_PASSWORD_FILE are set; set one of them");
   }

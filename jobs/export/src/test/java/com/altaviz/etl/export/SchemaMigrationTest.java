@@ -61,8 +61,10 @@ class SchemaMigrationTest {
     assertThat(SchemaMigrator.migrate(db.settings())).isEqualTo(new SchemaMigrator.Result("3", 3));
     assertThat(db.rows("SELECT id, dag_id, task_id, kind FROM pipeline_notifications"))
         .containsExactly("1|altaviz_medallion|bronze|task_failure");
-    assertThat(db.rows("SELECT pg_get_userbyid(relowner) FROM pg_class"
-            + " WHERE relname = 'pipeline_notifications'"))
+    assertThat(
+            db.rows(
+                "SELECT pg_get_userbyid(relowner) FROM pg_class"
+                    + " WHERE relname = 'pipeline_notifications'"))
         .containsExactly("altaviz_writer");
   }
 

@@ -10,9 +10,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Compressor metadata by id (model, station, rated horsepower): the small side of gold's
- * broadcast join. It is shipped to executors once as a broadcast variable and looked up once per
- * compressor, not once per reading.
+ * Compressor metadata by id (model, station, rated horsepower): the small side of gold's broadcast
+ * join. It is shipped to executors once as a broadcast variable and looked up once per compressor,
+ * not once per reading.
  */
 public final class CompressorCatalog implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -42,7 +42,9 @@ public final class CompressorCatalog implements Serializable {
     return of(rows);
   }
 
-  /** From rows of (compressor_id, model, station_id, horsepower: any number), as {@link #collect}. */
+  /**
+   * From rows of (compressor_id, model, station_id, horsepower: any number), as {@link #collect}.
+   */
   public static CompressorCatalog of(List<Object[]> rows) {
     Map<String, Entry> byId = new HashMap<>();
     for (Object[] r : rows) {
@@ -53,7 +55,9 @@ public final class CompressorCatalog implements Serializable {
       Double hp = r[3] == null ? null : ((Number) r[3]).doubleValue();
       if (byId.put(id, new Entry((String) r[1], (String) r[2], hp)) != null) {
         throw EtlException.badInput(
-            "compressor metadata lists " + id + " more than once; fix "
+            "compressor metadata lists "
+                + id
+                + " more than once; fix "
                 + "raw/compressor_metadata.csv and re-run bronze",
             null);
       }

@@ -13,8 +13,8 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * One compressor's gold rows as columns ({@link GoldSchema#OUTPUT} ordinals), filled by {@link
- * FeaturePass} and read out one {@link Row} at a time ({@link #row}). Doubles use NaN for null;
- * the string columns are constant over the block, except the status levels.
+ * FeaturePass} and read out one {@link Row} at a time ({@link #row}). Doubles use NaN for null; the
+ * string columns are constant over the block, except the status levels.
  */
 final class FeatureBlock {
   static final long MICROS_PER_DAY = 86_400_000_000L;
@@ -41,8 +41,10 @@ final class FeatureBlock {
 
   /** Rows of the block (the compressor's readings, warm-up included). */
   int size;
+
   /** The rows to emit, {@code [from, to)}: those in the output range (times are sorted). */
   int from;
+
   int to;
 
   private final double[][] doubles = new double[COLUMNS][];
@@ -90,10 +92,10 @@ final class FeatureBlock {
   }
 
   /**
-   * Takes the window features of {@code features} (computed over these rows; its arrays are
-   * used as they are, until its next compute) and derives the other per-row columns:
-   * differential, utilization, maintenance age, status levels, calendar. Only rows {@code [from,
-   * to)} are filled: the others are never emitted.
+   * Takes the window features of {@code features} (computed over these rows; its arrays are used as
+   * they are, until its next compute) and derives the other per-row columns: differential,
+   * utilization, maintenance age, status levels, calendar. Only rows {@code [from, to)} are filled:
+   * the others are never emitted.
    */
   void derive(RollingFeatures features, StatusFlags flags, long[] events, double rated) {
     for (Feature f : Feature.values()) {
@@ -188,7 +190,9 @@ final class FeatureBlock {
         ints[c] = new int[n];
       } else if (t.equals(DataTypes.BooleanType)) {
         booleans[c] = new boolean[n];
-      } else if (c == VIBRATION_STATUS || c == TEMP_STATUS || c == PRESSURE_STATUS
+      } else if (c == VIBRATION_STATUS
+          || c == TEMP_STATUS
+          || c == PRESSURE_STATUS
           || c == OVERALL_STATUS) {
         levels[c] = new byte[n];
       }

@@ -10,11 +10,11 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * The per-partition work of gold. A partition holds every reading of its compressors sorted by
  * (compressor, time), in {@link GoldSchema#INPUT_COLUMNS} layout with the timestamp as epoch µs
- * ({@link GoldFeatures#features} arranges that). The pass streams it compressor by compressor:
- * one compressor's readings are buffered into the primitive arrays of a {@link FeatureBlock}
- * (sensor nulls as NaN), its window features computed in one {@link RollingFeatures} pass, and
- * its rows in the output range emitted before the next compressor is read. Memory is one
- * compressor's history, not the partition's.
+ * ({@link GoldFeatures#features} arranges that). The pass streams it compressor by compressor: one
+ * compressor's readings are buffered into the primitive arrays of a {@link FeatureBlock} (sensor
+ * nulls as NaN), its window features computed in one {@link RollingFeatures} pass, and its rows in
+ * the output range emitted before the next compressor is read. Memory is one compressor's history,
+ * not the partition's.
  */
 public final class FeaturePass implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -62,8 +62,10 @@ public final class FeaturePass implements MapPartitionsFunction<Row, Row> {
     private final Iterator<Row> readings;
     private final RollingFeatures features = new RollingFeatures();
     private final FeatureBlock block = new FeatureBlock();
+
     /** The first reading of the next compressor, read ahead while buffering the previous one. */
     private Row pending;
+
     private int j;
     private boolean loaded;
     private long in;
@@ -93,8 +95,8 @@ public final class FeaturePass implements MapPartitionsFunction<Row, Row> {
     }
 
     /**
-     * Buffers and computes the next compressor; false (after adding this partition's counts to
-     * the accumulators) when the partition is done.
+     * Buffers and computes the next compressor; false (after adding this partition's counts to the
+     * accumulators) when the partition is done.
      */
     private boolean load() {
       Row first = pending != null ? pending : readings.hasNext() ? readings.next() : null;
@@ -154,12 +156,16 @@ public final class FeaturePass implements MapPartitionsFunction<Row, Row> {
         return;
       }
       features.compute(
-          size, ts, block.values(GoldSchema.V_VIBRATION), block.values(GoldSchema.V_TEMP),
-          block.values(GoldSchema.V_DISCHARGE), first);
+          size,
+          ts,
+          block.values(GoldSchema.V_VIBRATION),
+          block.values(GoldSchema.V_TEMP),
+          block.values(GoldSchema.V_DISCHARGE),
+          first);
       CompressorCatalog.Entry e = catalog.value().lookup(id);
       double rated = e == null || e.ratedHorsepower() == null ? Double.NaN : e.ratedHorsepower();
-      block.constants(id, e == null ? null : e.model(), e == null ? null : e.stationId(), runId,
-          rated);
+      block.constants(
+          id, e == null ? null : e.model(), e == null ? null : e.stationId(), runId, rated);
       block.derive(features, flags, maintenance.value().events(id), rated);
     }
   }

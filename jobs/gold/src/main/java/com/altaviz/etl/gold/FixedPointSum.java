@@ -3,15 +3,15 @@ package com.altaviz.etl.gold;
 import java.math.BigInteger;
 
 /**
- * A running window sum kept in 128-bit two's-complement fixed point (64 integer bits, 64
- * fraction bits), so adding and removing values is exact integer arithmetic.
+ * A running window sum kept in 128-bit two's-complement fixed point (64 integer bits, 64 fraction
+ * bits), so adding and removing values is exact integer arithmetic.
  *
- * <p>Why not a floating-point running sum: after many add/remove steps a double sum drifts, and
- * the drift depends on the whole history of the window, so a day-by-day run and a seven-day run
- * would disagree in the last bits. Here a window's sum depends only on the values it holds: no
- * drift, no cancellation, bit-identical results however the history was split into runs. Values
- * are converted once with {@link #split}; bits below 2^-64 are truncated (deterministically) and
- * magnitudes must stay below {@link #MAX_ABS} so that sums of millions of values cannot overflow.
+ * <p>Why not a floating-point running sum: after many add/remove steps a double sum drifts, and the
+ * drift depends on the whole history of the window, so a day-by-day run and a seven-day run would
+ * disagree in the last bits. Here a window's sum depends only on the values it holds: no drift, no
+ * cancellation, bit-identical results however the history was split into runs. Values are converted
+ * once with {@link #split}; bits below 2^-64 are truncated (deterministically) and magnitudes must
+ * stay below {@link #MAX_ABS} so that sums of millions of values cannot overflow.
  */
 public final class FixedPointSum {
   /** Largest supported magnitude (2^40 ≈ 1.1e12, far above any physical sensor range). */
@@ -47,7 +47,9 @@ public final class FixedPointSum {
 
   /** The sum exactly, as an integer in units of 2^-64. */
   public BigInteger exact() {
-    return BigInteger.valueOf(hi).shiftLeft(64).add(BigInteger.valueOf(lo >>> 1).shiftLeft(1))
+    return BigInteger.valueOf(hi)
+        .shiftLeft(64)
+        .add(BigInteger.valueOf(lo >>> 1).shiftLeft(1))
         .add(BigInteger.valueOf(lo & 1L));
   }
 
@@ -63,8 +65,11 @@ public final class FixedPointSum {
   public static void split(double x, long[] his, long[] los, int i) {
     if (!(Math.abs(x) < MAX_ABS)) {
       throw new IllegalArgumentException(
-          "sensor value " + x + " is outside the supported range of the gold window sums (|x| < "
-              + MAX_ABS + ")");
+          "sensor value "
+              + x
+              + " is outside the supported range of the gold window sums (|x| < "
+              + MAX_ABS
+              + ")");
     }
     long bits = Double.doubleToRawLongBits(x);
     int exponent = (int) ((bits >>> 52) & 0x7ff);
@@ -103,8 +108,8 @@ public final class FixedPointSum {
 
   /**
    * Splits {@code x²} into limbs, exactly but for bits below 2^-64 (the square as the rounded
-   * product plus its rounding error, each split and the two added). Needs |x| below
-   * {@link #MAX_SQUARED_ABS}.
+   * product plus its rounding error, each split and the two added). Needs |x| below {@link
+   * #MAX_SQUARED_ABS}.
    */
   public static void splitSquare(double x, long[] his, long[] los, int i) {
     double p = x * x;

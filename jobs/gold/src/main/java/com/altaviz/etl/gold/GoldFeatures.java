@@ -21,9 +21,9 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * Silver readings → gold feature rows: silver hash-partitioned by compressor and sorted by
- * (compressor, time) within each partition, then one {@link FeaturePass} per partition that
- * streams it compressor by compressor; compressor metadata and maintenance events ride along as
- * broadcast variables (a map-side broadcast join).
+ * (compressor, time) within each partition, then one {@link FeaturePass} per partition that streams
+ * it compressor by compressor; compressor metadata and maintenance events ride along as broadcast
+ * variables (a map-side broadcast join).
  */
 public final class GoldFeatures {
   private GoldFeatures() {}
@@ -64,11 +64,11 @@ public final class GoldFeatures {
   }
 
   /**
-   * The feature rows of {@code pass} over {@code silver}: its input columns (numeric sensor
-   * columns of another type cast to double; a missing or non-numeric column is bad input), every
-   * reading of a compressor in one partition, in time order. The timestamp enters the pass as
-   * epoch µs, which the sort orders as it orders the timestamps. A reading with no compressor or
-   * no time belongs to no window and is left out.
+   * The feature rows of {@code pass} over {@code silver}: its input columns (numeric sensor columns
+   * of another type cast to double; a missing or non-numeric column is bad input), every reading of
+   * a compressor in one partition, in time order. The timestamp enters the pass as epoch µs, which
+   * the sort orders as it orders the timestamps. A reading with no compressor or no time belongs to
+   * no window and is left out.
    */
   static Dataset<Row> features(Dataset<Row> silver, FeaturePass pass) {
     List<Column> columns = new ArrayList<>();
@@ -78,9 +78,11 @@ public final class GoldFeatures {
     }
     return silver
         .select(columns.toArray(new Column[0]))
-        .where(functions.col("compressor_id").isNotNull().and(functions.col("timestamp").isNotNull()))
+        .where(
+            functions.col("compressor_id").isNotNull().and(functions.col("timestamp").isNotNull()))
         // shuffle partitions, coalesced by AQE to the data's size; each task writes one file per
-        // date it holds: a few per date at fleet scale, one at demo scale (no optimizeWrite shuffle)
+        // date it holds: a few per date at fleet scale, one at demo scale (no optimizeWrite
+        // shuffle)
         .repartition(functions.col("compressor_id"))
         .sortWithinPartitions("compressor_id", "timestamp")
         .mapPartitions(pass, Encoders.row(GoldSchema.OUTPUT));
@@ -119,7 +121,11 @@ public final class GoldFeatures {
       return functions.col(name).cast(DataTypes.DoubleType).as(name);
     }
     throw EtlException.badInput(
-        "silver column " + name + " has type " + type.simpleString() + ", expected "
+        "silver column "
+            + name
+            + " has type "
+            + type.simpleString()
+            + ", expected "
             + expected.simpleString(),
         null);
   }

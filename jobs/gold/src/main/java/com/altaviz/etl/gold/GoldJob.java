@@ -22,10 +22,10 @@ import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
 
 /**
- * Gold stage: point-in-time rolling ML features from silver into gold/sensor_features,
- * replacing exactly the run's output range. One read (silver through Delta's reader at the pinned
- * version, see {@link GoldFeatures}) and one write (Delta's replaceWhere, which enforces the
- * table's constraints and commits atomically).
+ * Gold stage: point-in-time rolling ML features from silver into gold/sensor_features, replacing
+ * exactly the run's output range. One read (silver through Delta's reader at the pinned version,
+ * see {@link GoldFeatures}) and one write (Delta's replaceWhere, which enforces the table's
+ * constraints and commits atomically).
  */
 @Command(
     name = "altaviz-gold",
@@ -105,8 +105,7 @@ public class GoldJob extends StageJob {
           ctx.log.step(
               "Computing features and writing " + goldPath,
               () ->
-                  write(Failpoint.GOLD_DURING_WRITE.duringWrite(gold), goldPath, range,
-                      ctx.runId));
+                  write(Failpoint.GOLD_DURING_WRITE.duringWrite(gold), goldPath, range, ctx.runId));
       Failpoint.GOLD_AFTER_COMMIT.reach();
     }
     long rowsIn = counters.rowsIn().value();
@@ -129,8 +128,7 @@ public class GoldJob extends StageJob {
   /**
    * Replaces the output range in one Delta commit. Delta checks the table's CHECK constraints and
    * NOT NULL columns on every row written; a violation aborts the write before the commit (the
-   * table stays at its version) and stops the run as bad input, in one line naming the
-   * constraint.
+   * table stays at its version) and stops the run as bad input, in one line naming the constraint.
    */
   private static long write(Dataset<Row> gold, String path, GoldRange range, String runId)
       throws Exception {
@@ -142,7 +140,8 @@ public class GoldJob extends StageJob {
             && st.getErrorClass() != null
             && CONSTRAINT_VIOLATIONS.stream().anyMatch(st.getErrorClass()::startsWith)) {
           throw EtlException.badInput(
-              path + ": gold rows violate a constraint of the table, nothing was committed: "
+              path
+                  + ": gold rows violate a constraint of the table, nothing was committed: "
                   + c.getMessage().replaceAll("\\s*\\R\\s*", " ").strip(),
               c);
         }
@@ -156,8 +155,8 @@ public class GoldJob extends StageJob {
       List.of("DELTA_VIOLATE_CONSTRAINT", "DELTA_NOT_NULL_CONSTRAINT_VIOLATED");
 
   /**
-   * bronze/compressor_metadata at its latest version, read on the driver by Delta Kernel when
-   * the table allows (DeltaFiles.collect says why), else through Delta's reader.
+   * bronze/compressor_metadata at its latest version, read on the driver by Delta Kernel when the
+   * table allows (DeltaFiles.collect says why), else through Delta's reader.
    */
   private static CompressorCatalog compressors(StageContext ctx) {
     String path = ctx.lake.bronzeMetadata();

@@ -12,9 +12,9 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Refuses, before any work, a gold table that does not have this version's layout (other
- * columns, types or partitioning: changed by hand, or by another version), which must be
- * migrated, not written into. Reads the table's metadata with Delta Kernel on the driver.
+ * Refuses, before any work, a gold table that does not have this version's layout (other columns,
+ * types or partitioning: changed by hand, or by another version), which must be migrated, not
+ * written into. Reads the table's metadata with Delta Kernel on the driver.
  */
 final class GoldLayout {
   private GoldLayout() {}
@@ -41,8 +41,13 @@ final class GoldLayout {
     }
     if (!columns.equals(expected) || !partitioning.equals(List.of("date"))) {
       throw EtlException.badInput(
-          path + " does not have this version's gold layout: it has columns " + columns
-              + " partitioned by " + partitioning + ", expected " + expected
+          path
+              + " does not have this version's gold layout: it has columns "
+              + columns
+              + " partitioned by "
+              + partitioning
+              + ", expected "
+              + expected
               + " partitioned by [date]",
           null);
     }

@@ -9,9 +9,9 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.functions;
 
 /**
- * The time ranges of one gold run: it OUTPUTS {@code [start − lookback, end)}
- * (silver may have corrected the previous day from late arrivals) and READS silver from {@code
- * warmup} earlier still, so the 24h windows of the first output rows are complete.
+ * The time ranges of one gold run: it OUTPUTS {@code [start − lookback, end)} (silver may have
+ * corrected the previous day from late arrivals) and READS silver from {@code warmup} earlier
+ * still, so the 24h windows of the first output rows are complete.
  */
 public record GoldRange(Interval output, Interval read) {
   private static final long MICROS_PER_SECOND = 1_000_000L;
@@ -37,9 +37,9 @@ public record GoldRange(Interval output, Interval read) {
   }
 
   /**
-   * The Delta replaceWhere predicate of the output range. When the range is made of whole UTC
-   * days it names only the {@code date} partition column, so Delta drops whole files without
-   * reading them; otherwise partition bounds prune and the timestamp bounds cut exactly.
+   * The Delta replaceWhere predicate of the output range. When the range is made of whole UTC days
+   * it names only the {@code date} partition column, so Delta drops whole files without reading
+   * them; otherwise partition bounds prune and the timestamp bounds cut exactly.
    */
   public String replacePredicate() {
     if (output.isAll()) {

@@ -18,6 +18,7 @@ public final class GoldSchema {
 
   static final int IN_COMPRESSOR = 0;
   static final int IN_TIMESTAMP = 1;
+
   /** First of the six sensors and operating_hours (seven doubles, contract order). */
   static final int IN_FIRST_VALUE = 2;
 

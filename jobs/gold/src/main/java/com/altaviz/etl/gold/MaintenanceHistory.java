@@ -29,7 +29,8 @@ public final class MaintenanceHistory implements Serializable {
     }
     Map<String, long[]> sorted = new HashMap<>();
     grouped.forEach(
-        (id, times) -> sorted.put(id, times.stream().mapToLong(Long::longValue).sorted().toArray()));
+        (id, times) ->
+            sorted.put(id, times.stream().mapToLong(Long::longValue).sorted().toArray()));
     return new MaintenanceHistory(sorted);
   }
 

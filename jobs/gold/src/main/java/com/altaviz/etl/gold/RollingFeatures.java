@@ -8,23 +8,24 @@ import java.util.Arrays;
  * incremental pass. Pure: arrays in, arrays out, no Spark.
  *
  * <p>Windows are {@code (t − W, t]} by time, never by row offset: a reading exactly W before t is
- * out, readings at t (ties) are in, later readings never. Each window is an index range
- * {@code [lo, hi)} into the sorted readings; {@code hi} advances over readings at or before t and
- * {@code lo} over readings at or before {@code t − W}, so each reading is added and removed once
- * per window. Sums are exact ({@link FixedPointSum}); the 1h maximum uses a monotonic deque. The
- * 1h sample standard deviation of a window of at most {@value #TWO_PASS_MAX} values (six at a
- * 10-minute cadence) is the corrected two-pass formula; of a larger window it comes from exact
- * fixed-point sums of the values and of their squares, {@code (k·Σx² − (Σx)²) / (k(k − 1))} in
- * exact integer arithmetic, so a dense compressor (a reading every 50 ms) costs O(1) per reading,
- * not O(window). Both stay exact for near-constant signals, where floating-point running sums of
- * squares cancel catastrophically, and both are functions of the window's values only.
+ * out, readings at t (ties) are in, later readings never. Each window is an index range {@code [lo,
+ * hi)} into the sorted readings; {@code hi} advances over readings at or before t and {@code lo}
+ * over readings at or before {@code t − W}, so each reading is added and removed once per window.
+ * Sums are exact ({@link FixedPointSum}); the 1h maximum uses a monotonic deque. The 1h sample
+ * standard deviation of a window of at most {@value #TWO_PASS_MAX} values (six at a 10-minute
+ * cadence) is the corrected two-pass formula; of a larger window it comes from exact fixed-point
+ * sums of the values and of their squares, {@code (k·Σx² − (Σx)²) / (k(k − 1))} in exact integer
+ * arithmetic, so a dense compressor (a reading every 50 ms) costs O(1) per reading, not O(window).
+ * Both stay exact for near-constant signals, where floating-point running sums of squares cancel
+ * catastrophically, and both are functions of the window's values only.
  *
- * <p>Inputs and outputs use NaN for "missing": a null sensor value is ignored by every window,
- * and a feature with no value (mean of no values, std of fewer than two) is NaN, which the
- * caller writes as null. Silver never holds NaN (its range rule nulls NaN/±Inf).
+ * <p>Inputs and outputs use NaN for "missing": a null sensor value is ignored by every window, and
+ * a feature with no value (mean of no values, std of fewer than two) is NaN, which the caller
+ * writes as null. Silver never holds NaN (its range rule nulls NaN/±Inf).
  */
 public final class RollingFeatures {
   public static final long MICROS_PER_HOUR = 3_600_000_000L;
+
   /** temp_1hr_delta looks back to a reading in {@code [t − 1h − 10 min, t − 1h]}. */
   public static final long DELTA_TOLERANCE_MICROS = 10 * 60_000_000L;
 
@@ -55,13 +56,17 @@ public final class RollingFeatures {
   private static final int TEMP = 1;
   private static final int PRESS = 2;
   private static final int SENSORS = 3;
+
   /** Sensors with a 1h standard deviation: vibration and temperature. */
   private static final int STD_SENSORS = 2;
+
   /** Largest 1h window whose standard deviation is the two-pass formula. */
   static final int TWO_PASS_MAX = 32;
+
   private static final long[] WIDTHS = {MICROS_PER_HOUR, 4 * MICROS_PER_HOUR, 24 * MICROS_PER_HOUR};
   private static final int W1 = 0;
   private static final int W24 = 2;
+
   /** Mean feature per (window, sensor). */
   private static final Feature[][] MEANS = {
     {Feature.VIBRATION_1HR_MEAN, Feature.TEMP_1HR_MEAN, Feature.PRESSURE_1HR_MEAN},
@@ -78,8 +83,10 @@ public final class RollingFeatures {
   private final FixedPointSum[][] sums = new FixedPointSum[WIDTHS.length][SENSORS];
   private final int[][] counts = new int[WIDTHS.length][SENSORS];
   private final int[] lo = new int[WIDTHS.length];
+
   /** Squares of the values of the std sensors, as limbs; big = too large to square exactly. */
   private final long[][] squareHis = new long[STD_SENSORS][];
+
   private final long[][] squareLos = new long[STD_SENSORS][];
   private final boolean[][] big = new boolean[STD_SENSORS][];
   private final FixedPointSum[] squares = {new FixedPointSum(), new FixedPointSum()};
@@ -94,7 +101,9 @@ public final class RollingFeatures {
     allocate(256);
   }
 
-  /** The value of {@code feature} for reading {@code i} of the last {@link #compute}; NaN = null. */
+  /**
+   * The value of {@code feature} for reading {@code i} of the last {@link #compute}; NaN = null.
+   */
   public double value(Feature feature, int i) {
     return out[feature.ordinal()][i];
   }
@@ -287,8 +296,8 @@ public final class RollingFeatures {
   }
 
   /**
-   * Sample standard deviation from exact sums in units of 2^-64: {@code k·Σx² − (Σx)²} is
-   * computed exactly (in units of 2^-128) and rounded once.
+   * Sample standard deviation from exact sums in units of 2^-64: {@code k·Σx² − (Σx)²} is computed
+   * exactly (in units of 2^-128) and rounded once.
    */
   static double exactStd(BigInteger sum, BigInteger sumOfSquares, int k) {
     BigInteger numerator =

@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 
 /**
  * The feature core on ONE compressor reporting densely (bench/ diagnostics): usage
- * DenseCompressorBench READINGS CADENCE_MS, e.g. 1728000 50 for a day at 50 ms. Prints the time
- * of three passes; cost per reading must not grow with the window's reading count.
+ * DenseCompressorBench READINGS CADENCE_MS, e.g. 1728000 50 for a day at 50 ms. Prints the time of
+ * three passes; cost per reading must not grow with the window's reading count.
  */
 public final class DenseCompressorBench {
   private DenseCompressorBench() {}
@@ -29,8 +29,13 @@ public final class DenseCompressorBench {
     for (int pass = 1; pass <= 3; pass++) {
       long t0 = System.nanoTime();
       f.compute(n, ts, vib, temp, press);
-      System.out.printf(Locale.ROOT, "pass %d: %,d readings every %d ms in %.2f s%n", pass, n,
-          cadence / 1000, (System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          Locale.ROOT,
+          "pass %d: %,d readings every %d ms in %.2f s%n",
+          pass,
+          n,
+          cadence / 1000,
+          (System.nanoTime() - t0) / 1e9);
     }
   }
 }

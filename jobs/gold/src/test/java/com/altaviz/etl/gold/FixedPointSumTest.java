@@ -45,8 +45,10 @@ class FixedPointSumTest {
       exact = exact.add(new BigDecimal(x[i]));
     }
     // the sum is the correctly rounded exact sum, give or take one unit in the last place
-    assertThat(s.value()).isCloseTo(exact.doubleValue(), org.assertj.core.data.Offset.offset(
-        Math.ulp(exact.doubleValue())));
+    assertThat(s.value())
+        .isCloseTo(
+            exact.doubleValue(),
+            org.assertj.core.data.Offset.offset(Math.ulp(exact.doubleValue())));
     for (int i = x.length - 1; i >= 0; i -= 2) {
       remove(s, x[i]);
     }

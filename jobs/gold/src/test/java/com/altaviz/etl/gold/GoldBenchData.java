@@ -8,10 +8,10 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Benchmark input (bench/gold_vs_duckdb.sh): a synthetic silver table and bronze dimensions of
- * {@code compressors × days} (see {@link SyntheticLake}) under {@code <lake>}, plus the same
- * silver exported to Parquet for DuckDB. Usage: GoldBenchData LAKE PARQUET COMPRESSORS DAYS.
- * Does nothing when the lake already has its silver table (the data is deterministic). With
- * {@code --export-only LAKE PARQUET} it only exports an existing silver table (pipeline input).
+ * {@code compressors × days} (see {@link SyntheticLake}) under {@code <lake>}, plus the same silver
+ * exported to Parquet for DuckDB. Usage: GoldBenchData LAKE PARQUET COMPRESSORS DAYS. Does nothing
+ * when the lake already has its silver table (the data is deterministic). With {@code --export-only
+ * LAKE PARQUET} it only exports an existing silver table (pipeline input).
  */
 public final class GoldBenchData {
   private GoldBenchData() {}
@@ -43,8 +43,13 @@ public final class GoldBenchData {
   }
 
   private static void export(SparkSession spark, String lake, String parquet) {
-    spark.read().format("delta").load(lake + "/silver/sensor_readings")
+    spark
+        .read()
+        .format("delta")
+        .load(lake + "/silver/sensor_readings")
         .drop("_ingested_at", "_source_file", "_run_id")
-        .write().mode("overwrite").parquet(parquet);
+        .write()
+        .mode("overwrite")
+        .parquet(parquet);
   }
 }

@@ -38,8 +38,11 @@ class GoldConstraintTest extends SparkTestBase {
     long violating = table(lake).where("NOT (vibration_1hr_mean < 5)").count();
     assertThat(violating).as("the fixture has rows the constraint rejects").isPositive();
     // the constraint can only be added to a table whose rows all satisfy it
-    spark.sql("DELETE FROM " + goldTable + " WHERE NOT (vibration_1hr_mean < 5)"
-        + " OR vibration_1hr_mean IS NULL");
+    spark.sql(
+        "DELETE FROM "
+            + goldTable
+            + " WHERE NOT (vibration_1hr_mean < 5)"
+            + " OR vibration_1hr_mean IS NULL");
     spark.sql("ALTER TABLE " + goldTable + " ADD CONSTRAINT vib_ok CHECK (vibration_1hr_mean < 5)");
     DeltaTable gold = DeltaTable.forPath(spark, lake + "/gold/sensor_features");
     long version = gold.history(1).select("version").first().getLong(0);
@@ -55,7 +58,8 @@ class GoldConstraintTest extends SparkTestBase {
     }
     assertThat(code).as("exit code").isEqualTo(2);
     List<String> errors =
-        buf.toString(StandardCharsets.UTF_8).lines()
+        buf.toString(StandardCharsets.UTF_8)
+            .lines()
             .filter(l -> l.startsWith("altaviz-gold: error: "))
             .toList();
     assertThat(errors)

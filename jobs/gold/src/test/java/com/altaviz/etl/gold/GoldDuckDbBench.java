@@ -10,10 +10,10 @@ import java.util.Locale;
 
 /**
  * Times the twelve gold rolling features as one DuckDB query over silver in Parquet
- * (bench/gold_vs_duckdb.sh). Usage: GoldDuckDbBench PARQUET_DIR OUT_DIR. Prints one line
- * {@code duckdb rows=N ctas_s=X ctas_cpu_s=XC copy_s=Y copy_cpu_s=YC threads=T version=V}: X
- * materializes the result in an in-memory table, Y writes it to a Parquet file; each is the best
- * of two runs; the _cpu_ values are the process CPU time of the same runs.
+ * (bench/gold_vs_duckdb.sh). Usage: GoldDuckDbBench PARQUET_DIR OUT_DIR. Prints one line {@code
+ * duckdb rows=N ctas_s=X ctas_cpu_s=XC copy_s=Y copy_cpu_s=YC threads=T version=V}: X materializes
+ * the result in an in-memory table, Y writes it to a Parquet file; each is the best of two runs;
+ * the _cpu_ values are the process CPU time of the same runs.
  */
 public final class GoldDuckDbBench {
   private GoldDuckDbBench() {}
@@ -55,7 +55,13 @@ public final class GoldDuckDbBench {
         Locale.ROOT,
         "duckdb rows=%d ctas_s=%.2f ctas_cpu_s=%.2f copy_s=%.2f copy_cpu_s=%.2f threads=%s "
             + "version=%s%n",
-        rows, ctas, ctasCpu, copy, copyCpu, threads, version);
+        rows,
+        ctas,
+        ctasCpu,
+        copy,
+        copyCpu,
+        threads,
+        version);
   }
 
   private static long cpuNanos() {

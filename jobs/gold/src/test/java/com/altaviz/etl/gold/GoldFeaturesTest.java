@@ -28,16 +28,45 @@ class GoldFeaturesTest extends SparkTestBase {
   /** gold/sensor_features's contract columns, typed here independently of the code. */
   static final List<String> CONTRACT_COLUMNS =
       List.of(
-          "compressor_id", "timestamp", "vibration_mms", "discharge_temp_f",
-          "suction_pressure_psi", "discharge_pressure_psi", "horsepower_consumption",
-          "gas_flow_mcf", "operating_hours", "model", "station_id", "rated_horsepower",
-          "vibration_1hr_mean", "vibration_1hr_std", "vibration_1hr_max", "temp_1hr_mean",
-          "temp_1hr_std", "pressure_1hr_mean", "vibration_4hr_mean", "temp_4hr_mean",
-          "pressure_4hr_mean", "vibration_24hr_mean", "temp_24hr_mean", "pressure_24hr_mean",
-          "readings_1hr", "readings_24hr", "temp_1hr_delta", "pressure_differential",
-          "hp_utilization", "days_since_maintenance", "vibration_status", "temp_status",
-          "pressure_status", "overall_status", "hour_of_day", "day_of_week", "is_weekend",
-          "date", "_run_id");
+          "compressor_id",
+          "timestamp",
+          "vibration_mms",
+          "discharge_temp_f",
+          "suction_pressure_psi",
+          "discharge_pressure_psi",
+          "horsepower_consumption",
+          "gas_flow_mcf",
+          "operating_hours",
+          "model",
+          "station_id",
+          "rated_horsepower",
+          "vibration_1hr_mean",
+          "vibration_1hr_std",
+          "vibration_1hr_max",
+          "temp_1hr_mean",
+          "temp_1hr_std",
+          "pressure_1hr_mean",
+          "vibration_4hr_mean",
+          "temp_4hr_mean",
+          "pressure_4hr_mean",
+          "vibration_24hr_mean",
+          "temp_24hr_mean",
+          "pressure_24hr_mean",
+          "readings_1hr",
+          "readings_24hr",
+          "temp_1hr_delta",
+          "pressure_differential",
+          "hp_utilization",
+          "days_since_maintenance",
+          "vibration_status",
+          "temp_status",
+          "pressure_status",
+          "overall_status",
+          "hour_of_day",
+          "day_of_week",
+          "is_weekend",
+          "date",
+          "_run_id");
 
   private static final StructType SILVER =
       new StructType()
@@ -63,7 +92,15 @@ class GoldFeaturesTest extends SparkTestBase {
       String id, String iso, Double vib, Double temp, Double suct, Double disch, Double hp) {
     Timestamp t = ts(iso);
     return RowFactory.create(
-        id, t, vib, temp, suct, disch, hp, 9000.0, 100.0,
+        id,
+        t,
+        vib,
+        temp,
+        suct,
+        disch,
+        hp,
+        9000.0,
+        100.0,
         java.sql.Date.valueOf(LocalDate.ofInstant(t.toInstant(), java.time.ZoneOffset.UTC)));
   }
 
@@ -94,7 +131,8 @@ class GoldFeaturesTest extends SparkTestBase {
                 .add("performed_at", DataTypes.TimestampType));
     GoldRange range =
         GoldRange.of(
-            new Interval(Instant.parse("2024-02-03T00:00:00Z"), Instant.parse("2024-02-06T00:00:00Z")),
+            new Interval(
+                Instant.parse("2024-02-03T00:00:00Z"), Instant.parse("2024-02-06T00:00:00Z")),
             0,
             24);
     gold =

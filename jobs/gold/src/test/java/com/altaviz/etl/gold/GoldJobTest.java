@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gold job end to end in-process (real Spark, real Delta) on simulated-like silver with gaps,
- * jitter and nulls: day-by-day runs vs one week-long run, idempotent re-runs, an independent
- * DuckDB cross-check of every rolling feature, exit codes of bad input.
+ * jitter and nulls: day-by-day runs vs one week-long run, idempotent re-runs, an independent DuckDB
+ * cross-check of every rolling feature, exit codes of bad input.
  */
 class GoldJobTest extends SparkTestBase {
   private static final LocalDate START = LocalDate.of(2024, 2, 1);
@@ -55,8 +55,14 @@ class GoldJobTest extends SparkTestBase {
       assertThat(gold(daily, "--date", day.toString(), "--run-id", "day-" + day)).isZero();
     }
     assertThat(
-            gold(weekly, "--start", "2024-02-01T00:00:00Z", "--end", "2024-02-08T00:00:00Z",
-                "--run-id", "week"))
+            gold(
+                weekly,
+                "--start",
+                "2024-02-01T00:00:00Z",
+                "--end",
+                "2024-02-08T00:00:00Z",
+                "--run-id",
+                "week"))
         .isZero();
   }
 
@@ -94,25 +100,43 @@ class GoldJobTest extends SparkTestBase {
   }
 
   /**
-   * Gold reads silver through Delta, whatever its files: the same rows compacted into one file
-   * per date (as OPTIMIZE leaves them) give the same table.
+   * Gold reads silver through Delta, whatever its files: the same rows compacted into one file per
+   * date (as OPTIMIZE leaves them) give the same table.
    */
   @Test
   void silverCompactedIntoOneFilePerDateGivesTheSameTable() {
     String lake = dir.resolve("one-file-per-date").toString();
     SyntheticLake.write(spark, lake, COMPRESSORS, DAYS, START, 42);
-    spark.read().format("delta").load(lake + "/silver/sensor_readings").coalesce(1)
+    spark
+        .read()
+        .format("delta")
+        .load(lake + "/silver/sensor_readings")
+        .coalesce(1)
         .localCheckpoint(true)
-        .write().format("delta").mode("overwrite").partitionBy("date")
+        .write()
+        .format("delta")
+        .mode("overwrite")
+        .partitionBy("date")
         .save(lake + "/silver/sensor_readings");
     Row detail = DeltaTable.forPath(spark, lake + "/silver/sensor_readings").detail().first();
     long dates =
-        spark.read().format("delta").load(lake + "/silver/sensor_readings")
-            .select("date").distinct().count();
+        spark
+            .read()
+            .format("delta")
+            .load(lake + "/silver/sensor_readings")
+            .select("date")
+            .distinct()
+            .count();
     assertThat(detail.<Long>getAs("numFiles")).as("one silver file per date").isEqualTo(dates);
     assertThat(
-            gold(lake, "--start", "2024-02-01T00:00:00Z", "--end", "2024-02-08T00:00:00Z",
-                "--run-id", "week"))
+            gold(
+                lake,
+                "--start",
+                "2024-02-01T00:00:00Z",
+                "--end",
+                "2024-02-08T00:00:00Z",
+                "--run-id",
+                "week"))
         .isZero();
     assertSameRows(table(lake), table(weekly));
   }
@@ -120,13 +144,21 @@ class GoldJobTest extends SparkTestBase {
   @Test
   void reRunningADayLeavesIdenticalContents() {
     Dataset<Row> before = table(daily).localCheckpoint(true);
-    long version = DeltaTable.forPath(spark, daily + "/gold/sensor_features").history(1)
-        .select("version").first().getLong(0);
+    long version =
+        DeltaTable.forPath(spark, daily + "/gold/sensor_features")
+            .history(1)
+            .select("version")
+            .first()
+            .getLong(0);
     LocalDate last = START.plusDays(DAYS - 1);
     assertThat(gold(daily, "--date", last.toString(), "--run-id", "day-" + last)).isZero();
     assertSameRows(table(daily), before);
-    long after = DeltaTable.forPath(spark, daily + "/gold/sensor_features").history(1)
-        .select("version").first().getLong(0);
+    long after =
+        DeltaTable.forPath(spark, daily + "/gold/sensor_features")
+            .history(1)
+            .select("version")
+            .first()
+            .getLong(0);
     assertThat(after).as("a new commit replaced the same rows").isEqualTo(version + 1);
   }
 
@@ -135,8 +167,12 @@ class GoldJobTest extends SparkTestBase {
     Row detail = DeltaTable.forPath(spark, weekly + "/gold/sensor_features").detail().first();
     assertThat(detail.getList(detail.fieldIndex("partitionColumns"))).containsExactly("date");
     Row run =
-        spark.read().format("delta").load(weekly + "/ops/pipeline_runs")
-            .where("run_id = 'week' AND stage = 'gold'").first();
+        spark
+            .read()
+            .format("delta")
+            .load(weekly + "/ops/pipeline_runs")
+            .where("run_id = 'week' AND stage = 'gold'")
+            .first();
     assertThat(run.<String>getAs("status")).isEqualTo("success");
     assertThat(run.<Long>getAs("input_version")).isEqualTo(0L);
     assertThat(run.<Long>getAs("rows_out")).isEqualTo(silverRows);
@@ -148,14 +184,25 @@ class GoldJobTest extends SparkTestBase {
   void everyRollingFeatureMatchesDuckDb() throws Exception {
     String parquet = dir.resolve("silver_parquet").toString();
     String events = dir.resolve("maintenance_parquet").toString();
-    spark.read().format("delta").load(weekly + "/silver/sensor_readings")
-        .write().mode("overwrite").parquet(parquet);
-    spark.read().format("delta").load(weekly + "/bronze/maintenance_logs")
-        .write().mode("overwrite").parquet(events);
+    spark
+        .read()
+        .format("delta")
+        .load(weekly + "/silver/sensor_readings")
+        .write()
+        .mode("overwrite")
+        .parquet(parquet);
+    spark
+        .read()
+        .format("delta")
+        .load(weekly + "/bronze/maintenance_logs")
+        .write()
+        .mode("overwrite")
+        .parquet(events);
     Map<String, Double[]> reference = new HashMap<>();
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = c.createStatement()) {
-      try (ResultSet rs = st.executeQuery(DuckDbReference.rollingFeatures(parquet + "/**/*.parquet"))) {
+      try (ResultSet rs =
+          st.executeQuery(DuckDbReference.rollingFeatures(parquet + "/**/*.parquet"))) {
         while (rs.next()) {
           Double[] values = new Double[FEATURES.length];
           for (int f = 0; f < 14; f++) {
@@ -183,8 +230,8 @@ class GoldJobTest extends SparkTestBase {
     for (String f : FEATURES) {
       cols.add(functions.col(f).cast("double"));
     }
-    List<Row> gold = table(weekly).select(cols.toArray(new org.apache.spark.sql.Column[0]))
-        .collectAsList();
+    List<Row> gold =
+        table(weekly).select(cols.toArray(new org.apache.spark.sql.Column[0])).collectAsList();
     assertThat(gold).hasSize(reference.size());
     double maxDiff = 0;
     int compared = 0;
@@ -209,7 +256,8 @@ class GoldJobTest extends SparkTestBase {
     }
     System.out.printf(
         "gold vs DuckDB cross-check: %d rows, %d values compared, %d nulls matched, "
-            + "max abs diff %.3e%n", gold.size(), compared, nulls, maxDiff);
+            + "max abs diff %.3e%n",
+        gold.size(), compared, nulls, maxDiff);
     assertThat(nulls).as("the fixture has null features to compare").isGreaterThan(100);
   }
 
@@ -240,15 +288,26 @@ class GoldJobTest extends SparkTestBase {
     }
     assertThat(copy.where("temp_1hr_delta IS NULL").count()).as("fixture has nulls").isPositive();
     Dataset<Row> adds =
-        spark.read().json(weekly + "/gold/sensor_features/_delta_log/*.json")
+        spark
+            .read()
+            .json(weekly + "/gold/sensor_features/_delta_log/*.json")
             .where("add IS NOT NULL")
-            .select(functions.from_json(functions.col("add.stats"),
-                (org.apache.spark.sql.types.StructType) org.apache.spark.sql.types.DataType.fromDDL(
-                    "numRecords LONG, minValues STRUCT<compressor_id: STRING>,"
-                        + " maxValues STRUCT<compressor_id: STRING>"),
-                Map.<String, String>of()).as("s"));
-    Row stats = adds.selectExpr("sum(s.numRecords)", "min(s.minValues.compressor_id)",
-        "max(s.maxValues.compressor_id)").first();
+            .select(
+                functions
+                    .from_json(
+                        functions.col("add.stats"),
+                        (org.apache.spark.sql.types.StructType)
+                            org.apache.spark.sql.types.DataType.fromDDL(
+                                "numRecords LONG, minValues STRUCT<compressor_id: STRING>,"
+                                    + " maxValues STRUCT<compressor_id: STRING>"),
+                        Map.<String, String>of())
+                    .as("s"));
+    Row stats =
+        adds.selectExpr(
+                "sum(s.numRecords)",
+                "min(s.minValues.compressor_id)",
+                "max(s.maxValues.compressor_id)")
+            .first();
     assertThat(stats.getLong(0)).isEqualTo(silverRows);
     Row ids = copy.selectExpr("min(compressor_id)", "max(compressor_id)").first();
     assertThat(stats.getString(1)).isEqualTo(ids.getString(0));
@@ -262,8 +321,16 @@ class GoldJobTest extends SparkTestBase {
     SyntheticLake.write(spark, lake, 3, 3, START, 5);
     assertThat(gold(lake, "--run-id", "all")).isZero();
     Dataset<Row> before = table(lake).drop("_run_id").localCheckpoint(true);
-    assertThat(gold(lake, "--start", "2024-02-03T06:00:00Z", "--end", "2024-02-03T12:00:00Z",
-        "--run-id", "hours")).isZero();
+    assertThat(
+            gold(
+                lake,
+                "--start",
+                "2024-02-03T06:00:00Z",
+                "--end",
+                "2024-02-03T12:00:00Z",
+                "--run-id",
+                "hours"))
+        .isZero();
     assertSameRows(table(lake).drop("_run_id"), before);
     // output = [start - 24h lookback, end)
     String range = "timestamp >= '2024-02-02 06:00:00' AND timestamp < '2024-02-03 12:00:00'";
@@ -279,7 +346,8 @@ class GoldJobTest extends SparkTestBase {
     String lake = dir.resolve("dv").toString();
     SyntheticLake.write(spark, lake, 3, 2, START, 11);
     String silver = "delta.`" + lake + "/silver/sensor_readings`";
-    spark.sql("ALTER TABLE " + silver + " SET TBLPROPERTIES ('delta.enableDeletionVectors' = true)");
+    spark.sql(
+        "ALTER TABLE " + silver + " SET TBLPROPERTIES ('delta.enableDeletionVectors' = true)");
     spark.sql("DELETE FROM " + silver + " WHERE compressor_id = 'COMP-002'");
     long kept = spark.read().format("delta").load(lake + "/silver/sensor_readings").count();
     assertThat(gold(lake, "--run-id", "dv")).isZero();
@@ -292,13 +360,19 @@ class GoldJobTest extends SparkTestBase {
   void aGoldTableOfAnotherLayoutIsRefused() {
     String lake = dir.resolve("layout").toString();
     SyntheticLake.write(spark, lake, 2, 1, START, 3);
-    spark.sql("SELECT 'x' AS compressor_id, DATE'2024-02-01' AS date").write().format("delta")
-        .partitionBy("date").save(lake + "/gold/sensor_features");
+    spark
+        .sql("SELECT 'x' AS compressor_id, DATE'2024-02-01' AS date")
+        .write()
+        .format("delta")
+        .partitionBy("date")
+        .save(lake + "/gold/sensor_features");
     assertThat(gold(lake, "--date", "2024-02-01")).isEqualTo(2);
     assertThat(table(lake).count()).as("left as it was").isEqualTo(1);
-    assertThat(new java.io.File(lake + "/gold/sensor_features/date=2024-02-01")
-            .list((d, name) -> name.endsWith(".parquet")))
-        .as("refused before writing any file").hasSize(1);
+    assertThat(
+            new java.io.File(lake + "/gold/sensor_features/date=2024-02-01")
+                .list((d, name) -> name.endsWith(".parquet")))
+        .as("refused before writing any file")
+        .hasSize(1);
   }
 
   @Test
@@ -306,10 +380,14 @@ class GoldJobTest extends SparkTestBase {
     String empty = dir.resolve("empty").toString();
     assertThat(gold(empty, "--date", "2024-02-02")).as("no silver table").isEqualTo(2);
     assertThat(gold(weekly, "--date", "2024-02-02", "--input-version", "99"))
-        .as("a silver version that does not exist").isEqualTo(2);
+        .as("a silver version that does not exist")
+        .isEqualTo(2);
     assertThat(gold(weekly, "--date", "2024-02-30")).as("not a date").isEqualTo(2);
     String noDims = dir.resolve("nodims").toString();
-    SyntheticLake.silver(spark, 2, 1, START, 1).write().format("delta").partitionBy("date")
+    SyntheticLake.silver(spark, 2, 1, START, 1)
+        .write()
+        .format("delta")
+        .partitionBy("date")
         .save(noDims + "/silver/sensor_readings");
     assertThat(gold(noDims, "--date", "2024-02-01")).as("no bronze metadata").isEqualTo(2);
     assertThat(new java.io.File(noDims + "/gold/sensor_features")).doesNotExist();

@@ -24,14 +24,19 @@ public final class GoldWarmBench {
         spark.conf().set(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
       }
     }
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     for (int i = 1; i <= runs; i++) {
       long t0 = System.nanoTime();
       long c0 = os.getProcessCpuTime();
       int code = JobLauncher.run(new GoldJob(), jobArgs);
       System.out.printf(
-          Locale.ROOT, "warm-bench run %d exit %d wall %.1f s cpu %.1f s%n",
-          i, code, (System.nanoTime() - t0) / 1e9, (os.getProcessCpuTime() - c0) / 1e9);
+          Locale.ROOT,
+          "warm-bench run %d exit %d wall %.1f s cpu %.1f s%n",
+          i,
+          code,
+          (System.nanoTime() - t0) / 1e9,
+          (os.getProcessCpuTime() - c0) / 1e9);
     }
   }
 }

@@ -99,8 +99,7 @@ class RollingFeaturesTest {
 
   @Test
   void aReadingExactlyOneHourOlderIsOutOfTheHourWindow() {
-    RollingFeatures f =
-        new Series().at(0, 9.0, 200, 1000).at(60, 1.0, 206, 1200).compute();
+    RollingFeatures f = new Series().at(0, 9.0, 200, 1000).at(60, 1.0, 206, 1200).compute();
     assertThat(f.readings1h(1)).isEqualTo(1);
     assertThat(f.value(VIBRATION_1HR_MEAN, 1)).isEqualTo(1.0);
     assertThat(f.value(VIBRATION_1HR_MAX, 1)).as("the 9.0 at t - 1h is out").isEqualTo(1.0);
@@ -168,8 +167,7 @@ class RollingFeaturesTest {
     // the lower bound t - 1h - 10 min is inclusive
     RollingFeatures edge = new Series().at(0, 1, 200, 1000).at(70, 1, 207, 1000).compute();
     assertThat(edge.value(TEMP_1HR_DELTA, 1)).isCloseTo(7.0 / (70 / 60.0), within(1e-12));
-    RollingFeatures beyond =
-        new Series().at(0, 1, 200, 1000).at(70.0001, 1, 207, 1000).compute();
+    RollingFeatures beyond = new Series().at(0, 1, 200, 1000).at(70.0001, 1, 207, 1000).compute();
     assertThat(beyond.value(TEMP_1HR_DELTA, 1)).isNaN();
   }
 
@@ -258,7 +256,7 @@ class RollingFeaturesTest {
       x[1][i] = rnd.nextInt(50) == 0 ? N : 1234.56789 + 1e-4 * rnd.nextGaussian();
       x[2][i] = 1100;
     }
-    x[0][5000] = 3e6;  // too large to square exactly: its windows use the two-pass formula
+    x[0][5000] = 3e6; // too large to square exactly: its windows use the two-pass formula
     RollingFeatures f = new RollingFeatures();
     f.compute(n, ts, x[0], x[1], x[2]);
     long hour = RollingFeatures.MICROS_PER_HOUR;
@@ -275,7 +273,8 @@ class RollingFeaturesTest {
     late.compute(n, ts, x[0], x[1], x[2], 7000);
     for (int i = 7000; i < n; i++) {
       for (Feature feature : List.of(VIBRATION_1HR_STD, TEMP_1HR_STD)) {
-        assertThat(Double.doubleToRawLongBits(late.value(feature, i))).as("%s at %d", feature, i)
+        assertThat(Double.doubleToRawLongBits(late.value(feature, i)))
+            .as("%s at %d", feature, i)
             .isEqualTo(Double.doubleToRawLongBits(f.value(feature, i)));
       }
     }
@@ -332,7 +331,9 @@ class RollingFeaturesTest {
 
   private static double check(RollingFeatures f, Feature feature, int i, double expected) {
     double actual = f.value(feature, i);
-    assertThat(Double.isNaN(actual)).as("%s null at %d", feature, i).isEqualTo(Double.isNaN(expected));
+    assertThat(Double.isNaN(actual))
+        .as("%s null at %d", feature, i)
+        .isEqualTo(Double.isNaN(expected));
     if (Double.isNaN(expected)) {
       return 0;
     }
@@ -395,7 +396,9 @@ class RollingFeaturesTest {
     long hour = RollingFeatures.MICROS_PER_HOUR;
     int best = -1;
     for (int j = 0; j < ts.length; j++) {
-      if (!Double.isNaN(temp[j]) && ts[j] <= ts[i] - hour && ts[j] >= ts[i] - hour - 10 * MIN
+      if (!Double.isNaN(temp[j])
+          && ts[j] <= ts[i] - hour
+          && ts[j] >= ts[i] - hour - 10 * MIN
           && (best < 0 || ts[j] >= ts[best])) {
         best = j;
       }

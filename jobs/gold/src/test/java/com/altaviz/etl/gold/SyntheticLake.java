@@ -14,11 +14,10 @@ import org.apache.spark.sql.SparkSession;
  * the benchmark, built with Spark SQL from hashes of (seed, compressor, slot), so the same
  * arguments give the same rows however Spark partitions the work.
  *
- * <p>10-minute cadence; odd compressors jitter by up to ±40 s (window edges fall between
- * readings), even ones keep exact 10-minute steps (readings exactly 1h, 4h, 24h apart, so the
- * excluded window edge is exercised). About 2% random gaps, a 2-hour gap on every fifth
- * compressor each day, about 1.5% nulls per sensor, and COMP-003 degrading through the
- * vibration thresholds.
+ * <p>10-minute cadence; odd compressors jitter by up to ±40 s (window edges fall between readings),
+ * even ones keep exact 10-minute steps (readings exactly 1h, 4h, 24h apart, so the excluded window
+ * edge is exercised). About 2% random gaps, a 2-hour gap on every fifth compressor each day, about
+ * 1.5% nulls per sensor, and COMP-003 degrading through the vibration thresholds.
  */
 public final class SyntheticLake {
   private SyntheticLake() {}
@@ -32,12 +31,17 @@ public final class SyntheticLake {
         .range(compressors * slots)
         .selectExpr("CAST(id DIV " + slots + " + 1 AS INT) AS c", "id % " + slots + " AS k")
         .where(
-            String.format(u, seed, 1) + " >= 0.02 AND NOT (c % 5 = 0 AND k % 144 BETWEEN 60 AND 71)")
+            String.format(u, seed, 1)
+                + " >= 0.02 AND NOT (c % 5 = 0 AND k % 144 BETWEEN 60 AND 71)")
         .selectExpr(
             "c",
             "k",
-            "timestamp_micros(unix_micros(" + startTs + ") + k * 600000000 + CASE WHEN c % 2 = 1 "
-                + "THEN CAST((" + String.format(u, seed, 2) + " - 0.5) * 80000000 AS BIGINT) "
+            "timestamp_micros(unix_micros("
+                + startTs
+                + ") + k * 600000000 + CASE WHEN c % 2 = 1 "
+                + "THEN CAST(("
+                + String.format(u, seed, 2)
+                + " - 0.5) * 80000000 AS BIGINT) "
                 + "ELSE 0 END) AS timestamp",
             String.format(u, seed, 3) + " AS n1",
             String.format(u, seed, 4) + " AS n2",
@@ -47,14 +51,21 @@ public final class SyntheticLake {
         .selectExpr(
             "format_string('COMP-%03d', c) AS compressor_id",
             "timestamp",
-            nullable(seed, 11, "1.5 + 3.0 * base + 0.3 * (n1 - 0.5) "
-                + "+ CASE WHEN c = 3 THEN 7.0 * k / " + slots + " ELSE 0 END")
+            nullable(
+                    seed,
+                    11,
+                    "1.5 + 3.0 * base + 0.3 * (n1 - 0.5) "
+                        + "+ CASE WHEN c = 3 THEN 7.0 * k / "
+                        + slots
+                        + " ELSE 0 END")
                 + " AS vibration_mms",
-            nullable(seed, 12, "180 + 40 * base + 8 * sin(2 * pi() * (k % 144) / 144.0) "
-                + "+ 6 * (n2 - 0.5)") + " AS discharge_temp_f",
+            nullable(
+                    seed,
+                    12,
+                    "180 + 40 * base + 8 * sin(2 * pi() * (k % 144) / 144.0) " + "+ 6 * (n2 - 0.5)")
+                + " AS discharge_temp_f",
             nullable(seed, 13, "40 + 40 * base + 4 * (n3 - 0.5)") + " AS suction_pressure_psi",
-            nullable(seed, 14, "900 + 300 * base + 60 * (n4 - 0.5)")
-                + " AS discharge_pressure_psi",
+            nullable(seed, 14, "900 + 300 * base + 60 * (n4 - 0.5)") + " AS discharge_pressure_psi",
             nullable(seed, 15, "1200 + 400 * base + 50 * (n1 - 0.5)")
                 + " AS horsepower_consumption",
             nullable(seed, 16, "8000 + 4000 * base + 300 * (n2 - 0.5)") + " AS gas_flow_mcf",
@@ -90,8 +101,8 @@ public final class SyntheticLake {
   }
 
   /**
-   * bronze/maintenance_logs: every third compressor serviced 10 days before {@code start} and
-   * again on day 2 at 12:34:56 (so day-2 rows see the old event before it, the new one after).
+   * bronze/maintenance_logs: every third compressor serviced 10 days before {@code start} and again
+   * on day 2 at 12:34:56 (so day-2 rows see the old event before it, the new one after).
    */
   public static Dataset<Row> maintenance(SparkSession spark, int compressors, LocalDate start) {
     return spark
@@ -99,8 +110,12 @@ public final class SyntheticLake {
         .where("id % 3 = 0")
         .selectExpr(
             "id",
-            "explode(array(TIMESTAMP '" + start + " 08:00:00' - INTERVAL 10 DAYS, "
-                + "TIMESTAMP '" + start + " 12:34:56' + INTERVAL 2 DAYS)) AS performed_at")
+            "explode(array(TIMESTAMP '"
+                + start
+                + " 08:00:00' - INTERVAL 10 DAYS, "
+                + "TIMESTAMP '"
+                + start
+                + " 12:34:56' + INTERVAL 2 DAYS)) AS performed_at")
         .selectExpr(
             "format_string('MNT-%05d-%d', CAST(id AS INT), CAST(unix_seconds(performed_at) "
                 + "% 1000 AS INT)) AS maintenance_id",

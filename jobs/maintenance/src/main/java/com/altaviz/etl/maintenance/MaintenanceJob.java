@@ -113,8 +113,7 @@ public class MaintenanceJob extends StageJob {
       rowsBefore += r.rowsBefore();
       rowsAfter += r.rowsAfter();
     }
-    return new StageResult(
-        ctx.lake.root(), null, ctx.lake.root(), null, rowsBefore, rowsAfter, 0);
+    return new StageResult(ctx.lake.root(), null, ctx.lake.root(), null, rowsBefore, rowsAfter, 0);
   }
 
   private TableReport maintain(SparkSession spark, String path) throws Exception {
@@ -135,9 +134,9 @@ public class MaintenanceJob extends StageJob {
   }
 
   /**
-   * Fails fast, before any table is touched, on a retention Delta would refuse half-way:
-   * shorter retentions can break readers still on older versions, so Delta only allows them
-   * with its safety check switched off explicitly.
+   * Fails fast, before any table is touched, on a retention Delta would refuse half-way: shorter
+   * retentions can break readers still on older versions, so Delta only allows them with its safety
+   * check switched off explicitly.
    */
   void checkRetention(SparkSession spark) {
     if (retentionHours < 0) {

@@ -12,17 +12,17 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * OPTIMIZE (with Z-order when the table has the column) and VACUUM of one Delta table. Both
- * rewrite files only: OPTIMIZE commits with dataChange=false, so it is allowed on append-only
- * tables and readers of the previous version keep working until VACUUM removes its files.
+ * OPTIMIZE (with Z-order when the table has the column) and VACUUM of one Delta table. Both rewrite
+ * files only: OPTIMIZE commits with dataChange=false, so it is allowed on append-only tables and
+ * readers of the previous version keep working until VACUUM removes its files.
  */
 public final class TableMaintenance {
   private TableMaintenance() {}
 
   /**
-   * Compacts small files; clusters by {@code zOrderColumn} when the table has it as a data
-   * column (Z-order on a partition column is rejected by Delta and pointless). Returns the
-   * column actually used, or null.
+   * Compacts small files; clusters by {@code zOrderColumn} when the table has it as a data column
+   * (Z-order on a partition column is rejected by Delta and pointless). Returns the column actually
+   * used, or null.
    */
   public static String optimize(SparkSession spark, String path, String zOrderColumn) {
     DeltaTable table = DeltaTable.forPath(spark, path);

@@ -1,8 +1,8 @@
 package com.altaviz.etl.maintenance;
 
 /**
- * What maintenance did to one Delta table: active data files before/after OPTIMIZE, files
- * VACUUM deleted from storage, and row counts that must not change.
+ * What maintenance did to one Delta table: active data files before/after OPTIMIZE, files VACUUM
+ * deleted from storage, and row counts that must not change.
  *
  * @param zOrderColumn the Z-order column used, or null for plain compaction
  */

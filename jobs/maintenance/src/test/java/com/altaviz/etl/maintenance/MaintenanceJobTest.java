@@ -33,9 +33,7 @@ class MaintenanceJobTest extends SparkTestBase {
           .add("date", DataTypes.DateType);
 
   private static final StructType STATIONS =
-      new StructType()
-          .add("station_id", DataTypes.StringType)
-          .add("region", DataTypes.StringType);
+      new StructType().add("station_id", DataTypes.StringType).add("region", DataTypes.StringType);
 
   /** A config of its own: only the session size matters here (the rest takes defaults). */
   private static String config(Path dir) throws Exception {
@@ -129,7 +127,12 @@ class MaintenanceJobTest extends SparkTestBase {
     String path = dir.resolve("gold").toString();
     smallFilesTable(path, 3);
     List<Row> before =
-        spark.read().format("delta").load(path).orderBy("compressor_id", "timestamp").collectAsList();
+        spark
+            .read()
+            .format("delta")
+            .load(path)
+            .orderBy("compressor_id", "timestamp")
+            .collectAsList();
     TableMaintenance.optimize(spark, path, "compressor_id");
     spark.conf().set(RETENTION_CHECK, "false");
     try {
@@ -140,7 +143,12 @@ class MaintenanceJobTest extends SparkTestBase {
 
     assertThat(TableMaintenance.filesInStorage(spark, path)).isEqualTo(1);
     List<Row> after =
-        spark.read().format("delta").load(path).orderBy("compressor_id", "timestamp").collectAsList();
+        spark
+            .read()
+            .format("delta")
+            .load(path)
+            .orderBy("compressor_id", "timestamp")
+            .collectAsList();
     assertThat(after).containsExactlyElementsOf(before);
     // the pre-OPTIMIZE versions referenced the deleted files: time travel there now fails
     assertThatThrownBy(
@@ -165,7 +173,12 @@ class MaintenanceJobTest extends SparkTestBase {
     int exit =
         JobLauncher.run(
             new MaintenanceJob(),
-            "--config", config(dir), "--lake", lake.root(), "--run-id", "maint-test-1");
+            "--config",
+            config(dir),
+            "--lake",
+            lake.root(),
+            "--run-id",
+            "maint-test-1");
 
     assertThat(exit).isZero();
     assertThat(TableMaintenance.activeFiles(spark, lake.bronzeReadings())).isEqualTo(1);
@@ -187,8 +200,7 @@ class MaintenanceJobTest extends SparkTestBase {
             .collectAsList();
     assertThat(ledger)
         .containsExactly(
-            RowFactory.create(
-                "maint-test-1", "maintenance", "success", 24L, 24L, lake.root()));
+            RowFactory.create("maint-test-1", "maintenance", "success", 24L, 24L, lake.root()));
   }
 
   @Test
@@ -200,10 +212,14 @@ class MaintenanceJobTest extends SparkTestBase {
     int exit =
         JobLauncher.run(
             new MaintenanceJob(),
-            "--config", config(dir),
-            "--lake", lake.root(),
-            "--run-id", "maint-test-2",
-            "--retention-hours", "24");
+            "--config",
+            config(dir),
+            "--lake",
+            lake.root(),
+            "--run-id",
+            "maint-test-2",
+            "--retention-hours",
+            "24");
 
     assertThat(exit).isEqualTo(2);
     assertThat(TableMaintenance.activeFiles(spark, lake.silverReadings())).isEqualTo(3);

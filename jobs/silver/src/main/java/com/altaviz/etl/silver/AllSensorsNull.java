@@ -22,7 +22,8 @@ public final class AllSensorsNull {
       allNull = allNull.and(col(s).isNull());
     }
     return df.withColumn(SilverColumns.flag(RuleNames.ALL_SENSORS_NULL), allNull)
-        .withColumn(SilverColumns.reason(RuleNames.ALL_SENSORS_NULL),
+        .withColumn(
+            SilverColumns.reason(RuleNames.ALL_SENSORS_NULL),
             when(allNull, lit("every sensor value is null")));
   }
 }

@@ -2,10 +2,10 @@ package com.altaviz.etl.silver;
 
 import com.altaviz.etl.common.Schemas;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -22,13 +22,20 @@ public final class BronzeSchemaRule {
   public static List<String> problems(StructType schema) {
     List<String> out = new ArrayList<>();
     for (var e : REQUIRED.entrySet()) {
-      StructField f = schema.getFieldIndex(e.getKey()).isDefined()
-          ? schema.fields()[schema.fieldIndex(e.getKey())] : null;
+      StructField f =
+          schema.getFieldIndex(e.getKey()).isDefined()
+              ? schema.fields()[schema.fieldIndex(e.getKey())]
+              : null;
       if (f == null) {
         out.add("missing column " + e.getKey());
       } else if (!f.dataType().equals(e.getValue())) {
-        out.add("column " + e.getKey() + " is " + f.dataType().simpleString() + ", expected "
-            + e.getValue().simpleString());
+        out.add(
+            "column "
+                + e.getKey()
+                + " is "
+                + f.dataType().simpleString()
+                + ", expected "
+                + e.getValue().simpleString());
       }
     }
     return out;

@@ -16,9 +16,9 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
- * Rule 4 (duplicates): of the deliveries of one (compressor_id, timestamp), the most recent wins
- * — latest {@code _ingested_at}, then the later landing folder, then the greater {@code
- * _source_file} — so the choice is deterministic. The others are flagged as superseded.
+ * Rule 4 (duplicates): of the deliveries of one (compressor_id, timestamp), the most recent wins —
+ * latest {@code _ingested_at}, then the later landing folder, then the greater {@code _source_file}
+ * — so the choice is deterministic. The others are flagged as superseded.
  */
 public final class Deduplication {
   private Deduplication() {}
@@ -51,7 +51,9 @@ public final class Deduplication {
             SilverColumns.reason(RuleNames.DUPLICATES),
             when(
                 loser,
-                concat(lit("superseded by the delivery in "), col("__winner_file"),
+                concat(
+                    lit("superseded by the delivery in "),
+                    col("__winner_file"),
                     lit(" ingested at "),
                     date_format(col("__winner_at"), "yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'"))))
         .drop("__ineligible", "__rank", "__winner_file", "__winner_at");

@@ -18,12 +18,12 @@ import org.apache.spark.sql.Row;
 /**
  * Rule 3 (timestamps): a reading is future-dated when it is later than the reference + the
  * clock-skew tolerance. The reference is the interval end — never now(), so backfills are
- * deterministic. Independently of the interval, a reading later than the end of the day it
- * landed + skew arrived before it was taken, which makes the verdict on a reading the same in
- * every run that sees it. With no interval there is no reference: the landing-day check alone
- * covers "later than the newest landing day + 1 day", since every landing day is at most that.
- * A reading before {@link #EARLIEST} is not a time at all but an unset or reset clock; the rule
- * takes it too, under the same name and action, with its own reason.
+ * deterministic. Independently of the interval, a reading later than the end of the day it landed +
+ * skew arrived before it was taken, which makes the verdict on a reading the same in every run that
+ * sees it. With no interval there is no reference: the landing-day check alone covers "later than
+ * the newest landing day + 1 day", since every landing day is at most that. A reading before {@link
+ * #EARLIEST} is not a time at all but an unset or reset clock; the rule takes it too, under the
+ * same name and action, with its own reason.
  */
 public final class FutureTimestamps {
   private FutureTimestamps() {}
@@ -50,14 +50,14 @@ public final class FutureTimestamps {
   public static Dataset<Row> flag(
       Dataset<Row> df, Instant reference, Duration skew, Column referenceApplies) {
     Column ts = col("timestamp");
-    Column refLimit = reference == null ? lit(null).cast("timestamp")
-        : lit(Timestamp.from(reference.plus(skew)));
+    Column refLimit =
+        reference == null ? lit(null).cast("timestamp") : lit(Timestamp.from(reference.plus(skew)));
     Column landingLimit =
-        col("_landing_date").cast("timestamp")
+        col("_landing_date")
+            .cast("timestamp")
             .plus(expr("INTERVAL 1 DAY"))
             .plus(expr("INTERVAL " + skew.toSeconds() + " SECONDS"));
-    Column afterReference = reference == null ? lit(false)
-        : referenceApplies.and(ts.gt(refLimit));
+    Column afterReference = reference == null ? lit(false) : referenceApplies.and(ts.gt(refLimit));
     Column afterLanding = ts.gt(landingLimit);
     Column beforeEarliest = ts.lt(lit(Timestamp.from(EARLIEST)));
     String tolerance = " + " + skew.toMinutes() + " min clock-skew tolerance";
@@ -68,18 +68,26 @@ public final class FutureTimestamps {
             SilverColumns.reason(RuleNames.FUTURE_TIMESTAMP),
             when(
                     ts.isNotNull().and(beforeEarliest),
-                    concat(lit("timestamp "), formatted(ts),
+                    concat(
+                        lit("timestamp "),
+                        formatted(ts),
                         lit(" is before " + EARLIEST.atOffset(ZoneOffset.UTC).toLocalDate())))
                 .when(
                     ts.isNotNull().and(afterReference),
-                    concat(lit("timestamp "), formatted(ts),
+                    concat(
+                        lit("timestamp "),
+                        formatted(ts),
                         lit(" is later than the interval end "),
-                        lit(String.valueOf(reference)), lit(tolerance)))
+                        lit(String.valueOf(reference)),
+                        lit(tolerance)))
                 .when(
                     ts.isNotNull().and(afterLanding),
-                    concat(lit("timestamp "), formatted(ts),
+                    concat(
+                        lit("timestamp "),
+                        formatted(ts),
                         lit(" is later than the end of its landing day "),
-                        col("_landing_date").cast("string"), lit(tolerance),
+                        col("_landing_date").cast("string"),
+                        lit(tolerance),
                         lit(" (it arrived before it was taken)"))));
   }
 }

@@ -34,30 +34,32 @@ import scala.collection.JavaConverters;
  * half a window, so every reading of the new level is near its median.
  *
  * <p>The scale is never below the typical window MAD of the reading's UTC day (the median of the
- * window MADs of that compressor, sensor and day). Per day, not per data read: a verdict must
- * not depend on how many days a run happens to read, or daily runs would differ from a backfill
- * over the same days. A 7-reading MAD is a very noisy σ estimate: on
- * pure Gaussian noise the classic filter flags ~2.4% of values at 4 MADs (2.2% per sensor on the
- * simulator's demo data), i.e. it mostly nulls good readings whose window happened to be quiet.
- * With the floor the false-positive rate is ~0.09% on Gaussian noise (0.003% on the simulator's
- * noise, truncated at 2σ) while a spike of 8σ is still caught 92% of the time (measured on
- * simulated series). If both MADs are 0 (a flat or quantised signal) the scale falls back to the
- * window's mean absolute deviation around the median (× 1.2533, its σ factor for Gaussian noise).
+ * window MADs of that compressor, sensor and day). Per day, not per data read: a verdict must not
+ * depend on how many days a run happens to read, or daily runs would differ from a backfill over
+ * the same days. A 7-reading MAD is a very noisy σ estimate: on pure Gaussian noise the classic
+ * filter flags ~2.4% of values at 4 MADs (2.2% per sensor on the simulator's demo data), i.e. it
+ * mostly nulls good readings whose window happened to be quiet. With the floor the false-positive
+ * rate is ~0.09% on Gaussian noise (0.003% on the simulator's noise, truncated at 2σ) while a spike
+ * of 8σ is still caught 92% of the time (measured on simulated series). If both MADs are 0 (a flat
+ * or quantised signal) the scale falls back to the window's mean absolute deviation around the
+ * median (× 1.2533, its σ factor for Gaussian noise).
  *
  * <p>Edges: where fewer than 3 neighbours exist on one side (the ends of the data read, which
- * include the lookback and a context margin on both sides of the processed range), the window
- * is the available asymmetric one, e.g. the last reading is judged against its 3 predecessors.
- * A value is only judged when its window holds at least half-window (3) neighbours; a series
- * with fewer than 4 values is not judged at all. Because silver re-processes the previous day
- * (lookback), a reading judged at the end of one run is judged again, with both sides, by the
- * next run, and that verdict replaces the first.
+ * include the lookback and a context margin on both sides of the processed range), the window is
+ * the available asymmetric one, e.g. the last reading is judged against its 3 predecessors. A value
+ * is only judged when its window holds at least half-window (3) neighbours; a series with fewer
+ * than 4 values is not judged at all. Because silver re-processes the previous day (lookback), a
+ * reading judged at the end of one run is judged again, with both sides, by the next run, and that
+ * verdict replaces the first.
  */
 public final class HampelSpikes {
   private HampelSpikes() {}
 
   public static final String FLAGS = "_spike_flags";
+
   /** σ ≈ 1.4826 × MAD for normally distributed noise. */
   public static final double MAD_SCALE = 1.4826;
+
   /** σ ≈ 1.2533 × mean absolute deviation for normally distributed noise. */
   public static final double MEAN_AD_SCALE = 1.2533;
 
@@ -76,38 +78,43 @@ public final class HampelSpikes {
   /**
    * The spike flags of {@code readings} (all taken as eligible; unique per compressor and
    * timestamp): one row (compressor_id, timestamp, {@link #FLAGS}) per reading with at least one
-   * spike value. Only this narrow projection goes through the per-compressor Java code. Grouped
-   * by the {@code compressor_id} column itself, so input already hash-partitioned by compressor
-   * (the silver plan partitions once, for deduplication too) is not shuffled again; each
-   * compressor's readings are sorted in memory (a week is ~1,000).
+   * spike value. Only this narrow projection goes through the per-compressor Java code. Grouped by
+   * the {@code compressor_id} column itself, so input already hash-partitioned by compressor (the
+   * silver plan partitions once, for deduplication too) is not shuffled again; each compressor's
+   * readings are sorted in memory (a week is ~1,000).
    */
   public static Dataset<Row> detect(
       Dataset<Row> readings, List<String> sensors, int window, double thresholdMads) {
     List<Column> cols = new ArrayList<>(List.of(col("compressor_id"), col("timestamp")));
     sensors.forEach(s -> cols.add(col(s)));
     Dataset<Row> narrow = readings.select(cols.toArray(Column[]::new));
-    StructType out = new StructType()
-        .add("compressor_id", DataTypes.StringType)
-        .add("timestamp", DataTypes.TimestampType)
-        .add(FLAGS, FLAGS_TYPE, false);
-    return narrow.groupBy(col("compressor_id"))
+    StructType out =
+        new StructType()
+            .add("compressor_id", DataTypes.StringType)
+            .add("timestamp", DataTypes.TimestampType)
+            .add(FLAGS, FLAGS_TYPE, false);
+    return narrow
+        .groupBy(col("compressor_id"))
         .as(Encoders.STRING(), Encoders.row(narrow.schema()))
-        .flatMapGroups(new Detector(sensors.toArray(String[]::new), window, thresholdMads),
-            Encoders.row(out));
+        .flatMapGroups(
+            new Detector(sensors.toArray(String[]::new), window, thresholdMads), Encoders.row(out));
   }
 
   /**
-   * Puts the flags of {@code spikes} (from {@link #detect}) on the matching eligible rows of
-   * {@code df}; every other row gets an empty array. The flagged readings are few — a run where
-   * many values are spikes fails the rejected-share gate — so they are broadcast and the full
-   * rows are never shuffled or converted to Java objects for this rule.
+   * Puts the flags of {@code spikes} (from {@link #detect}) on the matching eligible rows of {@code
+   * df}; every other row gets an empty array. The flagged readings are few — a run where many
+   * values are spikes fails the rejected-share gate — so they are broadcast and the full rows are
+   * never shuffled or converted to Java objects for this rule.
    */
   public static Dataset<Row> attach(Dataset<Row> df, Dataset<Row> spikes, Column eligible) {
-    Dataset<Row> flagged = spikes
-        .withColumnRenamed("compressor_id", "__spike_id")
-        .withColumnRenamed("timestamp", "__spike_ts");
-    Column match = eligible.and(col("compressor_id").equalTo(col("__spike_id")))
-        .and(col("timestamp").equalTo(col("__spike_ts")));
+    Dataset<Row> flagged =
+        spikes
+            .withColumnRenamed("compressor_id", "__spike_id")
+            .withColumnRenamed("timestamp", "__spike_ts");
+    Column match =
+        eligible
+            .and(col("compressor_id").equalTo(col("__spike_id")))
+            .and(col("timestamp").equalTo(col("__spike_ts")));
     return df.join(broadcast(flagged), match, "left")
         .withColumn(FLAGS, coalesce(col(FLAGS), array().cast(FLAGS_TYPE)))
         .drop("__spike_id", "__spike_ts");
@@ -138,8 +145,11 @@ public final class HampelSpikes {
       for (int i = 0; i < all.size(); i++) {
         if (flags.get(i) != null) {
           // Row encoders take a Scala Seq for array columns
-          out.add(RowFactory.create(compressor, all.get(i).get(TS),
-              JavaConverters.asScalaBuffer(flags.get(i)).toList()));
+          out.add(
+              RowFactory.create(
+                  compressor,
+                  all.get(i).get(TS),
+                  JavaConverters.asScalaBuffer(flags.get(i)).toList()));
         }
       }
       return out.iterator();
@@ -222,16 +232,27 @@ public final class HampelSpikes {
           double deviation = Math.abs(values[i] - med[i]);
           if (deviation > limit) {
             // the reason text is built for flagged values only: formatting is not cheap
-            String how = scale == 0
-                ? "1.2533 x mean absolute deviation " + num(meanAd) + " (MAD is 0)"
-                : "1.4826 x max(window MAD " + num(mad[i]) + ", typical MAD " + num(typical) + ")";
+            String how =
+                scale == 0
+                    ? "1.2533 x mean absolute deviation " + num(meanAd) + " (MAD is 0)"
+                    : "1.4826 x max(window MAD "
+                        + num(mad[i])
+                        + ", typical MAD "
+                        + num(typical)
+                        + ")";
             String reason =
                 String.format(
                     Locale.ROOT,
                     "%s = %s deviates %s from the median %s of %d readings around it "
                         + "(limit %s x %s = %s)",
-                    sensors[s], num(values[i]), num(deviation), num(med[i]), n,
-                    num(thresholdMads), how, num(limit));
+                    sensors[s],
+                    num(values[i]),
+                    num(deviation),
+                    num(med[i]),
+                    n,
+                    num(thresholdMads),
+                    how,
+                    num(limit));
             int row = rowOf[i];
             if (flags.get(row) == null) {
               flags.set(row, new ArrayList<>(1));

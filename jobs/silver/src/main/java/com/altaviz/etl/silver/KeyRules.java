@@ -32,7 +32,9 @@ public final class KeyRules {
    */
   public static Dataset<Row> flagUnknownCompressor(Dataset<Row> df, Dataset<Row> fleet) {
     var known =
-        fleet.select(col("compressor_id").as("__known_id")).where(col("__known_id").isNotNull())
+        fleet
+            .select(col("compressor_id").as("__known_id"))
+            .where(col("__known_id").isNotNull())
             .distinct();
     var unknown = col("compressor_id").isNotNull().and(col("__known_id").isNull());
     return df.join(broadcast(known), col("compressor_id").equalTo(col("__known_id")), "left")
@@ -41,7 +43,9 @@ public final class KeyRules {
             SilverColumns.reason(RuleNames.UNKNOWN_COMPRESSOR),
             when(
                 unknown,
-                concat(lit("compressor_id "), col("compressor_id"),
+                concat(
+                    lit("compressor_id "),
+                    col("compressor_id"),
                     lit(" is not in bronze/compressor_metadata"))))
         .drop("__known_id");
   }

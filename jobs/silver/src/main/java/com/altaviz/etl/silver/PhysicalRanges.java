@@ -18,9 +18,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 
 /**
- * Rule 5 (physical ranges): a sensor value outside its inclusive physical range is rejected.
- * NaN and ±Infinity are outside every range (a comparison alone would let NaN through the lower
- * bound, so it is tested explicitly).
+ * Rule 5 (physical ranges): a sensor value outside its inclusive physical range is rejected. NaN
+ * and ±Infinity are outside every range (a comparison alone would let NaN through the lower bound,
+ * so it is tested explicitly).
  */
 public final class PhysicalRanges {
   private PhysicalRanges() {}
@@ -29,13 +29,13 @@ public final class PhysicalRanges {
   private static final ArrayType FLAGS_TYPE = SilverColumns.VALUE_FLAGS_TYPE;
 
   /**
-   * Adds {@link #FLAGS}: one {@link SilverColumns#VALUE_FLAG} per out-of-range value of an
-   * {@code eligible} row (an empty array otherwise). Values are not changed here.
+   * Adds {@link #FLAGS}: one {@link SilverColumns#VALUE_FLAG} per out-of-range value of an {@code
+   * eligible} row (an empty array otherwise). Values are not changed here.
    *
    * @param ranges sensor column → [min, max]
    */
-  public static Dataset<Row> flag(Dataset<Row> df, Map<String, List<Double>> ranges,
-      Column eligible) {
+  public static Dataset<Row> flag(
+      Dataset<Row> df, Map<String, List<Double>> ranges, Column eligible) {
     List<Column> candidates = new ArrayList<>();
     Column any = lit(false);
     for (var e : ranges.entrySet()) {
@@ -52,8 +52,10 @@ public final class PhysicalRanges {
                   lit(RuleNames.PHYSICAL_RANGE).as("rule"),
                   lit(c).as("column_name"),
                   v.as("original_value"),
-                  concat(lit(c + " = "), v.cast("string"),
-                      lit(" is outside the physical range [" + min + ", " + max + "]"))
+                  concat(
+                          lit(c + " = "),
+                          v.cast("string"),
+                          lit(" is outside the physical range [" + min + ", " + max + "]"))
                       .as("reason"))));
     }
     Column none = array().cast(FLAGS_TYPE);

@@ -50,9 +50,14 @@ public final class RuleActions {
       RuleAction a = configured.get(e.getKey());
       if (a == null || !e.getValue().contains(a)) {
         throw EtlException.usage(
-            "config key 'silver.rules." + e.getKey() + "' is " + name(a) + "; rule '"
-                + e.getKey() + "' supports " + e.getValue().stream().map(RuleActions::name)
-                    .toList());
+            "config key 'silver.rules."
+                + e.getKey()
+                + "' is "
+                + name(a)
+                + "; rule '"
+                + e.getKey()
+                + "' supports "
+                + e.getValue().stream().map(RuleActions::name).toList());
       }
     }
     return new RuleActions(Map.copyOf(configured));

@@ -15,6 +15,7 @@ public final class SilverColumns {
   public static final String ROW_RULE = "_row_rule";
 
   public static final String ROW_REASON = "_row_reason";
+
   /** The removing rule's action: drop, quarantine or fail. */
   public static final String ROW_ACTION = "_row_action";
 

@@ -39,7 +39,8 @@ import picocli.CommandLine.Command;
     name = "altaviz-silver",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Bronze -> silver: validated, deduplicated readings; quarantine; quality metrics.")
+    description =
+        "Bronze -> silver: validated, deduplicated readings; quarantine; quality metrics.")
 public class SilverJob extends StageJob {
 
   public static void main(String[] args) {
@@ -74,104 +75,161 @@ public class SilverJob extends StageJob {
     // Spike neighbours beyond the range: 4 cadences per needed neighbour, so a few missing
     // readings still leave a full window at the edges.
     Duration context = cadence.multipliedBy(4L * (cfg.hampel.window / 2));
-    log.info("Processed range {} (interval {} + {} h lookback), bronze version {}", processed,
-        ctx.interval, cfg.lookbackHours, bronzeVersion);
+    log.info(
+        "Processed range {} (interval {} + {} h lookback), bronze version {}",
+        processed,
+        ctx.interval,
+        cfg.lookbackHours,
+        bronzeVersion);
 
     Dataset<Row> bronze = DeltaIo.read(ctx.spark, bronzePath, OptionalLong.of(bronzeVersion));
-    log.step("Validating schema", () -> {
-      List<String> problems = BronzeSchemaRule.problems(bronze.schema());
-      if (!problems.isEmpty()) {
-        String why = String.join("; ", problems);
-        writeMetrics(ctx, List.of(new QualityMetrics.Metric("rule_" + RuleNames.SCHEMA,
-            QualityMetrics.ALL, (double) problems.size(), null, QualityMetrics.FAIL)));
-        ctx.reportPartial(new StageResult(bronzePath, bronzeVersion, silverPath, null, 0, 0, 0));
-        throw EtlException.qualityGate(
-            "silver rule 'schema' failed: " + bronzePath + " v" + bronzeVersion + ": " + why);
-      }
-      log.info("  {} required columns present with their types ✓",
-          BronzeSchemaRule.REQUIRED.size());
-      return null;
-    });
+    log.step(
+        "Validating schema",
+        () -> {
+          List<String> problems = BronzeSchemaRule.problems(bronze.schema());
+          if (!problems.isEmpty()) {
+            String why = String.join("; ", problems);
+            writeMetrics(
+                ctx,
+                List.of(
+                    new QualityMetrics.Metric(
+                        "rule_" + RuleNames.SCHEMA,
+                        QualityMetrics.ALL,
+                        (double) problems.size(),
+                        null,
+                        QualityMetrics.FAIL)));
+            ctx.reportPartial(
+                new StageResult(bronzePath, bronzeVersion, silverPath, null, 0, 0, 0));
+            throw EtlException.qualityGate(
+                "silver rule 'schema' failed: " + bronzePath + " v" + bronzeVersion + ": " + why);
+          }
+          log.info(
+              "  {} required columns present with their types ✓", BronzeSchemaRule.REQUIRED.size());
+          return null;
+        });
 
     List<String> fleetIds = fleet(ctx);
-    Dataset<Row> fleet = ctx.spark.createDataset(fleetIds, Encoders.STRING())
-        .toDF("compressor_id");
+    Dataset<Row> fleet = ctx.spark.createDataset(fleetIds, Encoders.STRING()).toDF("compressor_id");
     // With no interval the landing-day check alone applies (see FutureTimestamps).
     Instant reference = ctx.interval.isAll() ? null : ctx.interval.end();
-    var spec = new SilverScope.Spec(processed, lookback, context, skew,
-        actions.removes(RuleNames.FUTURE_TIMESTAMP));
-    var settings = new SilverRules.Settings(actions, cfg.ranges, cfg.hampel.window,
-        cfg.hampel.thresholdMads, reference, skew);
+    var spec =
+        new SilverScope.Spec(
+            processed, lookback, context, skew, actions.removes(RuleNames.FUTURE_TIMESTAMP));
+    var settings =
+        new SilverRules.Settings(
+            actions, cfg.ranges, cfg.hampel.window, cfg.hampel.thresholdMads, reference, skew);
 
     // One shuffle by compressor serves deduplication and the spike filter alike. The prepared
     // rows are cached; the spike findings (few rows) too; everything after is cheap projections.
-    Dataset<Row> prepared = SilverRules.prepare(
-            SilverScope.select(bronze, spec).repartition(col("compressor_id")), fleet, settings)
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> spikes = SilverRules.spikes(prepared, settings)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> prepared =
+        SilverRules.prepare(
+                SilverScope.select(bronze, spec).repartition(col("compressor_id")), fleet, settings)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> spikes =
+        SilverRules.spikes(prepared, settings).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> classified = SilverRules.finish(prepared, spikes, settings);
     try {
-      RunCounts counts = log.step("Applying rules (keys, timestamps, duplicates, ranges, spikes,"
-          + " empty rows)", () -> RunCounts.of(classified, actions));
+      RunCounts counts =
+          log.step(
+              "Applying rules (keys, timestamps, duplicates, ranges, spikes," + " empty rows)",
+              () -> RunCounts.of(classified, actions));
       logCounts(log, counts, actions, fleetIds.size(), reference, skew);
       reconcile(log, counts);
 
       Dataset<Row> silverRows = SilverOutputs.silverRows(classified, ctx.runId);
-      List<QualityMetrics.Metric> metrics = log.step("Measuring data quality", () ->
-          QualityMetrics.metrics(
-              QualityMetrics.measure(silverRows, ctx.interval, fleetIds, cadence),
-              counts, ctx.config.quality, actions));
+      List<QualityMetrics.Metric> metrics =
+          log.step(
+              "Measuring data quality",
+              () ->
+                  QualityMetrics.metrics(
+                      QualityMetrics.measure(silverRows, ctx.interval, fleetIds, cadence),
+                      counts,
+                      ctx.config.quality,
+                      actions));
       logMetrics(log, metrics);
       List<String> failures = QualityMetrics.failures(metrics);
 
       ctx.requireNoCommitSince(silverPath, silverBaseline);
       ctx.requireNoCommitSince(ctx.lake.quarantine(), quarantineBaseline);
-      long quarantineVersion = log.step("Writing quarantine " + ctx.lake.quarantine(), () ->
-          writeQuarantine(ctx, classified, actions, spec));
+      long quarantineVersion =
+          log.step(
+              "Writing quarantine " + ctx.lake.quarantine(),
+              () -> writeQuarantine(ctx, classified, actions, spec));
       log.info("  silver/quarantine version {}", quarantineVersion);
       Failpoint.SILVER_AFTER_QUARANTINE_COMMIT.reach();
       if (!failures.isEmpty()) {
         writeMetrics(ctx, metrics);
-        ctx.reportPartial(new StageResult(bronzePath, bronzeVersion, silverPath, null,
-            counts.input(), 0, counts.quarantinedRows()));
-        throw EtlException.qualityGate("silver quality gate failed: "
-            + String.join("; ", failures) + " — silver left unchanged at version "
-            + DeltaIo.latestVersion(ctx.spark, silverPath).orElse(-1)
-            + "; metrics and quarantine written");
+        ctx.reportPartial(
+            new StageResult(
+                bronzePath,
+                bronzeVersion,
+                silverPath,
+                null,
+                counts.input(),
+                0,
+                counts.quarantinedRows()));
+        throw EtlException.qualityGate(
+            "silver quality gate failed: "
+                + String.join("; ", failures)
+                + " — silver left unchanged at version "
+                + DeltaIo.latestVersion(ctx.spark, silverPath).orElse(-1)
+                + "; metrics and quarantine written");
       }
-      long silverVersion = log.step("Writing silver " + silverPath, () -> {
-        createSilver(ctx, silverPath);
-        long before = DeltaIo.latestVersion(ctx.spark, silverPath).orElse(-1);
-        long v = DeltaIo.replaceWhere(
-            Failpoint.SILVER_DURING_SILVER_WRITE.duringWrite(silverRows), silverPath,
-            SilverScope.silverPredicate(processed), ctx.runId, "date");
-        if (v <= before) {
-          // Delta records no commit for a write that neither adds nor removes a file: a day
-          // without readings over a range silver holds nothing for. The table is unchanged.
-          if (counts.silver() != 0) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
-                "silver write of %d rows made no commit (table still at version %d)",
-                counts.silver(), before));
-          }
-          log.info("  nothing to replace: no silver rows in or for {}", processed);
-          return before;
-        }
-        long written = committedRows(ctx, silverPath, v);
-        if (written != counts.silver()) {
-          throw new IllegalStateException(String.format(Locale.ROOT,
-              "silver version %d committed %d rows, the rules classified %d as silver", v,
-              written, counts.silver()));
-        }
-        return v;
-      });
+      long silverVersion =
+          log.step(
+              "Writing silver " + silverPath,
+              () -> {
+                createSilver(ctx, silverPath);
+                long before = DeltaIo.latestVersion(ctx.spark, silverPath).orElse(-1);
+                long v =
+                    DeltaIo.replaceWhere(
+                        Failpoint.SILVER_DURING_SILVER_WRITE.duringWrite(silverRows),
+                        silverPath,
+                        SilverScope.silverPredicate(processed),
+                        ctx.runId,
+                        "date");
+                if (v <= before) {
+                  // Delta records no commit for a write that neither adds nor removes a file: a day
+                  // without readings over a range silver holds nothing for. The table is unchanged.
+                  if (counts.silver() != 0) {
+                    throw new IllegalStateException(
+                        String.format(
+                            Locale.ROOT,
+                            "silver write of %d rows made no commit (table still at version %d)",
+                            counts.silver(),
+                            before));
+                  }
+                  log.info("  nothing to replace: no silver rows in or for {}", processed);
+                  return before;
+                }
+                long written = committedRows(ctx, silverPath, v);
+                if (written != counts.silver()) {
+                  throw new IllegalStateException(
+                      String.format(
+                          Locale.ROOT,
+                          "silver version %d committed %d rows, the rules classified %d as silver",
+                          v,
+                          written,
+                          counts.silver()));
+                }
+                return v;
+              });
       Failpoint.SILVER_AFTER_SILVER_COMMIT.reach();
       writeMetrics(ctx, metrics);
       Failpoint.SILVER_AFTER_METRICS_COMMIT.reach();
-      log.info("Silver layer complete: {} rows (silver version {}, bronze version {})",
-          StageLog.count(counts.silver()), silverVersion, bronzeVersion);
-      return new StageResult(bronzePath, bronzeVersion, silverPath, silverVersion,
-          counts.input(), counts.silver(), counts.quarantinedRows());
+      log.info(
+          "Silver layer complete: {} rows (silver version {}, bronze version {})",
+          StageLog.count(counts.silver()),
+          silverVersion,
+          bronzeVersion);
+      return new StageResult(
+          bronzePath,
+          bronzeVersion,
+          silverPath,
+          silverVersion,
+          counts.input(),
+          counts.silver(),
+          counts.quarantinedRows());
     } finally {
       spikes.unpersist();
       prepared.unpersist();
@@ -180,8 +238,8 @@ public class SilverJob extends StageJob {
 
   /**
    * Compressor ids of bronze/compressor_metadata at its latest version: the fleet readings must
-   * belong to. Latest, not as of the bronze version, so a corrected fleet list takes effect when
-   * an old interval is re-run.
+   * belong to. Latest, not as of the bronze version, so a corrected fleet list takes effect when an
+   * old interval is re-run.
    */
   private static List<String> fleet(StageContext ctx) {
     String path = ctx.lake.bronzeMetadata();
@@ -189,107 +247,146 @@ public class SilverJob extends StageJob {
     if (version.isEmpty()) {
       throw EtlException.badInput(path + " does not exist; run the bronze stage first", null);
     }
-    List<String> ids = DeltaIo.read(ctx.spark, path, version).select("compressor_id")
-        .where(col("compressor_id").isNotNull()).distinct().orderBy("compressor_id")
-        .as(Encoders.STRING()).collectAsList();
-    ctx.log.info("Fleet: {} compressors in {} version {}", ids.size(), path,
-        version.getAsLong());
+    List<String> ids =
+        DeltaIo.read(ctx.spark, path, version)
+            .select("compressor_id")
+            .where(col("compressor_id").isNotNull())
+            .distinct()
+            .orderBy("compressor_id")
+            .as(Encoders.STRING())
+            .collectAsList();
+    ctx.log.info("Fleet: {} compressors in {} version {}", ids.size(), path, version.getAsLong());
     return ids;
   }
 
-  private static void logCounts(StageLog log, RunCounts c, RuleActions a, int fleet,
-      Instant reference, Duration skew) {
-    log.info("  Input: {} bronze rows in range ({} context rows read for spike neighbours only)",
-        StageLog.count(c.input()), StageLog.count(c.context()));
-    log.info("  Keys: {} with null compressor_id/timestamp [{}], {} of unknown compressors"
+  private static void logCounts(
+      StageLog log, RunCounts c, RuleActions a, int fleet, Instant reference, Duration skew) {
+    log.info(
+        "  Input: {} bronze rows in range ({} context rows read for spike neighbours only)",
+        StageLog.count(c.input()),
+        StageLog.count(c.context()));
+    log.info(
+        "  Keys: {} with null compressor_id/timestamp [{}], {} of unknown compressors"
             + " (fleet of {}) [{}]",
-        StageLog.count(c.ruleHits().get(RuleNames.NULL_KEYS)), act(a, RuleNames.NULL_KEYS),
-        StageLog.count(c.ruleHits().get(RuleNames.UNKNOWN_COMPRESSOR)), fleet,
+        StageLog.count(c.ruleHits().get(RuleNames.NULL_KEYS)),
+        act(a, RuleNames.NULL_KEYS),
+        StageLog.count(c.ruleHits().get(RuleNames.UNKNOWN_COMPRESSOR)),
+        fleet,
         act(a, RuleNames.UNKNOWN_COMPRESSOR));
-    log.info("  Timestamps: {} later than {}the end of their landing day + {} min, or before {}"
+    log.info(
+        "  Timestamps: {} later than {}the end of their landing day + {} min, or before {}"
             + " [{}]{}",
         StageLog.count(c.ruleHits().get(RuleNames.FUTURE_TIMESTAMP)),
-        reference == null ? "" : reference + " or ", skew.toMinutes(),
+        reference == null ? "" : reference + " or ",
+        skew.toMinutes(),
         FutureTimestamps.EARLIEST,
         act(a, RuleNames.FUTURE_TIMESTAMP),
         c.deferred() == 0 ? "" : "; " + c.deferred() + " left to the run of their interval");
-    log.info("  Duplicates: {} superseded deliveries [{}] (latest delivery kept)",
-        StageLog.count(c.ruleHits().get(RuleNames.DUPLICATES)), act(a, RuleNames.DUPLICATES));
+    log.info(
+        "  Duplicates: {} superseded deliveries [{}] (latest delivery kept)",
+        StageLog.count(c.ruleHits().get(RuleNames.DUPLICATES)),
+        act(a, RuleNames.DUPLICATES));
     for (String rule : RuleNames.VALUE_RULES) {
       log.info("  {}: {} values [{}]", rule, StageLog.count(c.valueHits(rule)), act(a, rule));
       for (var e : c.valueHits().get(rule).entrySet()) {
         if (e.getValue() > 0) {
-          log.info("    - {}: {} ({})", e.getKey(), StageLog.count(e.getValue()),
+          log.info(
+              "    - {}: {} ({})",
+              e.getKey(),
+              StageLog.count(e.getValue()),
               pct(e.getValue(), c.input()));
         }
       }
     }
-    log.info("  All sensors null: {} rows [{}]",
+    log.info(
+        "  All sensors null: {} rows [{}]",
         StageLog.count(c.ruleHits().get(RuleNames.ALL_SENSORS_NULL)),
         act(a, RuleNames.ALL_SENSORS_NULL));
     if (c.tooLate() > 0) {
-      log.warn("  {} rows landed in these folders are older than the lookback: not processed;"
-          + " re-run the intervals they belong to", StageLog.count(c.tooLate()));
+      log.warn(
+          "  {} rows landed in these folders are older than the lookback: not processed;"
+              + " re-run the intervals they belong to",
+          StageLog.count(c.tooLate()));
     }
   }
 
   /** Every counted bronze row is in silver, in quarantine, or a counted drop: else exit 1. */
   private static void reconcile(StageLog log, RunCounts c) {
-    String line = String.format(Locale.ROOT,
-        "Reconciliation: bronze rows %s = silver %s + quarantined %s + dropped duplicates %s"
-            + " + dropped by other rules %s",
-        StageLog.count(c.input()), StageLog.count(c.silver()),
-        StageLog.count(c.quarantinedRows()), StageLog.count(c.droppedDuplicates()),
-        StageLog.count(c.droppedOther()));
+    String line =
+        String.format(
+            Locale.ROOT,
+            "Reconciliation: bronze rows %s = silver %s + quarantined %s + dropped duplicates %s"
+                + " + dropped by other rules %s",
+            StageLog.count(c.input()),
+            StageLog.count(c.silver()),
+            StageLog.count(c.quarantinedRows()),
+            StageLog.count(c.droppedDuplicates()),
+            StageLog.count(c.droppedOther()));
     if (c.unaccounted() != 0) {
       log.error("{} ✗ ({} rows unaccounted)", line, c.unaccounted());
-      throw new IllegalStateException("silver reconciliation failed: " + c.unaccounted()
-          + " bronze rows are neither in silver, quarantined nor dropped");
+      throw new IllegalStateException(
+          "silver reconciliation failed: "
+              + c.unaccounted()
+              + " bronze rows are neither in silver, quarantined nor dropped");
     }
     log.info("{} ✓", line);
   }
 
   private static void logMetrics(StageLog log, List<QualityMetrics.Metric> metrics) {
     for (QualityMetrics.Metric m : metrics) {
-      if (m.limit() != null && !m.metric().startsWith("rule_")
-          && (m.column().equals(QualityMetrics.ALL) || m.metric().equals("missing_rate")
+      if (m.limit() != null
+          && !m.metric().startsWith("rule_")
+          && (m.column().equals(QualityMetrics.ALL)
+              || m.metric().equals("missing_rate")
               || !m.status().equals(QualityMetrics.PASS))) {
         log.info("  {} {}", QualityMetrics.describe(m), m.status());
       }
     }
   }
 
-  private static long writeQuarantine(StageContext ctx, Dataset<Row> classified,
-      RuleActions actions, SilverScope.Spec spec) {
+  private static long writeQuarantine(
+      StageContext ctx, Dataset<Row> classified, RuleActions actions, SilverScope.Spec spec) {
     String path = ctx.lake.quarantine();
-    DeltaTable.createIfNotExists(ctx.spark).location(path).addColumns(SilverOutputs.QUARANTINE)
+    DeltaTable.createIfNotExists(ctx.spark)
+        .location(path)
+        .addColumns(SilverOutputs.QUARANTINE)
         .execute();
     // repartition, not coalesce: the filter over the cached rows stays parallel, only the few
     // quarantine rows are moved into one file
-    Dataset<Row> rows = SilverOutputs.quarantineRows(classified, actions, ctx.runId,
-        Timestamp.from(Instant.now())).repartition(1);
+    Dataset<Row> rows =
+        SilverOutputs.quarantineRows(classified, actions, ctx.runId, Timestamp.from(Instant.now()))
+            .repartition(1);
     return DeltaIo.replaceWhere(rows, path, SilverScope.quarantinePredicate(spec), ctx.runId);
   }
 
   /** Partitioned by date; file statistics on compressor_id and timestamp, what readers filter. */
   private static void createSilver(StageContext ctx, String path) {
-    DeltaTable.createIfNotExists(ctx.spark).location(path).addColumns(SilverOutputs.SILVER)
-        .partitionedBy("date").property("delta.dataSkippingNumIndexedCols", "2").execute();
+    DeltaTable.createIfNotExists(ctx.spark)
+        .location(path)
+        .addColumns(SilverOutputs.SILVER)
+        .partitionedBy("date")
+        .property("delta.dataSkippingNumIndexedCols", "2")
+        .execute();
   }
 
   /** Replaces this run's metric rows (a retry with the same run id leaves one set). */
   private static void writeMetrics(StageContext ctx, List<QualityMetrics.Metric> metrics) {
-    Dataset<Row> rows = QualityMetrics.toRows(ctx.spark, metrics, ctx.runId, ctx.interval,
-        Instant.now()).coalesce(1);
+    Dataset<Row> rows =
+        QualityMetrics.toRows(ctx.spark, metrics, ctx.runId, ctx.interval, Instant.now())
+            .coalesce(1);
     String id = ctx.runId.replace("\\", "\\\\").replace("'", "\\'");
-    DeltaIo.replaceWhere(rows, ctx.lake.qualityMetrics(),
-        "run_id = '" + id + "' AND stage = 'silver'", ctx.runId);
+    DeltaIo.replaceWhere(
+        rows, ctx.lake.qualityMetrics(), "run_id = '" + id + "' AND stage = 'silver'", ctx.runId);
   }
 
   /** Rows written by one commit, from Delta's operation metrics. */
   private static long committedRows(StageContext ctx, String path, long version) {
-    Row r = DeltaTable.forPath(ctx.spark, path).history(20)
-        .where(functions.col("version").equalTo(version)).select("operationMetrics").first();
+    Row r =
+        DeltaTable.forPath(ctx.spark, path)
+            .history(20)
+            .where(functions.col("version").equalTo(version))
+            .select("operationMetrics")
+            .first();
     Map<String, String> m = r.getJavaMap(0);
     return Long.parseLong(m.getOrDefault("numOutputRows", "-1"));
   }

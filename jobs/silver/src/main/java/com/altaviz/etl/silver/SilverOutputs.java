@@ -42,39 +42,58 @@ public final class SilverOutputs {
     cols.add(lit(runId).as(Schemas.RUN_ID));
     cols.add(to_date(col("timestamp")).as("date"));
     return classified
-        .where(col(SilverColumns.SCOPE).equalTo(SilverScope.RANGE)
-            .and(col(SilverColumns.ROW_RULE).isNull()))
+        .where(
+            col(SilverColumns.SCOPE)
+                .equalTo(SilverScope.RANGE)
+                .and(col(SilverColumns.ROW_RULE).isNull()))
         .select(cols.toArray(Column[]::new));
   }
 
   /**
-   * Whole-row rejections kept in quarantine (action quarantine or fail), then one row per
-   * rejected value whose rule keeps it. Measure columns carry the values AS DELIVERED: a value a
-   * rule nulled is restored from its flag.
+   * Whole-row rejections kept in quarantine (action quarantine or fail), then one row per rejected
+   * value whose rule keeps it. Measure columns carry the values AS DELIVERED: a value a rule nulled
+   * is restored from its flag.
    */
   public static Dataset<Row> quarantineRows(
       Dataset<Row> classified, RuleActions actions, String runId, Timestamp quarantinedAt) {
     Column counted = col(SilverColumns.SCOPE).isin(SilverScope.COUNTED.toArray());
-    Dataset<Row> rows = classified
-        .where(counted.and(col(SilverColumns.ROW_ACTION).isin("quarantine", "fail")))
-        .select(project(col(SilverColumns.ROW_RULE), col(SilverColumns.ROW_REASON),
-            lit(null).cast("string"), lit(null).cast("double"), runId, quarantinedAt));
+    Dataset<Row> rows =
+        classified
+            .where(counted.and(col(SilverColumns.ROW_ACTION).isin("quarantine", "fail")))
+            .select(
+                project(
+                    col(SilverColumns.ROW_RULE),
+                    col(SilverColumns.ROW_REASON),
+                    lit(null).cast("string"),
+                    lit(null).cast("double"),
+                    runId,
+                    quarantinedAt));
     Object[] kept = RuleNames.VALUE_RULES.stream().filter(actions::keepsInQuarantine).toArray();
     if (kept.length == 0) {
       return rows;
     }
-    Dataset<Row> values = classified
-        .where(col(SilverColumns.SCOPE).equalTo(SilverScope.RANGE)
-            .and(size(col(SilverColumns.VALUE_FLAGS)).gt(0)))
-        .withColumn("__flag", explode(filter(col(SilverColumns.VALUE_FLAGS),
-            f -> f.getField("rule").isin(kept))))
-        .select(project(col("__flag.rule"), col("__flag.reason"), col("__flag.column_name"),
-            col("__flag.original_value"), runId, quarantinedAt));
+    Dataset<Row> values =
+        classified
+            .where(
+                col(SilverColumns.SCOPE)
+                    .equalTo(SilverScope.RANGE)
+                    .and(size(col(SilverColumns.VALUE_FLAGS)).gt(0)))
+            .withColumn(
+                "__flag",
+                explode(filter(col(SilverColumns.VALUE_FLAGS), f -> f.getField("rule").isin(kept))))
+            .select(
+                project(
+                    col("__flag.rule"),
+                    col("__flag.reason"),
+                    col("__flag.column_name"),
+                    col("__flag.original_value"),
+                    runId,
+                    quarantinedAt));
     return rows.unionByName(values);
   }
 
-  private static Column[] project(Column rule, Column reason, Column column, Column original,
-      String runId, Timestamp at) {
+  private static Column[] project(
+      Column rule, Column reason, Column column, Column original, String runId, Timestamp at) {
     List<Column> cols = new ArrayList<>();
     cols.add(lit(runId).as("run_id"));
     cols.add(rule.as("rule"));
@@ -95,8 +114,12 @@ public final class SilverOutputs {
 
   /** The delivered value of a measure: the silver value, or the original a rule nulled. */
   private static Column delivered(String m) {
-    Column original = element_at(filter(col(SilverColumns.VALUE_FLAGS),
-        f -> f.getField("column_name").equalTo(lit(m))), 1).getField("original_value");
+    Column original =
+        element_at(
+                filter(
+                    col(SilverColumns.VALUE_FLAGS), f -> f.getField("column_name").equalTo(lit(m))),
+                1)
+            .getField("original_value");
     return org.apache.spark.sql.functions.coalesce(col(m), original);
   }
 
@@ -107,9 +130,10 @@ public final class SilverOutputs {
   }
 
   private static StructType silverSchema() {
-    StructType s = new StructType()
-        .add("compressor_id", DataTypes.StringType, false)
-        .add("timestamp", DataTypes.TimestampType, false);
+    StructType s =
+        new StructType()
+            .add("compressor_id", DataTypes.StringType, false)
+            .add("timestamp", DataTypes.TimestampType, false);
     for (String m : measures()) {
       s = s.add(m, DataTypes.DoubleType);
     }
@@ -120,14 +144,15 @@ public final class SilverOutputs {
   }
 
   private static StructType quarantineSchema() {
-    StructType s = new StructType()
-        .add("run_id", DataTypes.StringType, false)
-        .add("rule", DataTypes.StringType, false)
-        .add("reason", DataTypes.StringType, false)
-        .add("column_name", DataTypes.StringType)
-        .add("original_value", DataTypes.DoubleType)
-        .add("compressor_id", DataTypes.StringType)
-        .add("timestamp", DataTypes.TimestampType);
+    StructType s =
+        new StructType()
+            .add("run_id", DataTypes.StringType, false)
+            .add("rule", DataTypes.StringType, false)
+            .add("reason", DataTypes.StringType, false)
+            .add("column_name", DataTypes.StringType)
+            .add("original_value", DataTypes.DoubleType)
+            .add("compressor_id", DataTypes.StringType)
+            .add("timestamp", DataTypes.TimestampType);
     for (String m : measures()) {
       s = s.add(m, DataTypes.DoubleType);
     }

@@ -42,36 +42,41 @@ public final class SilverRules {
 
   /** Readings still in play after rules 2–4: eligible as spike neighbours and for value rules. */
   public static Column eligible() {
-    return col(SilverColumns.SCOPE).isin(SilverScope.RANGE, SilverScope.CONTEXT)
+    return col(SilverColumns.SCOPE)
+        .isin(SilverScope.RANGE, SilverScope.CONTEXT)
         .and(col(SilverColumns.ROW_RULE).isNull());
   }
 
   /** Rule 6's findings on prepared rows: the flagged readings only (a small frame). */
   public static Dataset<Row> spikes(Dataset<Row> prepared, Settings s) {
-    return HampelSpikes.detect(prepared.where(eligible()), Schemas.SENSOR_COLUMNS,
-        s.hampelWindow(), s.hampelThresholdMads());
+    return HampelSpikes.detect(
+        prepared.where(eligible()),
+        Schemas.SENSOR_COLUMNS,
+        s.hampelWindow(),
+        s.hampelThresholdMads());
   }
 
   /**
    * Rules 2–5 (keys, timestamps, duplicates, physical ranges). The silver job caches this frame:
-   * the spike filter reads it once, and the outputs read {@link #finish}'s cheap projections of
-   * it.
+   * the spike filter reads it once, and the outputs read {@link #finish}'s cheap projections of it.
    */
   public static Dataset<Row> prepare(Dataset<Row> scoped, Dataset<Row> fleet, Settings s) {
     Column scope = col(SilverColumns.SCOPE);
-    Column processed = scope.isin(SilverScope.RANGE, SilverScope.FUTURE, SilverScope.NULL_TS,
-        SilverScope.CONTEXT);
-    Dataset<Row> df = scoped
-        .withColumn(SilverColumns.ROW_RULE, lit(null).cast("string"))
-        .withColumn(SilverColumns.ROW_REASON, lit(null).cast("string"))
-        .withColumn(SilverColumns.ROW_ACTION, lit(null).cast("string"));
+    Column processed =
+        scope.isin(SilverScope.RANGE, SilverScope.FUTURE, SilverScope.NULL_TS, SilverScope.CONTEXT);
+    Dataset<Row> df =
+        scoped
+            .withColumn(SilverColumns.ROW_RULE, lit(null).cast("string"))
+            .withColumn(SilverColumns.ROW_REASON, lit(null).cast("string"))
+            .withColumn(SilverColumns.ROW_ACTION, lit(null).cast("string"));
 
     df = KeyRules.flagNullKeys(df);
     df = rowRule(df, RuleNames.NULL_KEYS, processed, s.actions());
     df = KeyRules.flagUnknownCompressor(df, fleet);
     df = rowRule(df, RuleNames.UNKNOWN_COMPRESSOR, processed, s.actions());
-    df = FutureTimestamps.flag(df, s.futureReference(), s.clockSkew(),
-        scope.notEqual(SilverScope.CONTEXT));
+    df =
+        FutureTimestamps.flag(
+            df, s.futureReference(), s.clockSkew(), scope.notEqual(SilverScope.CONTEXT));
     df = rowRule(df, RuleNames.FUTURE_TIMESTAMP, processed, s.actions());
 
     // Readings still in play: the processed range and its context margin.
@@ -96,14 +101,15 @@ public final class SilverRules {
     df = AllSensorsNull.flag(df, Schemas.SENSOR_COLUMNS);
     df = rowRule(df, RuleNames.ALL_SENSORS_NULL, eligible, s.actions());
 
-    df = df.withColumn(SilverColumns.VALUE_FLAGS,
-        concat(col(PhysicalRanges.FLAGS), col(HampelSpikes.FLAGS)));
+    df =
+        df.withColumn(
+            SilverColumns.VALUE_FLAGS, concat(col(PhysicalRanges.FLAGS), col(HampelSpikes.FLAGS)));
     return df.drop(PhysicalRanges.FLAGS, HampelSpikes.FLAGS);
   }
 
   /**
-   * Records a whole-row rule: {@code _hit_<rule>} where its flag holds on a row in play, and —
-   * when the action removes rows — the rule, reason and action on rows not yet removed.
+   * Records a whole-row rule: {@code _hit_<rule>} where its flag holds on a row in play, and — when
+   * the action removes rows — the rule, reason and action on rows not yet removed.
    */
   static Dataset<Row> rowRule(Dataset<Row> df, String rule, Column inPlay, RuleActions actions) {
     Column stillIn = col(SilverColumns.ROW_RULE).isNull();
@@ -113,12 +119,13 @@ public final class SilverRules {
       return df.drop(SilverColumns.flag(rule), SilverColumns.reason(rule));
     }
     Column fired = col(SilverColumns.hit(rule));
-    return df
-        .withColumn(SilverColumns.ROW_RULE,
-            when(fired, lit(rule)).otherwise(col(SilverColumns.ROW_RULE)))
-        .withColumn(SilverColumns.ROW_REASON,
+    return df.withColumn(
+            SilverColumns.ROW_RULE, when(fired, lit(rule)).otherwise(col(SilverColumns.ROW_RULE)))
+        .withColumn(
+            SilverColumns.ROW_REASON,
             when(fired, col(SilverColumns.reason(rule))).otherwise(col(SilverColumns.ROW_REASON)))
-        .withColumn(SilverColumns.ROW_ACTION,
+        .withColumn(
+            SilverColumns.ROW_ACTION,
             when(fired, lit(RuleActions.name(actions.get(rule))))
                 .otherwise(col(SilverColumns.ROW_ACTION)))
         // consumed: keep the rows narrow for the spike filter and the cache

@@ -20,17 +20,17 @@ import org.apache.spark.sql.Row;
  * Which bronze rows a silver run looks at, and in what role ({@link SilverColumns#SCOPE}):
  *
  * <ul>
- *   <li>{@code range}: timestamp in the processed range [start − lookback, end) — the rows this
- *       run writes to silver or quarantine;
- *   <li>{@code future}: landed in a folder of the processed range but timestamped after end +
- *       skew or before {@link FutureTimestamps#EARLIEST} — quarantined by this run (only
- *       selected when the future_timestamp rule removes rows);
+ *   <li>{@code range}: timestamp in the processed range [start − lookback, end) — the rows this run
+ *       writes to silver or quarantine;
+ *   <li>{@code future}: landed in a folder of the processed range but timestamped after end + skew
+ *       or before {@link FutureTimestamps#EARLIEST} — quarantined by this run (only selected when
+ *       the future_timestamp rule removes rows);
  *   <li>{@code nullts}: no timestamp, landed in a folder of the processed range;
  *   <li>{@code context}: within a margin around the range — neighbours for the spike filter only,
  *       never written or counted;
  *   <li>{@code too_late}: landed in a folder of the run's own interval (not of its lookback) but
- *       older than the range: beyond the lookback, counted and reported only (re-run the
- *       interval it belongs to);
+ *       older than the range: beyond the lookback, counted and reported only (re-run the interval
+ *       it belongs to);
  *   <li>{@code deferred}: as {@code future} while the rule only warns: left to the run whose
  *       interval contains it, counted only.
  * </ul>
@@ -57,10 +57,13 @@ public final class SilverScope {
    * @param lookback how far {@code processed} reaches back before the run's own interval
    * @param context margin read on both sides for spike neighbours
    * @param skew clock-skew tolerance after end
-   * @param quarantineFuture whether the future_timestamp rule removes rows (else they are
-   *     deferred)
+   * @param quarantineFuture whether the future_timestamp rule removes rows (else they are deferred)
    */
-  public record Spec(Interval processed, Duration lookback, Duration context, Duration skew,
+  public record Spec(
+      Interval processed,
+      Duration lookback,
+      Duration context,
+      Duration skew,
       boolean quarantineFuture) {
 
     /** First landing folder of the processed range. */
@@ -84,19 +87,29 @@ public final class SilverScope {
   }
 
   /** The bronze columns silver uses; the rest (bronze run id, file identity) is not carried. */
-  public static final List<String> COLUMNS = List.of("compressor_id", "timestamp",
-      "vibration_mms", "discharge_temp_f", "suction_pressure_psi", "discharge_pressure_psi",
-      "horsepower_consumption", "gas_flow_mcf", "operating_hours", "_ingested_at",
-      "_source_file", "_landing_date");
+  public static final List<String> COLUMNS =
+      List.of(
+          "compressor_id",
+          "timestamp",
+          "vibration_mms",
+          "discharge_temp_f",
+          "suction_pressure_psi",
+          "discharge_pressure_psi",
+          "horsepower_consumption",
+          "gas_flow_mcf",
+          "operating_hours",
+          "_ingested_at",
+          "_source_file",
+          "_landing_date");
 
   /** Filters bronze to the run's rows and adds {@link SilverColumns#SCOPE}. */
   public static Dataset<Row> select(Dataset<Row> bronzeTable, Spec spec) {
-    Dataset<Row> bronze = bronzeTable.select(COLUMNS.stream().map(c -> col(c))
-        .toArray(Column[]::new));
+    Dataset<Row> bronze =
+        bronzeTable.select(COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
     Column ts = col("timestamp");
     if (spec.processed().isAll()) {
-      return bronze.withColumn(SilverColumns.SCOPE,
-          when(ts.isNull(), lit(NULL_TS)).otherwise(lit(RANGE)));
+      return bronze.withColumn(
+          SilverColumns.SCOPE, when(ts.isNull(), lit(NULL_TS)).otherwise(lit(RANGE)));
     }
     Timestamp s = Timestamp.from(spec.processed().start());
     Timestamp e = Timestamp.from(spec.processed().end());
@@ -104,28 +117,36 @@ public final class SilverScope {
     Timestamp contextEnd = Timestamp.from(spec.processed().end().plus(spec.context()));
     Timestamp futureAfter = Timestamp.from(spec.futureAfter());
     Timestamp earliest = Timestamp.from(FutureTimestamps.EARLIEST);
-    Column landed = col("_landing_date").between(
-        lit(Date.valueOf(spec.firstFolder())), lit(Date.valueOf(spec.lastFolder())));
+    Column landed =
+        col("_landing_date")
+            .between(lit(Date.valueOf(spec.firstFolder())), lit(Date.valueOf(spec.lastFolder())));
     Column nearby = ts.geq(lit(contextStart)).and(ts.lt(lit(contextEnd)));
     // Too late only from the folders of the run's own interval. A lookback folder belongs to an
     // earlier interval, whose run read this row in its own range (it is in silver or quarantine)
     // or counted it as too late itself; counting it again would ask for a re-run of a complete
     // interval. A landing-date predicate, not an anti-join with silver: no extra Spark job.
-    Column landedInOwnFolder = col("_landing_date").between(
-        lit(Date.valueOf(spec.firstOwnFolder())), lit(Date.valueOf(spec.lastFolder())));
+    Column landedInOwnFolder =
+        col("_landing_date")
+            .between(
+                lit(Date.valueOf(spec.firstOwnFolder())), lit(Date.valueOf(spec.lastFolder())));
     Column scope =
         when(ts.isNull(), lit(NULL_TS))
             .when(ts.geq(lit(s)).and(ts.lt(lit(e))), lit(RANGE))
-            .when(landed.and(ts.gt(lit(futureAfter)).or(ts.lt(lit(earliest)))),
+            .when(
+                landed.and(ts.gt(lit(futureAfter)).or(ts.lt(lit(earliest)))),
                 lit(spec.quarantineFuture() ? FUTURE : DEFERRED))
             .when(nearby, lit(CONTEXT))
             .when(landedInOwnFolder.and(ts.lt(lit(s))), lit(TOO_LATE))
             .otherwise(lit(null));
     // written so the range part prunes by timestamp stats and the rest by landing partition
-    Column wanted = nearby.or(landed.and(ts.isNull().or(ts.geq(lit(contextEnd)))))
-        .or(landedInOwnFolder.and(ts.lt(lit(contextStart))))
-        .or(landed.and(ts.lt(lit(earliest))));
-    return bronze.where(wanted).withColumn(SilverColumns.SCOPE, scope)
+    Column wanted =
+        nearby
+            .or(landed.and(ts.isNull().or(ts.geq(lit(contextEnd)))))
+            .or(landedInOwnFolder.and(ts.lt(lit(contextStart))))
+            .or(landed.and(ts.lt(lit(earliest))));
+    return bronze
+        .where(wanted)
+        .withColumn(SilverColumns.SCOPE, scope)
         .where(col(SilverColumns.SCOPE).isNotNull());
   }
 
@@ -138,12 +159,24 @@ public final class SilverScope {
     if (spec.processed().isAll()) {
       return "true";
     }
-    String landed = String.format("_landing_date BETWEEN DATE '%s' AND DATE '%s'",
-        spec.firstFolder(), spec.lastFolder());
-    return "(" + spec.processed().sqlPredicate("timestamp") + ")"
-        + " OR (timestamp IS NULL AND " + landed + ")"
-        + " OR (" + landed + " AND timestamp > TIMESTAMP '" + sqlTs(spec.futureAfter()) + "')"
-        + " OR (" + landed + " AND timestamp < TIMESTAMP '" + sqlTs(FutureTimestamps.EARLIEST)
+    String landed =
+        String.format(
+            "_landing_date BETWEEN DATE '%s' AND DATE '%s'", spec.firstFolder(), spec.lastFolder());
+    return "("
+        + spec.processed().sqlPredicate("timestamp")
+        + ")"
+        + " OR (timestamp IS NULL AND "
+        + landed
+        + ")"
+        + " OR ("
+        + landed
+        + " AND timestamp > TIMESTAMP '"
+        + sqlTs(spec.futureAfter())
+        + "')"
+        + " OR ("
+        + landed
+        + " AND timestamp < TIMESTAMP '"
+        + sqlTs(FutureTimestamps.EARLIEST)
         + "')";
   }
 
@@ -155,8 +188,9 @@ public final class SilverScope {
     LocalDate first = processed.start().atZone(ZoneOffset.UTC).toLocalDate();
     LocalDate last = processed.end().minusNanos(1000).atZone(ZoneOffset.UTC).toLocalDate();
     // the date partition bounds let Delta prune files; the timestamp bounds are exact
-    return String.format("date >= DATE '%s' AND date <= DATE '%s' AND %s", first, last,
-        processed.sqlPredicate("timestamp"));
+    return String.format(
+        "date >= DATE '%s' AND date <= DATE '%s' AND %s",
+        first, last, processed.sqlPredicate("timestamp"));
   }
 
   static String sqlTs(Instant i) {

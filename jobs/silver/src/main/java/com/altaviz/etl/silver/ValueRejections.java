@@ -15,16 +15,23 @@ public final class ValueRejections {
   private ValueRejections() {}
 
   /** Sets each sensor named in {@code flagsColumn} (an array of value flags) to null. */
-  public static Dataset<Row> nullFlagged(Dataset<Row> df, String flagsColumn,
-      List<String> sensors) {
+  public static Dataset<Row> nullFlagged(
+      Dataset<Row> df, String flagsColumn, List<String> sensors) {
     Dataset<Row> out = df;
     for (String s : sensors) {
       // size() first: almost every row has no flag, and the lambda is then never evaluated
-      out = out.withColumn(s,
-          when(size(col(flagsColumn)).gt(0)
-                  .and(exists(col(flagsColumn), f -> f.getField("column_name").equalTo(lit(s)))),
-              lit(null).cast("double"))
-              .otherwise(col(s)));
+      out =
+          out.withColumn(
+              s,
+              when(
+                      size(col(flagsColumn))
+                          .gt(0)
+                          .and(
+                              exists(
+                                  col(flagsColumn),
+                                  f -> f.getField("column_name").equalTo(lit(s)))),
+                      lit(null).cast("double"))
+                  .otherwise(col(s)));
     }
     return out;
   }

@@ -3,11 +3,11 @@ package com.altaviz.etl.silver;
 import org.apache.commons.math3.util.KthSelector;
 
 /**
- * Medians of short windows with commons-math3's {@link KthSelector} (the selection algorithm
- * behind its {@code Median}), on reusable scratch arrays: {@code Median.evaluate} allocates a
- * pivot cache per call, which at 4.5M readings × 6 sensors × 2 medians is pure garbage. Equal to
- * {@code new Median().evaluate(...)} (mean of the two middle values for an even count); not
- * thread-safe, one instance per task.
+ * Medians of short windows with commons-math3's {@link KthSelector} (the selection algorithm behind
+ * its {@code Median}), on reusable scratch arrays: {@code Median.evaluate} allocates a pivot cache
+ * per call, which at 4.5M readings × 6 sensors × 2 medians is pure garbage. Equal to {@code new
+ * Median().evaluate(...)} (mean of the two middle values for an even count); not thread-safe, one
+ * instance per task.
  */
 final class WindowMedian {
   private final KthSelector selector = new KthSelector();

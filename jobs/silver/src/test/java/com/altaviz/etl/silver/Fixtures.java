@@ -111,8 +111,21 @@ final class Fixtures {
     Row row() {
       // An Instant, not a java.sql.Timestamp: the latter counts days before 1582 as Julian.
       Instant time = at == null ? null : Instant.parse(at);
-      return RowFactory.create(id, time, vibration, temp, suction, discharge, hp, flow, hours,
-          ts(ingested), file, "bronze-run", Date.valueOf(landed), 1000L,
+      return RowFactory.create(
+          id,
+          time,
+          vibration,
+          temp,
+          suction,
+          discharge,
+          hp,
+          flow,
+          hours,
+          ts(ingested),
+          file,
+          "bronze-run",
+          Date.valueOf(landed),
+          1000L,
           ts("2024-02-02T00:30:00Z"));
     }
   }
@@ -145,7 +158,6 @@ final class Fixtures {
     for (String id : ids) {
       rows.add(RowFactory.create(id));
     }
-    return spark.createDataFrame(rows, new StructType().add("compressor_id",
-        DataTypes.StringType));
+    return spark.createDataFrame(rows, new StructType().add("compressor_id", DataTypes.StringType));
   }
 }

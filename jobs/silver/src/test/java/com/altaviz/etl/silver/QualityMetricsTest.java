@@ -17,21 +17,23 @@ import org.junit.jupiter.api.Test;
 
 /** Metrics and gates on a one-hour interval of two compressors (6 expected readings each). */
 class QualityMetricsTest extends SparkTestBase {
-  static final Interval HOUR = new Interval(Instant.parse("2024-02-01T10:00:00Z"),
-      Instant.parse("2024-02-01T11:00:00Z"));
+  static final Interval HOUR =
+      new Interval(Instant.parse("2024-02-01T10:00:00Z"), Instant.parse("2024-02-01T11:00:00Z"));
 
   static QualityMetrics.Measurements measure() {
-    var silver = Fixtures.bronze(spark,
-        reading("COMP-001", "2024-02-01T10:00:00Z"),
-        reading("COMP-001", "2024-02-01T10:10:00Z").vibration(null),
-        reading("COMP-001", "2024-02-01T10:20:00Z").suction(1200.0), // discharge < suction
-        reading("COMP-001", "2024-02-01T10:30:00Z"),
-        reading("COMP-002", "2024-02-01T10:00:00Z").discharge(null),
-        reading("COMP-002", "2024-02-01T10:40:00Z"),
-        reading("COMP-002", "2024-02-01T11:00:00Z"), // outside the interval
-        reading("COMP-999", "2024-02-01T10:30:00Z")); // not in the fleet
-    return QualityMetrics.measure(silver, HOUR, List.of("COMP-001", "COMP-002"),
-        Duration.ofMinutes(10));
+    var silver =
+        Fixtures.bronze(
+            spark,
+            reading("COMP-001", "2024-02-01T10:00:00Z"),
+            reading("COMP-001", "2024-02-01T10:10:00Z").vibration(null),
+            reading("COMP-001", "2024-02-01T10:20:00Z").suction(1200.0), // discharge < suction
+            reading("COMP-001", "2024-02-01T10:30:00Z"),
+            reading("COMP-002", "2024-02-01T10:00:00Z").discharge(null),
+            reading("COMP-002", "2024-02-01T10:40:00Z"),
+            reading("COMP-002", "2024-02-01T11:00:00Z"), // outside the interval
+            reading("COMP-999", "2024-02-01T10:30:00Z")); // not in the fleet
+    return QualityMetrics.measure(
+        silver, HOUR, List.of("COMP-001", "COMP-002"), Duration.ofMinutes(10));
   }
 
   static RunCounts counts(long input, long duplicates, long rejected) {
@@ -49,8 +51,18 @@ class QualityMetricsTest extends SparkTestBase {
     }
     values.get(RuleNames.SPIKE).put("vibration_mms", 2L);
     hits.put(RuleNames.SPIKE, 2L);
-    return new RunCounts(input, input - duplicates - rejected, rejected, duplicates, 0,
-        rejected, 0, 0, 0, hits, values);
+    return new RunCounts(
+        input,
+        input - duplicates - rejected,
+        rejected,
+        duplicates,
+        0,
+        rejected,
+        0,
+        0,
+        0,
+        hits,
+        values);
   }
 
   @Test
@@ -62,8 +74,8 @@ class QualityMetricsTest extends SparkTestBase {
     assertThat(m.latest()).isEqualTo(Instant.parse("2024-02-01T10:40:00Z"));
     assertThat(m.pressurePairs()).isEqualTo(6);
     assertThat(m.dischargeAboveSuction()).isEqualTo(5);
-    assertThat(m.perCompressor()).containsExactly(Map.entry("COMP-001", 4L),
-        Map.entry("COMP-002", 2L));
+    assertThat(m.perCompressor())
+        .containsExactly(Map.entry("COMP-001", 4L), Map.entry("COMP-002", 2L));
     assertThat(m.expectedPerCompressor()).isEqualTo(6);
   }
 
@@ -76,8 +88,8 @@ class QualityMetricsTest extends SparkTestBase {
     metrics.forEach(x -> byKey.put(x.metric() + "/" + x.column(), x));
 
     assertThat(byKey.get("missing_rate/vibration_mms"))
-        .isEqualTo(new QualityMetrics.Metric("missing_rate", "vibration_mms", 1 / 7.0, 0.05,
-            "warn"));
+        .isEqualTo(
+            new QualityMetrics.Metric("missing_rate", "vibration_mms", 1 / 7.0, 0.05, "warn"));
     assertThat(byKey.get("missing_rate/gas_flow_mcf").status()).isEqualTo("pass");
     assertThat(byKey.get("freshness_minutes/*"))
         .isEqualTo(new QualityMetrics.Metric("freshness_minutes", "*", 20.0, 15.0, "warn"));
@@ -98,19 +110,23 @@ class QualityMetricsTest extends SparkTestBase {
     Map<String, RuleAction> failSpikes = new LinkedHashMap<>(new SilverConfig().rules);
     failSpikes.put("spike", RuleAction.FAIL);
     q.freshnessMinutes.action = RuleAction.FAIL;
-    var failed = QualityMetrics.metrics(measure(), counts(20, 2, 4), q,
-        RuleActions.of(failSpikes));
-    assertThat(QualityMetrics.failures(failed)).containsExactly(
-        "freshness_minutes = 20.00 (limit 15.00)", "rejected_share = 0.2222 (limit 0.1000)",
-        "rule_spike = 2.000");
+    var failed = QualityMetrics.metrics(measure(), counts(20, 2, 4), q, RuleActions.of(failSpikes));
+    assertThat(QualityMetrics.failures(failed))
+        .containsExactly(
+            "freshness_minutes = 20.00 (limit 15.00)",
+            "rejected_share = 0.2222 (limit 0.1000)",
+            "rule_spike = 2.000");
   }
 
   @Test
   void withoutAnIntervalTheWholeDaysSpannedAreMeasured() {
-    var silver = Fixtures.bronze(spark, reading("COMP-001", "2024-02-01T10:00:00Z"),
-        reading("COMP-001", "2024-02-02T23:50:00Z"));
-    var m = QualityMetrics.measure(silver, Interval.ALL, List.of("COMP-001"),
-        Duration.ofMinutes(10));
+    var silver =
+        Fixtures.bronze(
+            spark,
+            reading("COMP-001", "2024-02-01T10:00:00Z"),
+            reading("COMP-001", "2024-02-02T23:50:00Z"));
+    var m =
+        QualityMetrics.measure(silver, Interval.ALL, List.of("COMP-001"), Duration.ofMinutes(10));
     assertThat(m.start()).isEqualTo(Instant.parse("2024-02-01T00:00:00Z"));
     assertThat(m.end()).isEqualTo(Instant.parse("2024-02-03T00:00:00Z"));
     assertThat(m.expectedPerCompressor()).isEqualTo(288);

@@ -1,8 +1,8 @@
 package com.altaviz.etl.common.config;
 
 /**
- * Typed view of {@code config/etl_config.yaml}. Every key in the file binds to a field here;
- * an unknown key is an error, so nothing is declared and silently unused.
+ * Typed view of {@code config/etl_config.yaml}. Every key in the file binds to a field here; an
+ * unknown key is an error, so nothing is declared and silently unused.
  */
 public class EtlConfig {
   public SparkConfig spark = new SparkConfig();

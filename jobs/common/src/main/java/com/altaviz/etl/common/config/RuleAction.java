@@ -19,8 +19,7 @@ public enum RuleAction {
     try {
       return valueOf(s.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "'" + s + "' is not one of warn, drop, quarantine, fail");
+      throw new IllegalArgumentException("'" + s + "' is not one of warn, drop, quarantine, fail");
     }
   }
 }

@@ -8,8 +8,10 @@ import java.util.Map;
 public class SilverConfig {
   /** Bronze rows up to this far before the interval start are re-read (late arrivals). */
   public int lookbackHours = 24;
+
   /** Readings later than interval end + this are future-dated (clock skew). */
   public int clockSkewMinutes = 5;
+
   /** Sensor cadence: expected readings per compressor (completeness), spike-context margin. */
   public int readingIntervalMinutes = 10;
 
@@ -17,8 +19,8 @@ public class SilverConfig {
   public Map<String, RuleAction> rules = defaultRules();
 
   /**
-   * Physical range per sensor column and operating_hours, inclusive: [min, max]. NaN/±Inf are
-   * out of range.
+   * Physical range per sensor column and operating_hours, inclusive: [min, max]. NaN/±Inf are out
+   * of range.
    */
   public Map<String, List<Double>> ranges = defaultRanges();
 
@@ -28,6 +30,7 @@ public class SilverConfig {
   public static class HampelConfig {
     /** Centred window length in readings (odd). */
     public int window = 7;
+
     /** Threshold in scaled MADs (1.4826 × MAD estimates σ for Gaussian noise). */
     public double thresholdMads = 4.0;
   }
@@ -75,8 +78,7 @@ public class SilverConfig {
   void validate() {
     EtlConfig.require(lookbackHours >= 0, "silver.lookback_hours", "must be >= 0");
     EtlConfig.require(clockSkewMinutes >= 0, "silver.clock_skew_minutes", "must be >= 0");
-    EtlConfig.require(
-        readingIntervalMinutes > 0, "silver.reading_interval_minutes", "must be > 0");
+    EtlConfig.require(readingIntervalMinutes > 0, "silver.reading_interval_minutes", "must be > 0");
     for (String name : rules.keySet()) {
       EtlConfig.require(
           RULE_NAMES.contains(name), "silver.rules." + name, "is not a rule; rules: " + RULE_NAMES);
@@ -92,7 +94,9 @@ public class SilverConfig {
           "must be [min, max] with min < max");
     }
     EtlConfig.require(
-        hampel.window >= 3 && hampel.window % 2 == 1, "silver.hampel.window", "must be odd and >= 3");
+        hampel.window >= 3 && hampel.window % 2 == 1,
+        "silver.hampel.window",
+        "must be odd and >= 3");
     EtlConfig.require(hampel.thresholdMads > 0, "silver.hampel.threshold_mads", "must be > 0");
   }
 }

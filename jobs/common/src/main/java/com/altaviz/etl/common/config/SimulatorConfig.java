@@ -3,11 +3,14 @@ package com.altaviz.etl.common.config;
 /** Defect-injection rates of the simulator, as shares of all readings. */
 public class SimulatorConfig {
   public double nullRate = 0.015;
+
   /** Share of the null-injected readings that have ALL sensors null. */
   public double allNullShare = 0.1;
+
   public double spikeRate = 0.001;
   public double duplicateRate = 0.005;
   public double lateRate = 0.01;
+
   /** Absolute number of future-dated readings (clock skew). */
   public int futureReadings = 5;
 
