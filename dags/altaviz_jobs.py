@@ -93,7 +93,7 @@ def s3_conf(env=os.environ) -> dict[str, str]:
 
 SPARK_CONF = {
     # Our log layout and levels for the driver (the jobs log through SLF4J to Spark's log4j2);
-    # Spark's classes mapped from the archive: 3-5 s less per task (scripts/spark-submit.sh).
+    # Spark's classes mapped from the archive: a faster JVM start (scripts/spark-submit.sh).
     "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile=file:{LOG4J}"
     f" -XX:SharedArchiveFile={CDS_ARCHIVE}"
     " -Xlog:cds=off,cds+dynamic=off",

@@ -9,7 +9,7 @@
 # AWS_SECRET_ACCESS_KEY in the environment, a profile, an instance role): never a command-line word.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-job="${1:?usage: scripts/spark-submit.sh simulator|bronze|silver|gold|export [job options]}"
+job="${1:?usage: scripts/spark-submit.sh simulator|bronze|silver|gold|export|maintenance [job options]}"
 shift
 jar="$ROOT/dist/altaviz-$job.jar"
 [ -f "$jar" ] || { echo "spark-submit.sh: $jar not built; run 'make build'" >&2; exit 2; }
@@ -21,7 +21,8 @@ export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 
 # Class-data sharing (JDK 17 dynamic CDS): the driver maps the classes it loads from Spark's
 # class path (pyspark's jars; not the job jar's, which Spark's own class loader loads) from an
-# archive instead of parsing and verifying them again, 3-5 s less per stage run (bench/RESULTS.md).
+# archive instead of parsing and verifying them again: a faster start of every stage run
+# (measured in bench/RESULTS.md).
 # The first silver run dumps it (silver touches the most of Spark SQL and Delta) and every run
 # after maps it. The key names the JDK and the jars it was dumped from: another key means a
 # stale archive (the JVM would ignore it), replaced by the next silver run. ALTAVIZ_CDS=0: off.

@@ -26,12 +26,11 @@ pytest_plugins = ["reliability.chain"]
 # launcher adds SPARK_SUBMIT_OPTS to the driver JVM (client mode). The test data are tiny (a few
 # hundred to ~10,000 rows per run), so a test driver spends most of its CPU loading and
 # compiling code it runs once: C1 only (no C2 compiler threads, whose code never pays off in a
-# 20-40 s run) and the serial collector (no parallel GC threads) leave the 2 cores to the two
-# pytest workers' Spark tasks. Measured on one bronze run (3 compressors, one day; mean of two
-# runs each on the shared 2-core machine): user CPU 39 s with the JVM defaults, 20.5 s with
-# these options, 15.4 s with the class-data sharing archive too (scripts/spark-submit.sh, as in
-# production). Production runs bronze and silver with C2 and G1, faster at 4,500 compressors
-# (export and gold run C1-only there too): only this test harness sets the variable.
+# run of a few seconds) and the serial collector (no parallel GC threads) leave the 2 cores to
+# the two pytest workers' Spark tasks; on one small bronze run they about halve the driver's CPU
+# time (bench/RESULTS.md, Java test JVMs). Production runs bronze and silver with C2 and G1,
+# faster at 4,500 compressors (export runs C1-only there too): only this test harness sets the
+# variable.
 # ALTAVIZ_TEST_JVM_OPTS="" turns it off.
 TEST_JVM_OPTS = os.environ.get("ALTAVIZ_TEST_JVM_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
 _SUBMIT_OPTS = os.environ.get("SPARK_SUBMIT_OPTS", "")

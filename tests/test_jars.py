@@ -133,8 +133,9 @@ def test_jackson_and_friends_are_relocated(job):
 @pytest.fixture(scope="module")
 def cli(request):
     """Runs every CLI check once per test session, a few spark-submit JVMs at a time (each takes
-    ~3 s); the tests on both xdist workers read the results. Keys are (job, check) and "scratch"
-    (the directory the bad runs were pointed at); values have returncode, stdout, stderr."""
+    a few seconds); the tests on both xdist workers read the results. Keys are (job, check) and
+    "scratch" (the directory the bad runs were pointed at); values have returncode, stdout,
+    stderr."""
 
     def build(scratch: Path) -> dict:
         calls = {}

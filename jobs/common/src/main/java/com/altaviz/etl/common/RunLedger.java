@@ -162,7 +162,8 @@ public final class RunLedger {
 
   private List<Success> successes(String... stages) {
     // read on the driver by Delta Kernel (DeltaFiles.collect): Delta's reader would replay the
-    // log and plan the read with Spark jobs, 2-3 s of every incremental run in a cold driver
+    // log and plan the read with Spark jobs, a fixed cost of every incremental run in a cold
+    // driver (bench/RESULTS.md)
     List<String> wanted = List.of(stages);
     Optional<List<Object[]>> rows =
         DeltaFiles.collect(
