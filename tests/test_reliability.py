@@ -337,6 +337,42 @@ def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
             drop_db(db)
 
 
+def test_first_writes_killed_midway_leave_no_broken_table_and_their_retries_converge(
+    chain, tmp_path
+):
+    """Day 1 on an empty lake, each stage halted in the middle of the first write of its main
+    table (nothing of that table committed yet) and then retried: no retry may find a table that
+    cannot be read or created, and the lake and database end as the uninterrupted day 1's."""
+    lake = register_lake(tmp_path / "lake")
+    db = create_db(chain.pg)
+    try:
+        for stage in STAGES:
+            args = stage_args(stage, chain.raw, lake, DAY1, RUN1)
+            env = db if stage == "export" else {}
+            point = {
+                "bronze": "bronze.during-readings-write",
+                "silver": "silver.during-silver-write",
+                "gold": "gold.during-write",
+                "export": "export.inside-transaction",
+            }[stage]
+            halted = run(
+                stage,
+                *args,
+                env={**env, "ALTAVIZ_FAILPOINT": f"{point}:halt"},
+                log_dir=tmp_path / "logs",
+            )
+            assert halted.returncode == 137, (
+                f"{point}: exit {halted.returncode}\n" + halted.log[-3000:]
+            )
+            run_ok(stage, *args, env=env or None, log_dir=tmp_path / "logs")
+        assert_converged(lake, chain.snaps["day1"], "day 1 after killed first writes")
+        assert pg_dump_tables(db, without_export_runs=True) == pg_dump_tables(
+            chain.db_day1, without_export_runs=True
+        )
+    finally:
+        drop_db(db)
+
+
 # ---------------------------------------------------------------------------------------------
 # PostgreSQL stopped during an export (a private cluster: the shared server is never stopped)
 

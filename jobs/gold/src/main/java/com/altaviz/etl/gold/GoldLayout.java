@@ -1,5 +1,6 @@
 package com.altaviz.etl.gold;
 
+import com.altaviz.etl.common.DeltaIo;
 import com.altaviz.etl.common.EtlException;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.Table;
@@ -20,6 +21,11 @@ final class GoldLayout {
   private GoldLayout() {}
 
   static void require(SparkSession spark, String path) {
+    // no table yet, or only the log directory of a first write killed before its commit
+    // (which Kernel's snapshot reports as a plain RuntimeException): the write creates it
+    if (DeltaIo.latestVersion(spark, path).isEmpty()) {
+      return;
+    }
     Engine engine = DefaultEngine.create(spark.sessionState().newHadoopConf());
     Snapshot snapshot;
     List<String> partitioning;
