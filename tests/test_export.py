@@ -242,12 +242,12 @@ def _assert_no_stack_trace(stderr: str) -> None:
 
 def test_migrate_subcommand_applies_the_packaged_migrations_once(export_jar, scratch_db):
     first = run_job("export", "migrate", env=scratch_db)
-    assert first.stdout.strip().endswith("schema at version 2 (2 migrations applied)")
+    assert first.stdout.strip().endswith("schema at version 3 (3 migrations applied)")
     second = run_job("export", "migrate", env=scratch_db)
-    assert second.stdout.strip().endswith("schema at version 2 (0 migrations applied)")
+    assert second.stdout.strip().endswith("schema at version 3 (0 migrations applied)")
     assert _rows(
         scratch_db, "SELECT version, success FROM flyway_schema_history ORDER BY installed_rank"
-    ) == [("1", True), ("2", True)]
+    ) == [("1", True), ("2", True), ("3", True)]
 
 
 def test_export_through_spark_submit_writes_every_table_and_is_idempotent(
