@@ -2,9 +2,6 @@ package com.altaviz.etl.gold;
 
 import com.altaviz.etl.gold.RollingFeatures.Feature;
 import com.altaviz.etl.gold.StatusFlags.Level;
-import java.sql.Date;
-import java.sql.Timestamp;
-import java.time.LocalDate;
 import java.util.Arrays;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -13,15 +10,13 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * One compressor's gold rows as columns ({@link GoldSchema#OUTPUT} ordinals), filled by {@link
- * FeaturePass} and read out one {@link Row} at a time ({@link #row}). Doubles use NaN for null; the
- * string columns are constant over the block, except the status levels.
+ * FeaturePass} and read out one {@link GoldSchema#PASS} row at a time ({@link #row}). Doubles use
+ * NaN for null; the string columns are constant over the block.
  */
 final class FeatureBlock {
   static final long MICROS_PER_DAY = 86_400_000_000L;
   private static final int COLUMNS = GoldSchema.OUTPUT.size();
-  private static final String[] LABELS = {
-    Level.NORMAL.label, Level.WARNING.label, Level.CRITICAL.label
-  };
+  private static final int PASS_COLUMNS = GoldSchema.PASS.size();
   private static final int TIMESTAMP = GoldSchema.index("timestamp");
   private static final int FIRST_VALUE = GoldSchema.index("vibration_mms");
   private static final int RATED = GoldSchema.index("rated_horsepower");
@@ -55,9 +50,6 @@ final class FeatureBlock {
   private final String[] constants = new String[COLUMNS];
   private final DataType[] types = new DataType[COLUMNS];
   private int capacity;
-  // consecutive rows mostly share their date: one Date object per run of equal days
-  private int lastDay = Integer.MIN_VALUE;
-  private Date lastDate;
 
   FeatureBlock() {
     for (int c = 0; c < COLUMNS; c++) {
@@ -83,11 +75,10 @@ final class FeatureBlock {
   }
 
   /** The string columns constant over the block (null = SQL null) and rated horsepower. */
-  void constants(String id, String model, String station, String runId, double rated) {
+  void constants(String id, String model, String station, double rated) {
     constants[GoldSchema.index("compressor_id")] = id;
     constants[GoldSchema.index("model")] = model;
     constants[GoldSchema.index("station_id")] = station;
-    constants[GoldSchema.index("_run_id")] = runId;
     Arrays.fill(doubles[RATED], 0, size, rated);
   }
 
@@ -130,48 +121,26 @@ final class FeatureBlock {
     }
   }
 
-  /**
-   * Row {@code j} in {@link GoldSchema#OUTPUT} layout, with the external types of Spark's row
-   * encoder (timestamps as {@link Timestamp}, dates as {@link Date}).
-   */
+  /** Row {@code j} in {@link GoldSchema#PASS} layout. */
   Row row(int j) {
-    Object[] out = new Object[COLUMNS];
-    for (int c = 0; c < COLUMNS; c++) {
+    Object[] out = new Object[PASS_COLUMNS];
+    for (int c = 0; c < PASS_COLUMNS; c++) {
       if (doubles[c] != null) {
         double v = doubles[c][j];
         out[c] = Double.isNaN(v) ? null : v;
-      } else if (c == TIMESTAMP) {
-        out[c] = timestamp(longs[c][j]);
       } else if (longs[c] != null) {
         out[c] = longs[c][j];
-      } else if (c == DATE) {
-        out[c] = date(ints[c][j]);
       } else if (ints[c] != null) {
         out[c] = ints[c][j];
       } else if (booleans[c] != null) {
         out[c] = booleans[c][j];
       } else if (levels[c] != null) {
-        out[c] = levels[c][j] < 0 ? null : LABELS[levels[c][j]];
+        out[c] = levels[c][j] < 0 ? null : levels[c][j];
       } else {
         out[c] = constants[c];
       }
     }
     return RowFactory.create(out);
-  }
-
-  private static Timestamp timestamp(long micros) {
-    Timestamp t = new Timestamp(Math.floorDiv(micros, 1000L));
-    t.setNanos((int) Math.floorMod(micros, 1_000_000L) * 1000);
-    return t;
-  }
-
-  /** The date of {@code day} days since the epoch, as the row encoder reads it back. */
-  private Date date(int day) {
-    if (day != lastDay) {
-      lastDay = day;
-      lastDate = Date.valueOf(LocalDate.ofEpochDay(day));
-    }
-    return lastDate;
   }
 
   private static byte code(Level level) {

@@ -51,7 +51,12 @@ public final class FeaturePass implements MapPartitionsFunction<Row, Row> {
     this.rowsOut = rowsOut;
   }
 
-  /** The partition's gold rows, compressor by compressor. */
+  /** The run the rows are for: their {@code _run_id}, added after the pass. */
+  String runId() {
+    return runId;
+  }
+
+  /** The partition's gold rows ({@link GoldSchema#PASS} layout), compressor by compressor. */
   @Override
   public Iterator<Row> call(Iterator<Row> readings) {
     return new Rows(readings);
@@ -164,8 +169,7 @@ public final class FeaturePass implements MapPartitionsFunction<Row, Row> {
           first);
       CompressorCatalog.Entry e = catalog.value().lookup(id);
       double rated = e == null || e.ratedHorsepower() == null ? Double.NaN : e.ratedHorsepower();
-      block.constants(
-          id, e == null ? null : e.model(), e == null ? null : e.stationId(), runId, rated);
+      block.constants(id, e == null ? null : e.model(), e == null ? null : e.stationId(), rated);
       block.derive(features, flags, maintenance.value().events(id), rated);
     }
   }

@@ -85,7 +85,8 @@ public final class GoldFeatures {
         // shuffle)
         .repartition(functions.col("compressor_id"))
         .sortWithinPartitions("compressor_id", "timestamp")
-        .mapPartitions(pass, Encoders.row(GoldSchema.OUTPUT));
+        .mapPartitions(pass, Encoders.row(GoldSchema.PASS))
+        .select(GoldSchema.output(pass.runId()));
   }
 
   /** The feature computation for each partition of {@link #features}, the dimensions broadcast. */
