@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -144,10 +146,20 @@ public final class QualityReport {
     if (model.isEmpty()) {
       return Optional.empty();
     }
-    String html = QualityReportPage.html(model.get());
+    QualityReportPage.Model m = model.get();
+    String html = QualityReportPage.html(m);
     String page = store.write(runId, html);
-    if (model.get().next() == null) {
+    if (m.next() == null) {
       store.write(LATEST, html); // the same depth under reports/, so its relative links work
+    }
+    // the neighbours' pages were written without this run: point their links to it
+    QualityReportPage.Neighbour self =
+        new QualityReportPage.Neighbour(runId, m.intervalStart(), true);
+    if (m.previous() != null && m.previous().hasReport()) {
+      store.relink(m.previous().runId(), QualityReportPage.NEXT, self);
+    }
+    if (m.next() != null && m.next().hasReport()) {
+      store.relink(m.next().runId(), QualityReportPage.PREVIOUS, self);
     }
     return Optional.of(page);
   }
@@ -262,6 +274,43 @@ public final class QualityReport {
               throw new UncheckedIOException(e);
             }
           });
+    }
+
+    /**
+     * Replaces the {@code rel} link line of {@code runId}'s page (and of the latest copy when it is
+     * that page) with one to {@code to}; a page without that line (another version's) is left.
+     */
+    void relink(String runId, String rel, QualityReportPage.Neighbour to) throws IOException {
+      String line = QualityReportPage.navLine(rel, to);
+      Pattern old = Pattern.compile("(?m)^<(?:span|a) id=\"" + rel + "\"[^\n]*\n");
+      String runIdLine = "<dd id=\"run-id\">" + QualityReportPage.esc(runId) + "</dd>";
+      for (String page : List.of(runId, LATEST)) {
+        String html = read(page);
+        if (html == null || !html.contains(runIdLine)) {
+          continue;
+        }
+        Matcher m = old.matcher(html);
+        if (m.find() && !m.group().equals(line)) {
+          write(page, html.substring(0, m.start()) + line + html.substring(m.end()));
+        }
+      }
+    }
+
+    /** The page of {@code runId}, or null when there is none. */
+    private String read(String runId) throws IOException {
+      String dir = directoryOf(runId);
+      if (local()) {
+        java.nio.file.Path p = localPath(dir);
+        return Files.isRegularFile(p) ? Files.readString(p, StandardCharsets.UTF_8) : null;
+      }
+      Path p = new Path(root + "/" + dir + "/" + INDEX);
+      FileSystem fs = p.getFileSystem(conf);
+      if (!fs.exists(p)) {
+        return null;
+      }
+      try (var in = fs.open(p)) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
     }
 
     /**

@@ -300,7 +300,9 @@ public final class QualityReportPage {
       td.num{text-align:right;font-family:ui-monospace,monospace}
       tr.status-fail{background:#fdecea}tr.status-warn{background:#fff4e5}
       .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:12px}
-      figure{margin:0;background:#fff;border:1px solid #d9dee5;border-radius:6px;padding:8px}
+      figure{margin:0;background:#fff;border:1px solid #d9dee5;border-radius:6px;padding:8px;\
+      min-width:0}
+      svg.chart{display:block;width:100%;height:auto}
       figcaption{font-size:13px;font-weight:600;margin-bottom:4px}
       svg text{font-size:10px;fill:#52606d;font-family:system-ui,sans-serif}
       .empty{font-size:12px}
@@ -335,10 +337,28 @@ public final class QualityReportPage {
         "counts",
         m.results().size() + " (" + fails + " failed, " + warns + " warned)");
     b.append("</dl>\n<nav>\n");
-    nav(b, "previous", "← previous interval", m.previous());
-    nav(b, "next", "next interval →", m.next());
+    nav(b, PREVIOUS, m.previous());
+    nav(b, NEXT, m.next());
     b.append("</nav>\n</header>\n");
 
+    b.append("<section id=\"history\">\n<h2>History by interval (up to ")
+        .append(QualityReport.HISTORY)
+        .append(
+            " intervals up to this run's; shaded: expected band)</h2>\n<div class=\"charts\">\n");
+    for (Chart c : m.charts()) {
+      if (c.kind().equals("line")) {
+        figure(b, c, lineSvg(c));
+      }
+    }
+    b.append("</div>\n</section>\n<section id=\"drift\">\n<h2>Distribution drift</h2>\n");
+    b.append("<div class=\"charts\">\n");
+    for (Chart c : m.charts()) {
+      if (c.kind().equals("bars")) {
+        figure(b, c, barSvg(c));
+      }
+    }
+    b.append("</div>\n</section>\n");
+    // the table last: at fleet scale it holds a row per compressor and would bury the charts
     b.append("<section id=\"results\">\n<h2>Check results</h2>\n<table>\n<thead><tr>");
     for (String h :
         List.of(
@@ -383,23 +403,7 @@ public final class QualityReportPage {
     }
     b.append("</tbody>\n</table>\n</section>\n");
 
-    b.append("<section id=\"history\">\n<h2>History by interval (up to ")
-        .append(QualityReport.HISTORY)
-        .append(
-            " intervals up to this run's; shaded: expected band)</h2>\n<div class=\"charts\">\n");
-    for (Chart c : m.charts()) {
-      if (c.kind().equals("line")) {
-        figure(b, c, lineSvg(c));
-      }
-    }
-    b.append("</div>\n</section>\n<section id=\"drift\">\n<h2>Distribution drift</h2>\n");
-    b.append("<div class=\"charts\">\n");
-    for (Chart c : m.charts()) {
-      if (c.kind().equals("bars")) {
-        figure(b, c, barSvg(c));
-      }
-    }
-    b.append("</div>\n</section>\n</body>\n</html>\n");
+    b.append("</body>\n</html>\n");
     return b.toString();
   }
 
@@ -419,7 +423,18 @@ public final class QualityReportPage {
         .append("</dd>\n");
   }
 
-  private static void nav(StringBuilder b, String rel, String label, Neighbour n) {
+  static final String PREVIOUS = "previous";
+  static final String NEXT = "next";
+
+  /** The page's one line of the {@code rel} link (previous | next), ending with a newline. */
+  static String navLine(String rel, Neighbour n) {
+    StringBuilder b = new StringBuilder();
+    nav(b, rel, n);
+    return b.toString();
+  }
+
+  private static void nav(StringBuilder b, String rel, Neighbour n) {
+    String label = rel.equals(PREVIOUS) ? "← previous interval" : "next interval →";
     if (n == null) {
       b.append("<span id=\"").append(rel).append("\">").append(label).append(": none yet</span>\n");
       return;
@@ -429,7 +444,7 @@ public final class QualityReportPage {
       b.append("<a id=\"")
           .append(rel)
           .append("\" rel=\"")
-          .append(rel.equals("previous") ? "prev" : "next")
+          .append(rel.equals(PREVIOUS) ? "prev" : "next")
           .append("\" href=\"../")
           .append(QualityReport.directoryOf(n.runId()))
           .append("/")

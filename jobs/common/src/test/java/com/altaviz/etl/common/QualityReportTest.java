@@ -350,6 +350,13 @@ class QualityReportTest extends SparkTestBase {
         .contains("<a id=\"previous\" rel=\"prev\" href=\"../day1/index.html\">")
         .contains("<span id=\"next\">next interval →: none yet</span>");
     assertThat(Files.readString(lake.resolve("reports/latest/index.html"))).isEqualTo(day3);
+    // day 1's page now links forward to day 3
+    assertThat(Files.readString(page("day1")))
+        .isEqualTo(
+            day1.replace(
+                "<span id=\"next\">next interval →: day3 (2024-02-03) (no report)</span>",
+                "<a id=\"next\" rel=\"next\" href=\"../day3/index.html\">next interval →: day3"
+                    + " (2024-02-03)</a>"));
 
     // day 2 backfilled after day 3 ran: between them by interval, latest stays day 3
     rows.add(rowCount("backfill2", 2, 20, 700.0, "fail"));
@@ -363,7 +370,15 @@ class QualityReportTest extends SparkTestBase {
                 svg(day2, "silver-row-count"),
                 "data-interval=\"([^\"]+)\" data-value=\"([^\"]+)\""))
         .containsExactly("2024-02-01 1440.0", "2024-02-02 700.0");
-    assertThat(Files.readString(lake.resolve("reports/latest/index.html"))).isEqualTo(day3);
+    // its neighbours' pages link to it (and latest, a copy of day 3's page, too)
+    assertThat(Files.readString(page("day1")))
+        .contains("<a id=\"next\" rel=\"next\" href=\"../backfill2/index.html\">")
+        .doesNotContain("../day3/index.html");
+    assertThat(Files.readString(page("day3")))
+        .contains("<a id=\"previous\" rel=\"prev\" href=\"../backfill2/index.html\">")
+        .doesNotContain("../day1/index.html");
+    assertThat(Files.readString(lake.resolve("reports/latest/index.html")))
+        .isEqualTo(Files.readString(page("day3")));
 
     // day 3 re-rendered: its history now holds day 2, its previous link is day 2
     String day3again = render("day3");
