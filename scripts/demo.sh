@@ -38,3 +38,9 @@ echo
 scripts/pg_summary.sh
 echo
 echo "Look around:  psql \"\$(make -s pg-url)\"   (queries in README.md)"
+report="$LAKE/reports/$RUN_ID/index.html"
+if [ -f "$report" ]; then
+  echo "Quality report: $(cd "$(dirname "$report")" && pwd)/index.html  (README.md, Quality report)"
+else
+  echo "Quality report: $report (not on the local disk; the silver log above says where)"
+fi
