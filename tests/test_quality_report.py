@@ -181,6 +181,11 @@ def test_the_report_opens_in_a_real_browser_with_every_chart_and_link(lake, tmp_
             assert tab.url == page(root, "qr-day1").as_uri()
             assert tab.locator("#run-id").inner_text() == "qr-day1"
             assert tab.locator("svg[data-chart]").count() == len(CHARTS)
+            # written before day 2 existed, relinked when day 2's report was written
+            assert tab.get_attribute("a#next", "href") == "../qr-day2/index.html"
+            tab.click("a#next")
+            tab.wait_for_load_state()
+            assert tab.url == url
         finally:
             browser.close()
     assert errors == []
