@@ -492,6 +492,9 @@ public final class QualityReportPage {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       return String.format(Locale.ROOT, "%,d", v.longValue());
     }
+    if (Math.abs(v) >= 1000 && Math.abs(v) < 1e15) {
+      return String.format(Locale.ROOT, "%,.0f", v); // counts and axis ticks: no exponent
+    }
     String s = String.format(Locale.ROOT, "%.4g", v);
     if (s.contains("e") || !s.contains(".")) {
       return s;

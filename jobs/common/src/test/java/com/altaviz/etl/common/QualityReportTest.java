@@ -479,6 +479,15 @@ class QualityReportTest extends SparkTestBase {
   }
 
   @Test
+  void numbersReadAsTheyAre() {
+    assertThat(QualityReportPage.num(10870.5)).isEqualTo("10,871");
+    assertThat(QualityReportPage.num(1440.0)).isEqualTo("1,440");
+    assertThat(QualityReportPage.num(0.74652)).isEqualTo("0.7465");
+    assertThat(QualityReportPage.num(0.05)).isEqualTo("0.05");
+    assertThat(QualityReportPage.num(null)).isEmpty();
+  }
+
+  @Test
   void airflowRunIdsBecomeSafeDirectoryNames() {
     assertThat(QualityReport.directoryOf("scheduled__2024-02-02T00:00:00+00:00"))
         .isEqualTo("scheduled__2024-02-02T00_00_00_00_00");
