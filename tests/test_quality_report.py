@@ -2,7 +2,8 @@
 the shaded jars: 4 compressors x 2 days with station STN-002 offline on day 2, bronze and silver
 per day as the DAG runs them, day 2's completeness gate set to fail (exit 3). The page is opened
 from file:// in a real headless browser (Debian's chromium driven by Playwright): no console
-error, every chart drawn with the values of ops/quality_metrics, every link resolving."""
+error, every chart drawn with the values of ops/quality_metrics, every link resolving. And the
+same report on an s3a:// lake (moto's S3 on loopback)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from conftest import delta_table, run_job
+from reliability.support import free_port
 
 SENSORS = [
     "vibration_mms",
@@ -84,7 +86,7 @@ def lake(tmp_path_factory) -> dict:
             check=False,
         )
         logs[run_id] = (proc.returncode, proc.stdout + proc.stderr)
-    return {"lake": lake, "logs": logs}
+    return {"lake": lake, "raw": raw, "logs": logs}
 
 
 def metrics(lake: Path):
@@ -189,3 +191,48 @@ def test_the_report_opens_in_a_real_browser_with_every_chart_and_link(lake, tmp_
         finally:
             browser.close()
     assert errors == []
+
+
+def test_an_s3a_lake_gets_its_report_through_hadoops_file_system(lake):
+    """On object storage the page is one PUT through Hadoop's s3a file system (moto's S3 on
+    loopback, the cluster jars of dist/ext/ as in tests/test_s3.py)."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    port = free_port(45700 + os.getpid() % 200)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        creds = {"AWS_ACCESS_KEY_ID": "test-key", "AWS_SECRET_ACCESS_KEY": "test-secret"}
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=creds["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=creds["AWS_SECRET_ACCESS_KEY"],
+        )
+        s3.create_bucket(Bucket="altaviz")
+        env = {
+            **creds,
+            "ALTAVIZ_S3_ENDPOINT": endpoint,
+            "ALTAVIZ_S3_PATH_STYLE": "true",
+            "ALTAVIZ_S3_REGION": "us-east-1",
+        }
+        args = ("--raw", lake["raw"], "--lake", "s3a://altaviz/lake", "--date", "2024-02-01")
+        run_job("bronze", *args, "--run-id", "s3-day1", env=env)
+        proc = run_job("silver", *args, "--run-id", "s3-day1", env=env)
+        log = proc.stdout + proc.stderr
+        assert "Quality report: s3a://altaviz/lake/reports/s3-day1/index.html" in log
+        assert "Quality report not written" not in log
+        listed = s3.list_objects_v2(Bucket="altaviz", Prefix="lake/reports/")["Contents"]
+        assert sorted(o["Key"] for o in listed) == [
+            "lake/reports/latest/index.html",
+            "lake/reports/s3-day1/index.html",
+        ]
+        body = s3.get_object(Bucket="altaviz", Key="lake/reports/s3-day1/index.html")["Body"]
+        html = body.read().decode()
+        assert '<dd id="run-id">s3-day1</dd>' in html
+        assert html.count("<svg ") == len(CHARTS)
+    finally:
+        server.stop()
