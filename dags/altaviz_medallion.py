@@ -48,7 +48,9 @@ table consistent even then (a conflicting commit fails and the task retries), an
 days in order converges.
 
 **Failures.** Stage exit codes: 1 unexpected, 2 bad input/usage (the message names the
-file/option), 3 data-quality gate (see `ops/quality_metrics`). Exit 1 (a server down, a lost
+file/option), 3 data-quality gate (see `ops/quality_metrics`, or
+the run's quality report: the task log's `Quality report: <lake>/reports/<run>/index.html` line
+names the page, written after success and after exit 3). Exit 1 (a server down, a lost
 executor) is retried twice with exponential backoff (the first retry 2-4 min after the failure,
 the second 4-8 min); exit 2 and 3 fail the task at once, since a retry reads the same pinned
 inputs: fix the input, then *Clear* the task. Every attempt times out after 1 h. A task that

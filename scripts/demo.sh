@@ -18,7 +18,9 @@ run() {
   names+=("$job"); times+=($(( ($(date +%s%N) - t0) / 1000000 )))
 }
 
-run simulator --raw "$RAW" --seed 42
+# ALTAVIZ_DEMO_INCIDENT=station-offline:STN-002@2024-02-05 (or sensor-shift:...): the demo data
+# with an incident for the quality checks to catch (README.md, Quality report)
+run simulator --raw "$RAW" --seed 42 ${ALTAVIZ_DEMO_INCIDENT:+--incident "$ALTAVIZ_DEMO_INCIDENT"}
 for stage in bronze silver gold export; do
   run "$stage" --raw "$RAW" --lake "$LAKE" --run-id "$RUN_ID"
 done
@@ -38,3 +40,9 @@ echo
 scripts/pg_summary.sh
 echo
 echo "Look around:  psql \"\$(make -s pg-url)\"   (queries in README.md)"
+report="$LAKE/reports/$RUN_ID/index.html"
+if [ -f "$report" ]; then
+  echo "Quality report: $(cd "$(dirname "$report")" && pwd)/index.html  (README.md, Quality report)"
+else
+  echo "Quality report: $report (not on the local disk; the silver log above says where)"
+fi

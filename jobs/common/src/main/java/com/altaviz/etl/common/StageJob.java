@@ -62,6 +62,9 @@ public abstract class StageJob implements Callable<Integer> {
       if (LedgerEntry.SUCCESS.equals(status)) {
         Failpoint.reachAfterLedgerCommit(stage());
       }
+      if (!LedgerEntry.FAILED.equals(status)) {
+        renderReport(ctx); // also after exit 3: that is when people open the report
+      }
       log.info(
           "SUMMARY stage={} run_id={} status={} rows_in={} rows_out={} quarantined={} "
               + "input_version={} output_version={} duration={}",
@@ -74,6 +77,21 @@ public abstract class StageJob implements Callable<Integer> {
           result == null ? null : result.inputVersion(),
           result == null ? null : result.outputVersion(),
           StageLog.seconds(System.nanoTime() - t0));
+    }
+  }
+
+  /**
+   * Writes the run's quality report (docs/quality-and-features.md, "Quality report"). A report is a
+   * view: a problem rendering it is one WARN line, never the stage's outcome.
+   */
+  private void renderReport(StageContext ctx) {
+    try {
+      QualityReport.render(ctx.spark, ctx.lake, ctx.runId)
+          .ifPresentOrElse(
+              path -> ctx.log.info("Quality report: {}", path),
+              () -> ctx.log.info("Quality report: none (no quality metrics of this run yet)"));
+    } catch (Exception | LinkageError e) {
+      ctx.log.warn("Quality report not written: {}", JobLauncher.oneLine(e.toString()));
     }
   }
 

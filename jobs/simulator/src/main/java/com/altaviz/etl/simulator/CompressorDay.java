@@ -55,6 +55,9 @@ final class CompressorDay {
       List<Row> today,
       List<Row> nextDay,
       long[] counts) {
+    if (spec.silenced(p, day)) {
+      return; // an offline station: nothing taken that day is sent (yesterday's late rows are)
+    }
     DefectRates rates = spec.rates();
     Seeds.Rng values = Seeds.random(spec.seed(), Seeds.VALUES, p.index(), day);
     Seeds.Rng defects = Seeds.random(spec.seed(), Seeds.DEFECTS, p.index(), day);
@@ -68,6 +71,7 @@ final class CompressorDay {
           (long) day * SimulationSpec.MINUTES_PER_DAY + (long) i * SimulationSpec.CADENCE_MINUTES;
       SensorModel.expected(p, minute, v);
       SensorModel.addNoise(v, values);
+      spec.shift(day, v);
       Double[] sensors = box(v);
       String valueDefect = NO_DEFECT;
       double u = defects.nextDouble();

@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -12,7 +13,12 @@ import java.util.Locale;
  * the wall clock or draws unseeded random numbers.
  */
 public record SimulationSpec(
-    int compressors, int days, LocalDate startDate, long seed, DefectRates rates)
+    int compressors,
+    int days,
+    LocalDate startDate,
+    long seed,
+    DefectRates rates,
+    List<Incident> incidents)
     implements Serializable {
 
   public static final int CADENCE_MINUTES = 10;
@@ -35,6 +41,34 @@ public record SimulationSpec(
     }
     if (startDate == null) {
       throw EtlException.usage("--start-date is required");
+    }
+    incidents = List.copyOf(incidents);
+  }
+
+  /** A spec without incidents. */
+  public SimulationSpec(int compressors, int days, LocalDate startDate, long seed, DefectRates r) {
+    this(compressors, days, startDate, seed, r, List.of());
+  }
+
+  /** Whether an incident silences compressor {@code p} on day {@code day} (an index). */
+  boolean silenced(CompressorProfile p, int day) {
+    for (Incident i : incidents) {
+      if (i.silences(p, day(day))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Adds the incidents' shifts of day {@code day} (an index) to the sensor values {@code v}. */
+  void shift(int day, double[] v) {
+    for (Incident i : incidents) {
+      for (int k = 0; k < v.length; k++) {
+        double d = i.shift(k, day(day));
+        if (d != 0) {
+          v[k] = SensorModel.round(k, v[k] + d);
+        }
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import com.altaviz.etl.common.config.EtlConfig;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -67,6 +68,17 @@ public class SimulatorJob implements Callable<Integer> {
       description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(
+      names = "--incident",
+      paramLabel = "<incident>",
+      description = {
+        "Injects an incident (repeatable): station-offline:<STN-nnn>@<YYYY-MM-DD> (the",
+        "station's compressors send no reading of that day) or",
+        "sensor-shift:<sensor><+|-><amount>@<YYYY-MM-DD> (every compressor's values of that",
+        "sensor shifted from that day on, e.g. sensor-shift:discharge_temp_f+15@2024-02-05)."
+      })
+  List<String> incidents = new ArrayList<>();
+
   public static void main(String[] args) {
     JobLauncher.main(new SimulatorJob(), args);
   }
@@ -74,9 +86,15 @@ public class SimulatorJob implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     EtlConfig cfg = ConfigLoader.load(config);
-    SimulationSpec spec =
+    SimulationSpec clean =
         new SimulationSpec(
             compressors, days, parseDate(startDate), seed, DefectRates.from(cfg.simulator));
+    List<Incident> parsed = new ArrayList<>();
+    for (String text : incidents) {
+      parsed.add(Incident.parse(text, compressors, clean.startDate(), days));
+    }
+    SimulationSpec spec =
+        new SimulationSpec(compressors, days, clean.startDate(), seed, clean.rates(), parsed);
     StageLog log = new StageLog("simulator");
     long t0 = System.nanoTime();
     log.banner("SIMULATOR: synthetic compressor fleet");
@@ -92,6 +110,9 @@ public class SimulatorJob implements Callable<Integer> {
         spec.seed(),
         spec.slices(),
         SimulationSpec.COMPRESSORS_PER_SLICE);
+    for (Incident i : spec.incidents()) {
+      log.warn("Injected incident: {}", i);
+    }
     SparkSession spark =
         log.step(
             "Creating Spark session",
