@@ -145,11 +145,11 @@ public final class Drift {
     return d;
   }
 
-  /** P(D ≥ d) for sample sizes n and m (commons-math3). */
+  /** p-value of D for sample sizes n and m, as commons-math3's two-sample test computes it. */
   public static double ksPValue(double d, long n, long m) {
     KolmogorovSmirnovTest ks = new KolmogorovSmirnovTest();
     if ((double) n * m < 10_000) {
-      return ks.exactP(d, (int) n, (int) m, false);
+      return ks.exactP(d, (int) n, (int) m, true);
     }
     return ks.approximateP(
         d, (int) Math.min(n, Integer.MAX_VALUE), (int) Math.min(m, Integer.MAX_VALUE));

@@ -62,7 +62,10 @@ public final class MetricAnomaly {
     StringBuilder why = new StringBuilder();
     Double z = null;
     if (maxZ != null) {
-      z = sigma == 0 ? (today == median ? 0.0 : null) : (today - median) / sigma;
+      z =
+          sigma == 0
+              ? (today == median ? Double.valueOf(0) : null)
+              : Double.valueOf((today - median) / sigma);
       boolean out = sigma == 0 ? today != median : Math.abs(z) > maxZ;
       breach &= out;
       lower = Math.min(lower, median - maxZ * sigma);
