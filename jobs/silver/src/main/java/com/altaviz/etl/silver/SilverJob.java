@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -267,9 +268,15 @@ public class SilverJob extends StageJob {
       throw EtlException.badInput(path + " does not exist; run the bronze stage first", null);
     }
     Map<String, String> ids = new TreeMap<>();
+    Dataset<Row> metadata = DeltaIo.read(ctx.spark, path, version);
+    // the model only groups drift checks; a metadata table without it is one group
+    Column model =
+        List.of(metadata.columns()).contains("model")
+            ? col("model")
+            : functions.lit(null).cast("string");
     for (Row r :
-        DeltaIo.read(ctx.spark, path, version)
-            .select("compressor_id", "model")
+        metadata
+            .select(col("compressor_id"), model)
             .where(col("compressor_id").isNotNull())
             .collectAsList()) {
       ids.merge(r.getString(0), r.isNullAt(1) ? "unknown" : r.getString(1), (a, b) -> a);

@@ -84,7 +84,19 @@ public final class QualityStore {
       String runId,
       String stage,
       Interval interval) {
-    Dataset<Row> rows = toRows(spark, results, runId, stage, interval, Instant.now()).coalesce(1);
+    return write(spark, path, results, runId, stage, interval, Instant.now());
+  }
+
+  /** As {@link #write}, with the rows' computed_at given. */
+  public static long write(
+      SparkSession spark,
+      String path,
+      List<CheckResult> results,
+      String runId,
+      String stage,
+      Interval interval,
+      Instant computedAt) {
+    Dataset<Row> rows = toRows(spark, results, runId, stage, interval, computedAt).coalesce(1);
     String id = runId.replace("\\", "\\\\").replace("'", "\\'");
     String predicate = "run_id = '" + id + "' AND stage = '" + stage + "'";
     if (!DeltaIo.exists(spark, path)) {
