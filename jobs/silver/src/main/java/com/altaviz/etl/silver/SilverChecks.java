@@ -65,8 +65,10 @@ final class SilverChecks {
 
   /**
    * KS and PSI drift of the drift checks among {@code checks}: this run's silver rows of the
-   * interval against silver/sensor_readings of the {@code reference_days} before it (the largest of
-   * the checks), one read, two Spark jobs (see {@link Drift}).
+   * interval against the {@code reference_days} before it (the largest of the checks), one read,
+   * two Spark jobs (see {@link Drift}). The reference's last {@code lookback} comes from this run's
+   * own rows (it rewrites that range), the rest from silver/sensor_readings: a re-run judges
+   * against the same reference as the first run.
    */
   static List<CheckResult> drift(
       SparkSession spark,
@@ -74,7 +76,8 @@ final class SilverChecks {
       Map<String, CheckConfig> checks,
       Dataset<Row> silverRows,
       Map<String, String> models,
-      Interval interval) {
+      Interval interval,
+      Duration lookback) {
     Map<String, CheckConfig> drift = new LinkedHashMap<>();
     checks.forEach(
         (n, c) -> {
@@ -86,7 +89,7 @@ final class SilverChecks {
     if (drift.isEmpty()) {
       return out;
     }
-    if (interval.isAll() || !DeltaIo.exists(spark, silverPath)) {
+    if (interval.isAll()) {
       for (var e : drift.entrySet()) {
         for (String column : e.getValue().columns) {
           out.add(
@@ -94,9 +97,7 @@ final class SilverChecks {
                   e.getKey(),
                   e.getValue(),
                   column,
-                  interval.isAll()
-                      ? "no interval (single batch): no reference window"
-                      : "no reference window: silver is empty"));
+                  "no interval (single batch): no reference window"));
         }
       }
       return out;
@@ -107,14 +108,20 @@ final class SilverChecks {
     drift.values().forEach(c -> columns.addAll(c.columns));
     List<String> cols = List.copyOf(columns);
     Instant from = interval.start().minus(Duration.ofDays(days));
+    Instant own = interval.start().minus(lookback);
+    if (own.isBefore(from)) {
+      own = from;
+    }
     Dataset<Row> reference =
-        DeltaIo.read(spark, silverPath, OptionalLong.empty())
-            .where(
-                col("timestamp")
-                    .geq(lit(Timestamp.from(from)))
-                    .and(col("timestamp").lt(lit(Timestamp.from(interval.start())))))
-            .select(sides(cols, "compressor_id"))
-            .withColumn("side", lit(Drift.REFERENCE));
+        silverRows.where(between(own, interval.start())).select(sides(cols, "compressor_id"));
+    if (own.isAfter(from) && DeltaIo.exists(spark, silverPath)) {
+      reference =
+          DeltaIo.read(spark, silverPath, OptionalLong.empty())
+              .where(between(from, own))
+              .select(sides(cols, "compressor_id"))
+              .unionByName(reference);
+    }
+    reference = reference.withColumn("side", lit(Drift.REFERENCE));
     Dataset<Row> current =
         silverRows
             .where(interval.contains(col("timestamp")))
@@ -131,6 +138,12 @@ final class SilverChecks {
       out.addAll(Checks.drift(e.getKey(), e.getValue(), histograms));
     }
     return out;
+  }
+
+  private static org.apache.spark.sql.Column between(Instant from, Instant to) {
+    return col("timestamp")
+        .geq(lit(Timestamp.from(from)))
+        .and(col("timestamp").lt(lit(Timestamp.from(to))));
   }
 
   private static org.apache.spark.sql.Column[] sides(List<String> cols, String key) {

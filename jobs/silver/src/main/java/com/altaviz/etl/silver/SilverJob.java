@@ -163,7 +163,7 @@ public class SilverJob extends StageJob {
                         ctx.interval));
                 out.addAll(
                     SilverChecks.drift(
-                        ctx.spark, silverPath, checks, silverRows, models, ctx.interval));
+                        ctx.spark, silverPath, checks, silverRows, models, ctx.interval, lookback));
                 return out;
               });
       logMetrics(log, metrics);
