@@ -140,12 +140,33 @@ class ExportJobTest extends SparkTestBase {
     assertThat(
             db.rows(
                 "SELECT run_id, stage, metric, column_name, interval_start, value,"
-                    + " limit_value, status FROM data_quality_metrics ORDER BY 1, 2, 3, 4"))
+                    + " limit_value, status, scope, check_name FROM data_quality_metrics"
+                    + " WHERE stage <> 'export' ORDER BY 1, 2, 3, 4"))
         .containsExactly(
-            "daily__2024-02-02|silver|completeness|*|2024-02-02 00:00:00+00|0.97|0.95|pass",
-            "daily__2024-02-02|silver|completeness|COMP-001|2024-02-02 00:00:00+00|0.9|0.95|warn",
+            "daily__2024-02-02|silver|completeness|*|2024-02-02 00:00:00+00|0.97|0.95|pass|*|∅",
+            "daily__2024-02-02|silver|completeness|COMP-001|2024-02-02 00:00:00+00|0.9|0.95|warn"
+                + "|*|∅",
             "daily__2024-02-02|silver|missing_rate|vibration_mms|2024-02-02 00:00:00+00|0.01"
-                + "|0.05|pass");
+                + "|0.05|pass|*|∅");
+    // the export's own check: PostgreSQL's buckets of the range = the lake's, in the transaction
+    assertThat(
+            db.rows(
+                "SELECT run_id, metric, column_name, scope, value = lower_bound, value > 0,"
+                    + " status, kind, table_name, action FROM data_quality_metrics"
+                    + " WHERE stage = 'export'"))
+        .containsExactly(
+            "daily__2024-02-02|export_reconciliation|sensor_readings_agg|*|t|t|pass"
+                + "|reconciliation|export/sensor_readings_agg|fail");
+    assertThat(
+            spark
+                .read()
+                .format("delta")
+                .load(lake.root.resolve("ops/quality_metrics").toString())
+                .where("stage = 'export'")
+                .select("metric", "status", "check_name")
+                .collectAsList())
+        .extracting(Row::toString)
+        .containsExactly("[export_reconciliation,pass,export_reconciliation]");
     assertThat(
             db.rows(
                 "SELECT run_id, stage, interval_start, input_version, output_version,"
