@@ -8,6 +8,7 @@ import com.altaviz.etl.common.quality.CheckResult;
 import com.altaviz.etl.common.quality.Checks;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,7 +110,8 @@ public record ExportChecks(
         out.add(r);
       }
     }
-    Instant now = Instant.now();
+    // microseconds: what both the lake and PostgreSQL keep, so a re-export compares equal
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     List<Object[]> own = rows(results, now);
     int at = cols.indexOf("computed_at");
     Object previous = null;

@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -183,7 +184,7 @@ public class ExportJob extends StageJob {
                 "Aggregating gold and writing PostgreSQL in one transaction",
                 () -> new ExportWriter(pg, log, failpoint, encoders, checks).write(batch));
       } catch (ExportChecks.Failed e) {
-        writeCheckResults(ctx, e.results(), Instant.now());
+        writeCheckResults(ctx, e.results(), Instant.now().truncatedTo(ChronoUnit.MICROS));
         throw e;
       }
     }
