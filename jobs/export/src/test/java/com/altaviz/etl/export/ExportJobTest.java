@@ -207,8 +207,9 @@ class ExportJobTest extends SparkTestBase {
             db.rows(
                 "SELECT sum(reading_count) FROM sensor_readings_agg WHERE window_type = '24hr'"))
         .containsExactly("570");
-    // 123 buckets, 1 episode, 2 + 2 + 1 dimension rows, 3 metrics, the gold and export runs
-    assertThat(ExportTables.ALL.stream().mapToLong(t -> db.count(t.name())).sum()).isEqualTo(134L);
+    // 123 buckets, 1 episode, 2 + 2 + 1 dimension rows, 3 metrics + the export's check, the gold
+    // and export runs
+    assertThat(ExportTables.ALL.stream().mapToLong(t -> db.count(t.name())).sum()).isEqualTo(135L);
     assertThat(db.rows(OWN_ROWS)).isEqualTo(ledgerExportRows()).hasSize(1);
   }
 
@@ -292,9 +293,16 @@ class ExportJobTest extends SparkTestBase {
     for (String table : before.keySet()) {
       if (!table.equals("pipeline_runs")) {
         assertThat(retry.get(table)).as(table).isEqualTo(before.get(table));
+      }
+      if (!table.equals("pipeline_runs") && !table.equals("data_quality_metrics")) {
         assertThat(rerun.get(table)).as(table).isEqualTo(before.get(table));
       }
     }
+    // the re-run (a new run id) added its own reconciliation result, and changed nothing else
+    assertThat(rerun.get("data_quality_metrics"))
+        .hasSize(before.get("data_quality_metrics").size() + 1)
+        .containsAll(before.get("data_quality_metrics"))
+        .anyMatch(r -> r.startsWith("manual__rerun|export|export_reconciliation|"));
     assertThat(rerun.get("alert_history").get(0))
         .contains(
             "|t|j.doe|2024-02-02 07:15:00+00|t|2024-02-02 09:00:00+00"

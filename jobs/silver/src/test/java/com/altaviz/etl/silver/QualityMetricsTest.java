@@ -103,6 +103,14 @@ class QualityMetricsTest extends SparkTestBase {
     assertThat(byKey.get("completeness/*"))
         .isEqualTo(new Metric("completeness", "*", 0.5, 0.95, "warn"));
     assertThat(byKey.get("completeness/COMP-001").value()).isEqualTo(4 / 6.0);
+    // per compressor (per_compressor: true): at most warn
+    assertThat(byKey.get("freshness_minutes/COMP-001"))
+        .isEqualTo(new Metric("freshness_minutes", "COMP-001", 30.0, 15.0, "warn"));
+    assertThat(byKey.get("freshness_minutes/COMP-002"))
+        .isEqualTo(new Metric("freshness_minutes", "COMP-002", 20.0, 15.0, "warn"));
+    assertThat(byKey.get("silver_unique_readings/compressor_id,timestamp"))
+        .isEqualTo(
+            new Metric("silver_unique_readings", "compressor_id,timestamp", 0.0, null, "pass"));
     assertThat(byKey.get("consistency/*"))
         .isEqualTo(new Metric("consistency", "*", 5 / 6.0, 0.99, "warn"));
     // 1 rejected of 18 distinct readings: under 10%
@@ -118,6 +126,7 @@ class QualityMetricsTest extends SparkTestBase {
     failSpikes.put("spike", RuleAction.FAIL);
     q.get("freshness_minutes").action = RuleAction.FAIL;
     var failed = QualityMetrics.metrics(measure(), counts(20, 2, 4), q, RuleActions.of(failSpikes));
+    // the per-compressor freshness rows stay warnings: only the fleet row fails
     assertThat(QualityMetrics.failures(failed))
         .containsExactly(
             "freshness_minutes = 20.00 (limit 15.00)",
