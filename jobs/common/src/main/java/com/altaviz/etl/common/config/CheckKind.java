@@ -31,7 +31,10 @@ public enum CheckKind {
   ROW_COUNT(Set.of("min", "max", "per_file")),
   /** The table's row count of the interval against its own history. */
   ROW_COUNT_ANOMALY(Set.of("history_runs", "min_history", "max_relative_change", "max_z")),
-  /** A metric of this stage (and column) against its own history. */
+  /**
+   * A metric of this stage against its own history; {@code column}: "*" (default), one column or
+   * compressor, or "each" (every non-fleet row of the metric, e.g. each compressor's completeness).
+   */
   METRIC_ANOMALY(
       Set.of("metric", "column", "history_runs", "min_history", "max_relative_change", "max_z")),
   /** Two-sample Kolmogorov-Smirnov test of each column against a trailing reference window. */

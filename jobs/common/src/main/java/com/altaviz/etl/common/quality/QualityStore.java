@@ -16,7 +16,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.OptionalLong;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -176,13 +175,6 @@ public final class QualityStore {
       }
     }
     return out;
-  }
-
-  /** Results of checks (not informational metrics) whose status is fail: exit 3. */
-  public static List<CheckResult> failed(List<CheckResult> results) {
-    return results.stream()
-        .filter(r -> CheckResult.FAIL.equals(r.status()) && Objects.nonNull(r.checkName()))
-        .toList();
   }
 
   private static Timestamp ts(Instant i) {
