@@ -37,7 +37,7 @@ EXPORT_TABLES = {  # table -> natural key (ORDER BY of a dump)
     "maintenance_events": "maintenance_id",
     "sensor_readings_agg": "compressor_id, window_type, agg_timestamp",
     "alert_history": "compressor_id, sensor, started_at",
-    "data_quality_metrics": "run_id, stage, metric, column_name",
+    "data_quality_metrics": "run_id, stage, metric, column_name, scope",
     "pipeline_runs": "run_id, stage, started_at",
     "pipeline_notifications": "id",
 }
@@ -242,12 +242,12 @@ def _assert_no_stack_trace(stderr: str) -> None:
 
 def test_migrate_subcommand_applies_the_packaged_migrations_once(export_jar, scratch_db):
     first = run_job("export", "migrate", env=scratch_db)
-    assert first.stdout.strip().endswith("schema at version 3 (3 migrations applied)")
+    assert first.stdout.strip().endswith("schema at version 4 (4 migrations applied)")
     second = run_job("export", "migrate", env=scratch_db)
-    assert second.stdout.strip().endswith("schema at version 3 (0 migrations applied)")
+    assert second.stdout.strip().endswith("schema at version 4 (0 migrations applied)")
     assert _rows(
         scratch_db, "SELECT version, success FROM flyway_schema_history ORDER BY installed_rank"
-    ) == [("1", True), ("2", True), ("3", True)]
+    ) == [("1", True), ("2", True), ("3", True), ("4", True)]
 
 
 def test_export_through_spark_submit_writes_every_table_and_is_idempotent(
@@ -265,7 +265,7 @@ def test_export_through_spark_submit_writes_every_table_and_is_idempotent(
         "maintenance_events": 1,
         "sensor_readings_agg": 2 * (24 + 6 + 1),
         "alert_history": 1,
-        "data_quality_metrics": 0,
+        "data_quality_metrics": 1,  # the export's reconciliation check
         "pipeline_runs": 1,
         "pipeline_notifications": 0,
     }

@@ -10,6 +10,9 @@ import com.altaviz.etl.common.StageJob;
 import com.altaviz.etl.common.StageLog;
 import com.altaviz.etl.common.StageResult;
 import com.altaviz.etl.common.VersionProvider;
+import com.altaviz.etl.common.config.CheckConfig;
+import com.altaviz.etl.common.quality.CheckResult;
+import com.altaviz.etl.common.quality.QualityStore;
 import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -121,6 +124,7 @@ public class BronzeJob extends StageJob {
               return rows;
             });
     long expectedRows = footerRows.values().stream().mapToLong(Long::longValue).sum();
+    checkDeliveries(ctx, footerRows);
 
     List<Dimension> dims =
         List.of(
@@ -238,6 +242,36 @@ public class BronzeJob extends StageJob {
         expectedRows,
         expectedRows,
         0);
+  }
+
+  /**
+   * Bronze's checks (docs/quality-and-features.md), before anything is appended: a {@code fail}
+   * exits 3 with nothing written to bronze.
+   */
+  private static void checkDeliveries(StageContext ctx, Map<RawFile, Long> footerRows) {
+    Map<String, CheckConfig> checks = ctx.config.checks("bronze");
+    Map<String, Long> perFile = new LinkedHashMap<>();
+    footerRows.forEach((f, n) -> perFile.put(f.shortName(), n));
+    List<CheckResult> results = BronzeChecks.evaluate(checks, perFile);
+    if (results.isEmpty()) {
+      return;
+    }
+    for (CheckResult r : results) {
+      if (!r.status().equals(CheckResult.PASS)) {
+        ctx.log.warn("  {} {}", r.message(), r.status());
+      }
+    }
+    QualityStore.write(
+        ctx.spark, ctx.lake.qualityMetrics(), results, ctx.runId, "bronze", ctx.interval);
+    List<String> failed =
+        results.stream()
+            .filter(r -> r.status().equals(CheckResult.FAIL))
+            .map(CheckResult::message)
+            .toList();
+    if (!failed.isEmpty()) {
+      throw EtlException.qualityGate(
+          "bronze check failed: " + String.join("; ", failed) + " — nothing appended");
+    }
   }
 
   /** The file's SHA-256, computed once per run. */

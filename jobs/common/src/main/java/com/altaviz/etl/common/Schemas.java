@@ -133,5 +133,19 @@ public final class Schemas {
           .add("value", DataTypes.DoubleType)
           .add("limit_value", DataTypes.DoubleType)
           .add("status", DataTypes.StringType, false)
-          .add("computed_at", DataTypes.TimestampType, false);
+          .add("computed_at", DataTypes.TimestampType, false)
+          // Check-suite columns, appended (nullable) so older lakes evolve in place
+          // (docs/quality-and-features.md, "Check suite").
+          .add("check_name", DataTypes.StringType)
+          .add("kind", DataTypes.StringType)
+          .add("table_name", DataTypes.StringType)
+          .add("scope", DataTypes.StringType)
+          .add("lower_bound", DataTypes.DoubleType)
+          .add("upper_bound", DataTypes.DoubleType)
+          .add("p_value", DataTypes.DoubleType)
+          .add("action", DataTypes.StringType)
+          .add("message", DataTypes.StringType);
+
+  /** The ten columns ops/quality_metrics had before the check suite. */
+  public static final int QUALITY_METRICS_BASE_COLUMNS = 10;
 }

@@ -13,11 +13,14 @@ import com.altaviz.etl.common.StageLog;
 import com.altaviz.etl.common.StageResult;
 import com.altaviz.etl.common.VersionProvider;
 import com.altaviz.etl.common.config.ThresholdsConfig;
+import com.altaviz.etl.common.quality.CheckResult;
+import com.altaviz.etl.common.quality.QualityStore;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -172,15 +175,39 @@ public class ExportJob extends StageJob {
                 ctx.publishedSuccess(own);
                 return own;
               });
-      written =
-          log.step(
-              "Aggregating gold and writing PostgreSQL in one transaction",
-              () -> new ExportWriter(pg, log, failpoint, encoders).write(batch));
+      ExportChecks checks =
+          new ExportChecks(
+              ctx.config.checks("export"), ctx.runId, ctx.interval.start(), ctx.interval.end());
+      try {
+        written =
+            log.step(
+                "Aggregating gold and writing PostgreSQL in one transaction",
+                () -> new ExportWriter(pg, log, failpoint, encoders, checks).write(batch));
+      } catch (ExportChecks.Failed e) {
+        writeCheckResults(ctx, e.results(), Instant.now().truncatedTo(ChronoUnit.MICROS));
+        throw e;
+      }
     }
+    writeCheckResults(ctx, written.checks(), written.checkedAt());
     StageResult result = result(goldPath, goldVersion, pg, written);
     // committed: should the run still fail, its ledger row says what PostgreSQL holds
     ctx.reportPartial(result);
     return result;
+  }
+
+  /** The export's check results in ops/quality_metrics (the next export mirrors them too). */
+  private static void writeCheckResults(
+      StageContext ctx, List<CheckResult> results, Instant computedAt) {
+    if (!results.isEmpty()) {
+      QualityStore.write(
+          ctx.spark,
+          ctx.lake.qualityMetrics(),
+          results,
+          ctx.runId,
+          "export",
+          ctx.interval,
+          computedAt);
+    }
   }
 
   private static StageResult result(

@@ -75,8 +75,17 @@ public final class ExportTables {
               "value",
               "limit_value",
               "status",
-              "computed_at"),
-          List.of("run_id", "stage", "metric", "column_name"),
+              "computed_at",
+              "check_name",
+              "kind",
+              "table_name",
+              "scope",
+              "lower_bound",
+              "upper_bound",
+              "p_value",
+              "action",
+              "message"),
+          List.of("run_id", "stage", "metric", "column_name", "scope"),
           null);
 
   /** Mirror of {@code ops/pipeline_runs}, in the database's column order. */

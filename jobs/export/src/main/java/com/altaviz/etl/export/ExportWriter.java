@@ -4,6 +4,7 @@ import com.altaviz.etl.common.EtlException;
 import com.altaviz.etl.common.Failpoint;
 import com.altaviz.etl.common.LedgerEntry;
 import com.altaviz.etl.common.StageLog;
+import com.altaviz.etl.common.quality.CheckResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,8 +36,9 @@ public final class ExportWriter {
     }
   }
 
-  /** Per-table counts and the gold readings behind the aggregates. */
-  public record Summary(List<TableCounts> tables, long readings) {
+  /** Per-table counts, the gold readings behind the aggregates, the export checks' results. */
+  public record Summary(
+      List<TableCounts> tables, long readings, List<CheckResult> checks, Instant checkedAt) {
     public long rowsWritten() {
       return tables.stream().mapToLong(TableCounts::written).sum();
     }
@@ -50,14 +52,25 @@ public final class ExportWriter {
   private final StageLog log;
   private final ExportFailpoint failpoint;
   private final Map<String, CopyEncoder> encoders;
+  private final ExportChecks checks;
 
   /** {@code encoders}: one per table of {@link ExportTables#ALL}, by table name. */
   public ExportWriter(
       PgSettings pg, StageLog log, ExportFailpoint failpoint, Map<String, CopyEncoder> encoders) {
+    this(pg, log, failpoint, encoders, ExportChecks.NONE);
+  }
+
+  public ExportWriter(
+      PgSettings pg,
+      StageLog log,
+      ExportFailpoint failpoint,
+      Map<String, CopyEncoder> encoders,
+      ExportChecks checks) {
     this.pg = pg;
     this.log = log;
     this.failpoint = failpoint;
     this.encoders = Map.copyOf(encoders);
+    this.checks = checks;
   }
 
   private TableLoader loader(Connection conn, PgTable t) {
@@ -80,18 +93,23 @@ public final class ExportWriter {
       // the aggregates first: the episodes and side inputs finish computing meanwhile
       Aggregates aggregates = loadAggregates(conn, b);
       counts.add(aggregates.counts());
+      List<CheckResult> checked =
+          checks.reconcile(aggregates.counts().staged(), aggregates.pgRows());
+      checked.forEach(c -> log.info("  {} {}", c.message(), c.status()));
+      ExportChecks.requirePassed(checked);
       ExportBatch.Rest r = b.rest().call();
       counts.add(load(conn, ExportTables.STATIONS, r.stations().iterator()));
       counts.add(load(conn, ExportTables.COMPRESSOR_METADATA, r.compressorMetadata().iterator()));
       counts.add(load(conn, ExportTables.MAINTENANCE_EVENTS, r.maintenanceEvents().iterator()));
       counts.add(loadAlerts(conn, r));
-      counts.add(load(conn, ExportTables.DATA_QUALITY_METRICS, r.qualityMetrics().iterator()));
+      ExportChecks.Rows metrics = checks.merge(checked, r.qualityMetrics());
+      counts.add(load(conn, ExportTables.DATA_QUALITY_METRICS, metrics.rows().iterator()));
       counts.add(loadPipelineRuns(conn, b, r.pipelineRuns(), counts, aggregates.readings()));
       Failpoint.EXPORT_INSIDE_TRANSACTION.reach();
       conn.commit();
       committed = true;
       Failpoint.EXPORT_AFTER_PG_COMMIT.reach();
-      return new Summary(List.copyOf(counts), aggregates.readings());
+      return new Summary(List.copyOf(counts), aggregates.readings(), checked, metrics.computedAt());
     } catch (SQLException e) {
       EtlException lost = PgConnections.connectionFailure(pg, e, "write to");
       if (lost != null) {
@@ -157,7 +175,8 @@ public final class ExportWriter {
     // the own row's key is new (its started_at is this attempt's): it counts as one insert
     List<TableCounts> expected = new ArrayList<>(before);
     expected.add(new TableCounts(t.name(), staged + 1, u.inserted() + 1, u.updated(), removed));
-    LedgerEntry own = b.ownRun().apply(new Summary(List.copyOf(expected), readings));
+    LedgerEntry own =
+        b.ownRun().apply(new Summary(List.copyOf(expected), readings, List.of(), null));
     try (Statement s = conn.createStatement()) {
       s.execute("TRUNCATE " + t.staging());
     }
@@ -189,7 +208,8 @@ public final class ExportWriter {
   }
 
   /** What the aggregates' load wrote, and the gold readings behind its daily buckets. */
-  private record Aggregates(TableCounts counts, long readings) {}
+  /** {@code pgRows}: buckets of the recomputed range in the table after the load. */
+  private record Aggregates(TableCounts counts, long readings, long pgRows) {}
 
   /**
    * Upserts the buckets, then deletes buckets of the recomputed range that gold no longer has (the
@@ -221,7 +241,10 @@ public final class ExportWriter {
                   + target
                   + " window_type = '24hr'"
                   + (known ? " AND" + knownRange : ""));
-      return new Aggregates(done(conn, t, new TableCounts(t.name(), n, n, 0, 0), t0), readings);
+      long pgRows =
+          rangeQuery(conn, b, "SELECT count(*) FROM " + target + (known ? knownRange : " true"));
+      return new Aggregates(
+          done(conn, t, new TableCounts(t.name(), n, n, 0, 0), t0), readings, pgRows);
     }
     long staged = loader.stageChunks(b.aggregateChunks().toLocalIterator());
     String range =
@@ -258,9 +281,11 @@ public final class ExportWriter {
             "SELECT coalesce(sum(reading_count), 0) FROM "
                 + t.staging()
                 + " WHERE window_type = '24hr'");
+    long pgRows = rangeQuery(conn, b, "SELECT count(*) FROM " + target + range);
     return new Aggregates(
         done(conn, t, new TableCounts(t.name(), staged, u.inserted(), u.updated(), removed), t0),
-        readings);
+        readings,
+        pgRows);
   }
 
   /**

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.row_number;
 import com.altaviz.etl.common.LedgerEntry;
 import com.altaviz.etl.common.RunLedger;
 import com.altaviz.etl.common.Schemas;
+import com.altaviz.etl.common.quality.CheckResult;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ public final class OpsMirror {
   private OpsMirror() {}
 
   public static Dataset<Row> qualityMetrics(Dataset<Row> metrics, String runId, ExportRange range) {
+    metrics = withCheckColumns(metrics);
     InputColumns.require(
         metrics.columns(),
         ExportTables.DATA_QUALITY_METRICS.columns(),
@@ -38,6 +40,22 @@ public final class OpsMirror {
         ExportTables.DATA_QUALITY_METRICS,
         Schemas.QUALITY_METRICS,
         "computed_at");
+  }
+
+  /**
+   * A table written before the check suite lacks its columns until a stage writes to it again: they
+   * read as null, and scope as "*" (a fleet-wide result), since it is part of the key.
+   */
+  static Dataset<Row> withCheckColumns(Dataset<Row> metrics) {
+    List<String> have = List.of(metrics.columns());
+    StructType contract = Schemas.QUALITY_METRICS;
+    for (int i = Schemas.QUALITY_METRICS_BASE_COLUMNS; i < contract.size(); i++) {
+      var f = contract.fields()[i];
+      if (!have.contains(f.name())) {
+        metrics = metrics.withColumn(f.name(), lit(null).cast(f.dataType()));
+      }
+    }
+    return metrics.withColumn("scope", coalesce(col("scope"), lit(CheckResult.ALL)));
   }
 
   public static Dataset<Row> pipelineRuns(Dataset<Row> ledger, String runId, ExportRange range) {

@@ -140,12 +140,33 @@ class ExportJobTest extends SparkTestBase {
     assertThat(
             db.rows(
                 "SELECT run_id, stage, metric, column_name, interval_start, value,"
-                    + " limit_value, status FROM data_quality_metrics ORDER BY 1, 2, 3, 4"))
+                    + " limit_value, status, scope, check_name FROM data_quality_metrics"
+                    + " WHERE stage <> 'export' ORDER BY 1, 2, 3, 4"))
         .containsExactly(
-            "daily__2024-02-02|silver|completeness|*|2024-02-02 00:00:00+00|0.97|0.95|pass",
-            "daily__2024-02-02|silver|completeness|COMP-001|2024-02-02 00:00:00+00|0.9|0.95|warn",
+            "daily__2024-02-02|silver|completeness|*|2024-02-02 00:00:00+00|0.97|0.95|pass|*|∅",
+            "daily__2024-02-02|silver|completeness|COMP-001|2024-02-02 00:00:00+00|0.9|0.95|warn"
+                + "|*|∅",
             "daily__2024-02-02|silver|missing_rate|vibration_mms|2024-02-02 00:00:00+00|0.01"
-                + "|0.05|pass");
+                + "|0.05|pass|*|∅");
+    // the export's own check: PostgreSQL's buckets of the range = the lake's, in the transaction
+    assertThat(
+            db.rows(
+                "SELECT run_id, metric, column_name, scope, value = lower_bound, value > 0,"
+                    + " status, kind, table_name, action FROM data_quality_metrics"
+                    + " WHERE stage = 'export'"))
+        .containsExactly(
+            "daily__2024-02-02|export_reconciliation|sensor_readings_agg|*|t|t|pass"
+                + "|reconciliation|export/sensor_readings_agg|fail");
+    assertThat(
+            spark
+                .read()
+                .format("delta")
+                .load(lake.root.resolve("ops/quality_metrics").toString())
+                .where("stage = 'export'")
+                .select("metric", "status", "check_name")
+                .collectAsList())
+        .extracting(Row::toString)
+        .containsExactly("[export_reconciliation,pass,export_reconciliation]");
     assertThat(
             db.rows(
                 "SELECT run_id, stage, interval_start, input_version, output_version,"
@@ -178,16 +199,17 @@ class ExportJobTest extends SparkTestBase {
                     + " output_version, rows_in, rows_out, rows_quarantined, status, message"
                     + " FROM pipeline_runs WHERE stage = 'export'"))
         .containsExactly(
-            "daily__2024-02-02|export|2024-02-02 00:00:00+00|2024-02-03 00:00:00+00|0|∅|570|134"
+            "daily__2024-02-02|export|2024-02-02 00:00:00+00|2024-02-03 00:00:00+00|0|∅|570|135"
                 + "|0|success|∅");
     // rows_in: the gold readings behind the daily buckets; rows_out: every row this first export
-    // wrote, its own row included
+    // wrote, its own row and its reconciliation check's row included
     assertThat(
             db.rows(
                 "SELECT sum(reading_count) FROM sensor_readings_agg WHERE window_type = '24hr'"))
         .containsExactly("570");
-    // 123 buckets, 1 episode, 2 + 2 + 1 dimension rows, 3 metrics, the gold and export runs
-    assertThat(ExportTables.ALL.stream().mapToLong(t -> db.count(t.name())).sum()).isEqualTo(134L);
+    // 123 buckets, 1 episode, 2 + 2 + 1 dimension rows, 3 metrics + the export's check, the gold
+    // and export runs
+    assertThat(ExportTables.ALL.stream().mapToLong(t -> db.count(t.name())).sum()).isEqualTo(135L);
     assertThat(db.rows(OWN_ROWS)).isEqualTo(ledgerExportRows()).hasSize(1);
   }
 
@@ -271,9 +293,16 @@ class ExportJobTest extends SparkTestBase {
     for (String table : before.keySet()) {
       if (!table.equals("pipeline_runs")) {
         assertThat(retry.get(table)).as(table).isEqualTo(before.get(table));
+      }
+      if (!table.equals("pipeline_runs") && !table.equals("data_quality_metrics")) {
         assertThat(rerun.get(table)).as(table).isEqualTo(before.get(table));
       }
     }
+    // the re-run (a new run id) added its own reconciliation result, and changed nothing else
+    assertThat(rerun.get("data_quality_metrics"))
+        .hasSize(before.get("data_quality_metrics").size() + 1)
+        .containsAll(before.get("data_quality_metrics"))
+        .anyMatch(r -> r.startsWith("manual__rerun|export|export_reconciliation|"));
     assertThat(rerun.get("alert_history").get(0))
         .contains(
             "|t|j.doe|2024-02-02 07:15:00+00|t|2024-02-02 09:00:00+00"
@@ -413,9 +442,9 @@ class ExportJobTest extends SparkTestBase {
         .isEqualTo(
             "altaviz-export migrate: "
                 + db.settings()
-                + ": schema at version 3 (3 migrations applied)");
+                + ": schema at version 4 (4 migrations applied)");
     Captured second = capture(() -> JobLauncher.run(new ExportJob(db.env()), "migrate"));
-    assertThat(second.out.strip()).endsWith("schema at version 3 (0 migrations applied)");
+    assertThat(second.out.strip()).endsWith("schema at version 4 (0 migrations applied)");
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class SchemaMigrationTest {
   @Test
   void appliesOnAnEmptyDatabaseAndIsANoOpTheSecondTime() {
     SchemaMigrator.Result first = SchemaMigrator.migrate(db.settings());
-    assertThat(first).isEqualTo(new SchemaMigrator.Result("3", 3));
+    assertThat(first).isEqualTo(new SchemaMigrator.Result("4", 4));
 
     List<String> history =
         db.rows(
@@ -38,12 +39,13 @@ class SchemaMigrationTest {
         .containsExactly(
             "1|V1__baseline.sql|t",
             "2|V2__dashboard_views.sql|t",
-            "3|V3__history_writable_by_writer.sql|t");
+            "3|V3__history_writable_by_writer.sql|t",
+            "4|V4__quality_check_results.sql|t");
     List<String> objectsBefore = objects();
 
     SchemaMigrator.Result second = SchemaMigrator.migrate(db.settings());
-    assertThat(second).isEqualTo(new SchemaMigrator.Result("3", 0));
-    assertThat(db.count("flyway_schema_history")).isEqualTo(3);
+    assertThat(second).isEqualTo(new SchemaMigrator.Result("4", 0));
+    assertThat(db.count("flyway_schema_history")).isEqualTo(4);
     assertThat(objects()).isEqualTo(objectsBefore);
   }
 
@@ -58,7 +60,7 @@ class SchemaMigrationTest {
         "INSERT INTO pipeline_notifications (dag_id, run_id, task_id, kind, message)"
             + " VALUES ('altaviz_medallion', 'r1', 'bronze', 'task_failure', 'exit 2')");
 
-    assertThat(SchemaMigrator.migrate(db.settings())).isEqualTo(new SchemaMigrator.Result("3", 3));
+    assertThat(SchemaMigrator.migrate(db.settings())).isEqualTo(new SchemaMigrator.Result("4", 4));
     assertThat(db.rows("SELECT id, dag_id, task_id, kind FROM pipeline_notifications"))
         .containsExactly("1|altaviz_medallion|bronze|task_failure");
     assertThat(
@@ -161,6 +163,62 @@ class SchemaMigrationTest {
     }
     assertThat(db.rows("SELECT has_table_privilege('altaviz_writer', 'alert_history', 'INSERT')"))
         .containsExactly("t");
+  }
+
+  @Test
+  void v4AddsTheCheckColumnsToADatabaseWithMetricsAndKeysThemByScope() {
+    Flyway.configure(SchemaMigrator.class.getClassLoader())
+        .dataSource(db.settings().dataSource())
+        .locations("classpath:db/migration")
+        .target("3")
+        .load()
+        .migrate();
+    db.execute(
+        "INSERT INTO data_quality_metrics (run_id, stage, metric, column_name, value, status,"
+            + " computed_at) VALUES ('r1', 'silver', 'completeness', '*', 0.99, 'pass', now())");
+
+    assertThat(SchemaMigrator.migrate(db.settings())).isEqualTo(new SchemaMigrator.Result("4", 1));
+    assertThat(
+            db.rows(
+                "SELECT column_name, data_type, is_nullable FROM information_schema.columns"
+                    + " WHERE table_name = 'data_quality_metrics' AND ordinal_position > 10"
+                    + " ORDER BY ordinal_position"))
+        .containsExactly(
+            "check_name|text|YES",
+            "kind|text|YES",
+            "table_name|text|YES",
+            "scope|text|NO",
+            "lower_bound|double precision|YES",
+            "upper_bound|double precision|YES",
+            "p_value|double precision|YES",
+            "action|text|YES",
+            "message|text|YES");
+    // the row mirrored before V4 is a fleet-wide result
+    assertThat(db.rows("SELECT metric, scope, check_name FROM data_quality_metrics"))
+        .containsExactly("completeness|*|∅");
+    // one drift check: a row per scope of the same sensor
+    db.execute(
+        "INSERT INTO data_quality_metrics (run_id, stage, metric, column_name, scope, value,"
+            + " status, computed_at) VALUES"
+            + " ('r1', 'silver', 'sensor_ks_drift', 'vibration_mms', '*', 0.1, 'pass', now()),"
+            + " ('r1', 'silver', 'sensor_ks_drift', 'vibration_mms', 'model=A', 0.2, 'warn',"
+            + " now())");
+    assertThat(db.rows("SELECT count(*) FROM data_quality_metrics")).containsExactly("3");
+    assertThatThrownBy(
+            () ->
+                db.execute(
+                    "INSERT INTO data_quality_metrics (run_id, stage, metric, column_name, scope,"
+                        + " status, computed_at) VALUES ('r1', 'silver', 'sensor_ks_drift',"
+                        + " 'vibration_mms', 'model=A', 'pass', now())"))
+        .rootCause()
+        .hasMessageContaining("data_quality_metrics_pkey");
+    // the reader sees the new columns, and still writes nothing
+    assertThat(
+            db.rows(
+                "SELECT has_column_privilege('altaviz_reader', 'data_quality_metrics',"
+                    + " 'message', 'SELECT'), has_table_privilege('altaviz_reader',"
+                    + " 'data_quality_metrics', 'INSERT')"))
+        .containsExactly("t|f");
   }
 
   @Test

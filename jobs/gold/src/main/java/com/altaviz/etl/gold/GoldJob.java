@@ -12,9 +12,14 @@ import com.altaviz.etl.common.StageJob;
 import com.altaviz.etl.common.StageLog;
 import com.altaviz.etl.common.StageResult;
 import com.altaviz.etl.common.VersionProvider;
+import com.altaviz.etl.common.config.CheckConfig;
+import com.altaviz.etl.common.quality.CheckResult;
+import com.altaviz.etl.common.quality.QualityStore;
+import com.altaviz.etl.common.quality.TableChecks;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Dataset;
@@ -108,6 +113,7 @@ public class GoldJob extends StageJob {
                   write(Failpoint.GOLD_DURING_WRITE.duringWrite(gold), goldPath, range, ctx.runId));
       Failpoint.GOLD_AFTER_COMMIT.reach();
     }
+    checkOutput(ctx, goldPath, version, range);
     long rowsIn = counters.rowsIn().value();
     long rowsOut = counters.rowsOut().value();
     ctx.log.info(
@@ -123,6 +129,48 @@ public class GoldJob extends StageJob {
         StageLog.seconds(System.nanoTime() - t0),
         StageLog.seconds(processCpuNanos() - cpu0));
     return new StageResult(silverPath, silverVersion, goldPath, version, rowsIn, rowsOut, 0);
+  }
+
+  /**
+   * The gold checks of the suite on the rows this run committed (one aggregation over the output
+   * range, feature columns only), written to ops/quality_metrics. A {@code fail} exits 3: the gold
+   * version stays, and the DAG stops before export (docs/quality-and-features.md).
+   */
+  private static void checkOutput(StageContext ctx, String goldPath, long version, GoldRange range)
+      throws Exception {
+    Map<String, CheckConfig> checks = ctx.config.checks("gold");
+    if (checks.isEmpty()) {
+      return;
+    }
+    List<CheckResult> results =
+        ctx.log.step(
+            "Checking gold",
+            () ->
+                TableChecks.evaluate(
+                    DeltaIo.read(ctx.spark, goldPath, OptionalLong.of(version))
+                        .where(range.replacePredicate()),
+                    checks));
+    for (CheckResult r : results) {
+      if (!r.status().equals(CheckResult.PASS) || r.column().equals(CheckResult.ALL)) {
+        ctx.log.info("  {} {}", r.message(), r.status());
+      }
+    }
+    QualityStore.write(
+        ctx.spark, ctx.lake.qualityMetrics(), results, ctx.runId, "gold", ctx.interval);
+    List<String> failed =
+        results.stream()
+            .filter(r -> r.status().equals(CheckResult.FAIL))
+            .map(CheckResult::message)
+            .toList();
+    if (!failed.isEmpty()) {
+      throw EtlException.qualityGate(
+          "gold check failed: "
+              + String.join("; ", failed)
+              + " — gold version "
+              + version
+              + " is written; metrics in "
+              + ctx.lake.qualityMetrics());
+    }
   }
 
   /**

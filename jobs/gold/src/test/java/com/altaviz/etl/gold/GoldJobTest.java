@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.altaviz.etl.common.JobLauncher;
 import com.altaviz.etl.common.SparkTestBase;
 import io.delta.tables.DeltaTable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -80,6 +81,41 @@ class GoldJobTest extends SparkTestBase {
     assertThat(a.count()).isEqualTo(b.count());
     assertThat(a.exceptAll(b).count()).as("rows only in the first table").isZero();
     assertThat(b.exceptAll(a).count()).as("rows only in the second table").isZero();
+  }
+
+  @Test
+  void aGoldCheckWithActionFailExitsThreeAfterTheCommitWithItsResults() throws Exception {
+    String lake = dir.resolve("strict").toString();
+    SyntheticLake.write(spark, lake, 3, 2, START, 7); // COMP-003 degrades past 2 mm/s
+    String yaml = Files.readString(Path.of("config/etl_config.yaml"));
+    String range =
+        "gold_vibration_range: {kind: range, table: gold/sensor_features, min: 0, max: 50,";
+    assertThat(yaml).contains(range);
+    Path config = dir.resolve("strict-gold.yaml");
+    Files.writeString(config, yaml.replace(range, range.replace("max: 50", "max: 2")));
+
+    String day = START.plusDays(1).toString();
+    assertThat(gold(lake, "--date", day, "--run-id", "strict", "--config", config.toString()))
+        .isEqualTo(3);
+
+    // gold is committed; the check counted its rows of the output range (lookback day + day)
+    Dataset<Row> out = table(lake).where("_run_id = 'strict'");
+    long above = out.where("vibration_24hr_mean > 2 OR isnan(vibration_24hr_mean)").count();
+    assertThat(above).isPositive();
+    List<Row> rows =
+        spark
+            .read()
+            .format("delta")
+            .load(lake + "/ops/quality_metrics")
+            .where("run_id = 'strict' AND metric = 'gold_vibration_range'")
+            .orderBy("column_name")
+            .select("column_name", "value", "status", "kind", "lower_bound", "upper_bound")
+            .collectAsList();
+    assertThat(rows)
+        .extracting(r -> r.getString(0))
+        .containsExactly("vibration_1hr_max", "vibration_1hr_mean", "vibration_24hr_mean");
+    assertThat(rows.get(2).toString())
+        .isEqualTo("[vibration_24hr_mean," + (double) above + ",fail,range,0.0,2.0]");
   }
 
   @Test

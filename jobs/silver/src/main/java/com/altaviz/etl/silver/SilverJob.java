@@ -13,15 +13,21 @@ import com.altaviz.etl.common.StageJob;
 import com.altaviz.etl.common.StageLog;
 import com.altaviz.etl.common.StageResult;
 import com.altaviz.etl.common.VersionProvider;
+import com.altaviz.etl.common.config.CheckConfig;
 import com.altaviz.etl.common.config.SilverConfig;
+import com.altaviz.etl.common.quality.CheckResult;
+import com.altaviz.etl.common.quality.QualityStore;
 import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -92,7 +98,7 @@ public class SilverJob extends StageJob {
             writeMetrics(
                 ctx,
                 List.of(
-                    new QualityMetrics.Metric(
+                    CheckResult.info(
                         "rule_" + RuleNames.SCHEMA,
                         QualityMetrics.ALL,
                         (double) problems.size(),
@@ -108,7 +114,8 @@ public class SilverJob extends StageJob {
           return null;
         });
 
-    List<String> fleetIds = fleet(ctx);
+    Map<String, String> models = fleet(ctx);
+    List<String> fleetIds = List.copyOf(models.keySet());
     Dataset<Row> fleet = ctx.spark.createDataset(fleetIds, Encoders.STRING()).toDF("compressor_id");
     // With no interval the landing-day check alone applies (see FutureTimestamps).
     Instant reference = ctx.interval.isAll() ? null : ctx.interval.end();
@@ -137,15 +144,28 @@ public class SilverJob extends StageJob {
       reconcile(log, counts);
 
       Dataset<Row> silverRows = SilverOutputs.silverRows(classified, ctx.runId);
-      List<QualityMetrics.Metric> metrics =
+      Map<String, CheckConfig> checks = ctx.config.checks("silver");
+      List<CheckResult> metrics =
           log.step(
               "Measuring data quality",
-              () ->
-                  QualityMetrics.metrics(
-                      QualityMetrics.measure(silverRows, ctx.interval, fleetIds, cadence),
-                      counts,
-                      ctx.config.quality,
-                      actions));
+              () -> {
+                var measured =
+                    QualityMetrics.measure(silverRows, ctx.interval, fleetIds, cadence, checks);
+                List<CheckResult> out =
+                    new ArrayList<>(QualityMetrics.metrics(measured, counts, checks, actions));
+                out.addAll(
+                    SilverChecks.anomalies(
+                        ctx.spark,
+                        ctx.lake.qualityMetrics(),
+                        checks,
+                        out,
+                        measured.rows(),
+                        ctx.interval));
+                out.addAll(
+                    SilverChecks.drift(
+                        ctx.spark, silverPath, checks, silverRows, models, ctx.interval, lookback));
+                return out;
+              });
       logMetrics(log, metrics);
       List<String> failures = QualityMetrics.failures(metrics);
 
@@ -241,20 +261,26 @@ public class SilverJob extends StageJob {
    * belong to. Latest, not as of the bronze version, so a corrected fleet list takes effect when an
    * old interval is re-run.
    */
-  private static List<String> fleet(StageContext ctx) {
+  private static Map<String, String> fleet(StageContext ctx) {
     String path = ctx.lake.bronzeMetadata();
     OptionalLong version = DeltaIo.latestVersion(ctx.spark, path);
     if (version.isEmpty()) {
       throw EtlException.badInput(path + " does not exist; run the bronze stage first", null);
     }
-    List<String> ids =
-        DeltaIo.read(ctx.spark, path, version)
-            .select("compressor_id")
+    Map<String, String> ids = new TreeMap<>();
+    Dataset<Row> metadata = DeltaIo.read(ctx.spark, path, version);
+    // the model only groups drift checks; a metadata table without it is one group
+    Column model =
+        List.of(metadata.columns()).contains("model")
+            ? col("model")
+            : functions.lit(null).cast("string");
+    for (Row r :
+        metadata
+            .select(col("compressor_id"), model)
             .where(col("compressor_id").isNotNull())
-            .distinct()
-            .orderBy("compressor_id")
-            .as(Encoders.STRING())
-            .collectAsList();
+            .collectAsList()) {
+      ids.merge(r.getString(0), r.isNullAt(1) ? "unknown" : r.getString(1), (a, b) -> a);
+    }
     ctx.log.info("Fleet: {} compressors in {} version {}", ids.size(), path, version.getAsLong());
     return ids;
   }
@@ -332,14 +358,19 @@ public class SilverJob extends StageJob {
     log.info("{} ✓", line);
   }
 
-  private static void logMetrics(StageLog log, List<QualityMetrics.Metric> metrics) {
-    for (QualityMetrics.Metric m : metrics) {
+  private static void logMetrics(StageLog log, List<CheckResult> metrics) {
+    for (CheckResult m : metrics) {
       if (m.limit() != null
           && !m.metric().startsWith("rule_")
           && (m.column().equals(QualityMetrics.ALL)
               || m.metric().equals("missing_rate")
               || !m.status().equals(QualityMetrics.PASS))) {
         log.info("  {} {}", QualityMetrics.describe(m), m.status());
+      } else if (m.checkName() != null
+          && m.limit() == null
+          && m.message() != null
+          && (m.scope().equals(QualityMetrics.ALL) || !m.status().equals(QualityMetrics.PASS))) {
+        log.info("  {} {}", m.message(), m.status());
       }
     }
   }
@@ -370,13 +401,9 @@ public class SilverJob extends StageJob {
   }
 
   /** Replaces this run's metric rows (a retry with the same run id leaves one set). */
-  private static void writeMetrics(StageContext ctx, List<QualityMetrics.Metric> metrics) {
-    Dataset<Row> rows =
-        QualityMetrics.toRows(ctx.spark, metrics, ctx.runId, ctx.interval, Instant.now())
-            .coalesce(1);
-    String id = ctx.runId.replace("\\", "\\\\").replace("'", "\\'");
-    DeltaIo.replaceWhere(
-        rows, ctx.lake.qualityMetrics(), "run_id = '" + id + "' AND stage = 'silver'", ctx.runId);
+  private static void writeMetrics(StageContext ctx, List<CheckResult> metrics) {
+    QualityStore.write(
+        ctx.spark, ctx.lake.qualityMetrics(), metrics, ctx.runId, "silver", ctx.interval);
   }
 
   /** Rows written by one commit, from Delta's operation metrics. */

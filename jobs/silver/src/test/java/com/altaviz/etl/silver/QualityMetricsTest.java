@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.altaviz.etl.common.Interval;
 import com.altaviz.etl.common.SparkTestBase;
-import com.altaviz.etl.common.config.QualityConfig;
+import com.altaviz.etl.common.config.CheckConfig;
 import com.altaviz.etl.common.config.RuleAction;
 import com.altaviz.etl.common.config.SilverConfig;
+import com.altaviz.etl.common.quality.CheckResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,6 +18,13 @@ import org.junit.jupiter.api.Test;
 
 /** Metrics and gates on a one-hour interval of two compressors (6 expected readings each). */
 class QualityMetricsTest extends SparkTestBase {
+  /** The five columns the gates had before the check suite: their results must not change. */
+  record Metric(String metric, String column, Double value, Double limit, String status) {
+    static Metric of(CheckResult r) {
+      return new Metric(r.metric(), r.column(), r.value(), r.limit(), r.status());
+    }
+  }
+
   static final Interval HOUR =
       new Interval(Instant.parse("2024-02-01T10:00:00Z"), Instant.parse("2024-02-01T11:00:00Z"));
 
@@ -81,36 +89,44 @@ class QualityMetricsTest extends SparkTestBase {
 
   @Test
   void gatesPassWarnOrFailByTheirConfiguredAction() {
-    QualityConfig q = new QualityConfig();
+    var q = QualityMetrics.silverChecks(CheckConfig.defaults());
     RuleActions actions = RuleActions.of(new SilverConfig().rules);
     var metrics = QualityMetrics.metrics(measure(), counts(20, 2, 1), q, actions);
-    Map<String, QualityMetrics.Metric> byKey = new LinkedHashMap<>();
-    metrics.forEach(x -> byKey.put(x.metric() + "/" + x.column(), x));
+    Map<String, Metric> byKey = new LinkedHashMap<>();
+    metrics.forEach(x -> byKey.put(x.metric() + "/" + x.column(), Metric.of(x)));
 
     assertThat(byKey.get("missing_rate/vibration_mms"))
-        .isEqualTo(
-            new QualityMetrics.Metric("missing_rate", "vibration_mms", 1 / 7.0, 0.05, "warn"));
+        .isEqualTo(new Metric("missing_rate", "vibration_mms", 1 / 7.0, 0.05, "warn"));
     assertThat(byKey.get("missing_rate/gas_flow_mcf").status()).isEqualTo("pass");
     assertThat(byKey.get("freshness_minutes/*"))
-        .isEqualTo(new QualityMetrics.Metric("freshness_minutes", "*", 20.0, 15.0, "warn"));
+        .isEqualTo(new Metric("freshness_minutes", "*", 20.0, 15.0, "warn"));
     assertThat(byKey.get("completeness/*"))
-        .isEqualTo(new QualityMetrics.Metric("completeness", "*", 0.5, 0.95, "warn"));
+        .isEqualTo(new Metric("completeness", "*", 0.5, 0.95, "warn"));
     assertThat(byKey.get("completeness/COMP-001").value()).isEqualTo(4 / 6.0);
+    // per compressor (per_compressor: true): at most warn
+    assertThat(byKey.get("freshness_minutes/COMP-001"))
+        .isEqualTo(new Metric("freshness_minutes", "COMP-001", 30.0, 15.0, "warn"));
+    assertThat(byKey.get("freshness_minutes/COMP-002"))
+        .isEqualTo(new Metric("freshness_minutes", "COMP-002", 20.0, 15.0, "warn"));
+    assertThat(byKey.get("silver_unique_readings/compressor_id,timestamp"))
+        .isEqualTo(
+            new Metric("silver_unique_readings", "compressor_id,timestamp", 0.0, null, "pass"));
     assertThat(byKey.get("consistency/*"))
-        .isEqualTo(new QualityMetrics.Metric("consistency", "*", 5 / 6.0, 0.99, "warn"));
+        .isEqualTo(new Metric("consistency", "*", 5 / 6.0, 0.99, "warn"));
     // 1 rejected of 18 distinct readings: under 10%
     assertThat(byKey.get("rejected_share/*"))
-        .isEqualTo(new QualityMetrics.Metric("rejected_share", "*", 1 / 18.0, 0.10, "pass"));
+        .isEqualTo(new Metric("rejected_share", "*", 1 / 18.0, 0.10, "pass"));
     assertThat(byKey.get("rule_spike/vibration_mms"))
-        .isEqualTo(new QualityMetrics.Metric("rule_spike", "vibration_mms", 2.0, null, "pass"));
+        .isEqualTo(new Metric("rule_spike", "vibration_mms", 2.0, null, "pass"));
     assertThat(byKey.get("unaccounted_rows/*").status()).isEqualTo("pass");
     assertThat(QualityMetrics.failures(metrics)).isEmpty();
 
     // 4 rejected of 18 breaches the fail gate; a spike rule set to fail fails too
     Map<String, RuleAction> failSpikes = new LinkedHashMap<>(new SilverConfig().rules);
     failSpikes.put("spike", RuleAction.FAIL);
-    q.freshnessMinutes.action = RuleAction.FAIL;
+    q.get("freshness_minutes").action = RuleAction.FAIL;
     var failed = QualityMetrics.metrics(measure(), counts(20, 2, 4), q, RuleActions.of(failSpikes));
+    // the per-compressor freshness rows stay warnings: only the fleet row fails
     assertThat(QualityMetrics.failures(failed))
         .containsExactly(
             "freshness_minutes = 20.00 (limit 15.00)",

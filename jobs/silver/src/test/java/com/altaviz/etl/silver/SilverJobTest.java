@@ -342,6 +342,51 @@ class SilverJobTest extends SparkTestBase {
   }
 
   @Test
+  void aGateCheckWithActionFailExitsThreeAndItsRowCarriesTheCheckColumns() throws Exception {
+    appendBronze(twoDays());
+    Path config = dir.resolve("strict-completeness.yaml");
+    String yaml = Files.readString(Path.of("config/etl_config.yaml"));
+    String warn =
+        "completeness: {kind: completeness, table: silver/sensor_readings, min: 0.95,\n"
+            + "                 action: warn}";
+    assertThat(yaml).contains(warn);
+    Files.writeString(config, yaml.replace(warn, warn.replace("action: warn", "action: fail")));
+
+    assertThat(silver("--date", "2024-02-02", "--run-id", "gate", "--config", config.toString()))
+        .isEqualTo(3);
+
+    assertThat(stderr)
+        .contains(
+            "altaviz-silver: error: silver quality gate failed: completeness = 0.3368 (limit"
+                + " 0.9500) — silver left unchanged at version -1");
+    assertThat(
+            table("ops/quality_metrics")
+                .where(
+                    col("run_id")
+                        .equalTo("gate")
+                        .and(col("metric").equalTo("completeness"))
+                        .and(col("column_name").equalTo("*")))
+                .select(
+                    "value",
+                    "limit_value",
+                    "status",
+                    "check_name",
+                    "kind",
+                    "table_name",
+                    "scope",
+                    "lower_bound",
+                    "upper_bound",
+                    "action")
+                .collectAsList())
+        .extracting(Row::toString)
+        .containsExactly(
+            "["
+                + 97 / 288.0
+                + ",0.95,fail,completeness,completeness,silver/sensor_readings,*,"
+                + "0.95,null,fail]");
+  }
+
+  @Test
   void aFailRuleThatTripsExitsThreeWithMetricsAndQuarantineAndSilverUnchanged() throws Exception {
     appendBronze(twoDays());
     assertThat(silver("--date", "2024-02-02", "--run-id", "ok")).as(stderr).isZero();

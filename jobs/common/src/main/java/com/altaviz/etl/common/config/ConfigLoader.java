@@ -58,6 +58,14 @@ public final class ConfigLoader {
       throw new ConfigException("config file " + file + " must be a YAML mapping");
     }
     Map<String, String> overrides = applyEnv((ObjectNode) tree, env);
+    if (tree.has("quality")) {
+      throw new ConfigException(
+          source(file, overrides, "quality")
+              + ": key 'quality' moved to 'checks': the silver gates are the checks"
+              + " checks.missing_rate.max, checks.freshness_minutes.max, checks.completeness.min,"
+              + " checks.consistency.min and checks.rejected_share.max"
+              + " (docs/quality-and-features.md)");
+    }
     EtlConfig cfg;
     try {
       cfg = MAPPER.treeToValue(tree, EtlConfig.class);

@@ -29,7 +29,8 @@ class ConfigLoaderTest {
     assertThat(c.silver.action("spike")).isEqualTo(RuleAction.QUARANTINE);
     assertThat(c.silver.action("schema")).isEqualTo(RuleAction.FAIL);
     assertThat(c.silver.ranges.get("vibration_mms")).containsExactly(0.0, 50.0);
-    assertThat(c.quality.rejectedShare.action).isEqualTo(RuleAction.FAIL);
+    assertThat(c.checks.get("rejected_share").action).isEqualTo(RuleAction.FAIL);
+    assertThat(c.checks.get("rejected_share").max).isEqualTo(0.10);
     assertThat(c.thresholds.vibrationMms.warning).isEqualTo(6.0);
     assertThat(c.thresholds.dischargeTempF.critical).isEqualTo(260.0);
     assertThat(c.export.episodeCloseAfterNormal).isEqualTo(3);
@@ -88,9 +89,11 @@ class ConfigLoaderTest {
         Map.of(),
         "config key 'spark.shuffle_partitions' must be > 0");
     assertProblem(
-        write("quality:\n  missing_rate: {limit: 0.05, action: drop}\n"),
+        write(
+            "checks:\n  missing_rate: {kind: missing_rate, table: silver/sensor_readings,"
+                + " columns: [vibration_mms], max: 0.05, action: drop}\n"),
         Map.of(),
-        "config key 'quality.missing_rate.action' must be warn or fail");
+        "config key 'checks.missing_rate.action' must be warn or fail");
     assertProblem(
         write("silver:\n  hampel: {window: 6}\n"),
         Map.of(),
@@ -105,13 +108,13 @@ class ConfigLoaderTest {
             Map.of(
                 "ALTAVIZ_CONF__SILVER__LOOKBACK_HOURS", "12",
                 "ALTAVIZ_CONF__SILVER__RULES__SPIKE", "warn",
-                "ALTAVIZ_CONF__QUALITY__MISSING_RATE__LIMIT", "0.2",
+                "ALTAVIZ_CONF__CHECKS__MISSING_RATE__MAX", "0.2",
                 "UNRELATED", "x"));
     assertThat(c.silver.lookbackHours).isEqualTo(12);
     assertThat(c.silver.action("spike")).isEqualTo(RuleAction.WARN);
     assertThat(c.silver.action("duplicates")).isEqualTo(RuleAction.DROP);
-    assertThat(c.quality.missingRate.limit).isEqualTo(0.2);
-    assertThat(c.quality.missingRate.action).isEqualTo(RuleAction.WARN);
+    assertThat(c.checks.get("missing_rate").max).isEqualTo(0.2);
+    assertThat(c.checks.get("missing_rate").action).isEqualTo(RuleAction.WARN);
   }
 
   @Test
@@ -134,6 +137,68 @@ class ConfigLoaderTest {
         PROJECT_CONFIG,
         Map.of("ALTAVIZ_CONF__SILVER__LOOKBACK_HOURS", "[1, 2"),
         "environment ALTAVIZ_CONF__SILVER__LOOKBACK_HOURS is not a YAML value");
+  }
+
+  @Test
+  void theProjectFileDeclaresTheDefaultChecks() {
+    EtlConfig file = ConfigLoader.load(PROJECT_CONFIG, Map.of());
+    var defaults = CheckConfig.defaults();
+    assertThat(file.checks.keySet()).containsExactlyElementsOf(defaults.keySet());
+    for (var e : defaults.entrySet()) {
+      assertThat(file.checks.get(e.getKey()).setParameters())
+          .as(e.getKey())
+          .isEqualTo(e.getValue().setParameters());
+      assertThat(file.checks.get(e.getKey()).action).as(e.getKey()).isEqualTo(e.getValue().action);
+      assertThat(file.checks.get(e.getKey()).table).as(e.getKey()).isEqualTo(e.getValue().table);
+    }
+  }
+
+  @Test
+  void checkErrorsNameTheKey() throws Exception {
+    assertProblem(
+        write("checks:\n  x: {kind: psi_drft, table: silver/sensor_readings}\n"),
+        Map.of(),
+        "config file %s: bad value for 'checks.x.kind': 'psi_drft' is not a check kind; kinds: "
+            + CheckKind.keys());
+    assertProblem(
+        write(
+            "checks:\n  x: {kind: range, table: gold/sensor_features, columns: [a], min: 0,"
+                + " max: 1, bins: 4}\n"),
+        Map.of(),
+        "config key 'checks.x.bins' is not a parameter of kind range; it takes "
+            + CheckKind.RANGE.parameters());
+    assertProblem(
+        write("checks:\n  x: {kind: range, table: gold/sensor_features, colums: [a]}\n"),
+        Map.of(),
+        "config file %s: unknown key 'checks.x.colums'");
+    assertProblem(
+        write("checks:\n  x: {kind: row_count, table: platinum/x}\n"),
+        Map.of(),
+        "config key 'checks.x.table' must start with one of [bronze, silver, gold, export]");
+    assertProblem(
+        write(
+            "checks:\n  x: {kind: metric_anomaly, table: silver/sensor_readings,"
+                + " metric: completeness}\n"),
+        Map.of(),
+        "config key 'checks.x' needs max_relative_change and/or max_z");
+  }
+
+  @Test
+  void theQualitySectionSaysWhereItMoved() throws Exception {
+    assertProblem(
+        write("quality:\n  missing_rate: {limit: 0.05, action: warn}\n"),
+        Map.of(),
+        "config file %s: key 'quality' moved to 'checks': the silver gates are the checks"
+            + " checks.missing_rate.max, checks.freshness_minutes.max, checks.completeness.min,"
+            + " checks.consistency.min and checks.rejected_share.max"
+            + " (docs/quality-and-features.md)");
+    assertProblem(
+        PROJECT_CONFIG,
+        Map.of("ALTAVIZ_CONF__QUALITY__MISSING_RATE__LIMIT", "0.2"),
+        "environment ALTAVIZ_CONF__QUALITY__MISSING_RATE__LIMIT: key 'quality' moved to 'checks':"
+            + " the silver gates are the checks checks.missing_rate.max,"
+            + " checks.freshness_minutes.max, checks.completeness.min, checks.consistency.min and"
+            + " checks.rejected_share.max (docs/quality-and-features.md)");
   }
 
   private Path write(String yaml) throws Exception {
