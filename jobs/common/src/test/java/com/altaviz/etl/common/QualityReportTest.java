@@ -8,13 +8,13 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,17 +28,13 @@ class QualityReportTest extends SparkTestBase {
   @TempDir Path lake;
 
   /** ops/quality_metrics with the check suite's columns appended (all nullable). */
-  static final StructType EXTENDED =
-      Schemas.QUALITY_METRICS
-          .add("check_name", DataTypes.StringType)
-          .add("kind", DataTypes.StringType)
-          .add("table_name", DataTypes.StringType)
-          .add("scope", DataTypes.StringType)
-          .add("lower_bound", DataTypes.DoubleType)
-          .add("upper_bound", DataTypes.DoubleType)
-          .add("p_value", DataTypes.DoubleType)
-          .add("action", DataTypes.StringType)
-          .add("message", DataTypes.StringType);
+  /** The table as the check suite writes it. */
+  static final StructType EXTENDED = Schemas.QUALITY_METRICS;
+
+  /** The table of lakes written before the check suite: its first ten columns. */
+  static final StructType LEGACY =
+      new StructType(
+          Arrays.copyOf(Schemas.QUALITY_METRICS.fields(), Schemas.QUALITY_METRICS_BASE_COLUMNS));
 
   /** One extended row; {@code day} is the interval's UTC day of February 2024 (0: no interval). */
   static Row ext(
@@ -420,7 +416,7 @@ class QualityReportTest extends SparkTestBase {
       rows.add(legacy("L" + day, day, day, "silver_rows", "*", 1400.0 + day, null, "pass"));
       rows.add(legacy("L" + day, day, day, "completeness", "COMP-002", 0.5, 0.95, "warn"));
     }
-    write(Schemas.QUALITY_METRICS, rows);
+    write(LEGACY, rows);
     String html = render("L3");
     assertThat(html).contains("<dd id=\"status\"><span class=\"badge status-fail\">fail</span>");
     assertThat(attr(html, "data-status=\"([a-z]+)\" data-check=\"([^\"]+)\""))
