@@ -96,11 +96,12 @@ class Crash:
 SILVER_OUT = ("silver/quarantine", "silver/sensor_readings")
 CRASHES = (
     # a data file of the write in the table directory, uncommitted: readers must ignore it
-    Crash("bronze.during-readings-write", ()),
-    Crash("bronze.after-readings-commit", ("bronze/sensor_readings",)),
+    # bronze's checks of the new files are recorded before anything is appended
+    Crash("bronze.during-readings-write", (METRICS,)),
+    Crash("bronze.after-readings-commit", ("bronze/sensor_readings", METRICS)),
     # day 2 re-delivers the same dimension CSVs: no dimension table is rewritten
-    Crash("bronze.after-dimensions-commit", ("bronze/sensor_readings",)),
-    Crash("bronze.after-ledger-commit", ("bronze/sensor_readings", LEDGER), ledger=True),
+    Crash("bronze.after-dimensions-commit", ("bronze/sensor_readings", METRICS)),
+    Crash("bronze.after-ledger-commit", ("bronze/sensor_readings", METRICS, LEDGER), ledger=True),
     Crash("silver.after-quarantine-commit", ("silver/quarantine",)),
     Crash("silver.during-silver-write", ("silver/quarantine",)),
     Crash("silver.after-silver-commit", SILVER_OUT),
@@ -108,10 +109,11 @@ CRASHES = (
     Crash("silver.after-ledger-commit", (*SILVER_OUT, METRICS, LEDGER), ledger=True),
     Crash("gold.during-write", ()),
     Crash("gold.after-commit", ("gold/sensor_features",)),
-    Crash("gold.after-ledger-commit", ("gold/sensor_features", LEDGER), ledger=True),
+    # gold's checks run on the committed output, before the ledger
+    Crash("gold.after-ledger-commit", ("gold/sensor_features", METRICS, LEDGER), ledger=True),
     Crash("export.inside-transaction", (), pg="before"),
     Crash("export.after-pg-commit", (), pg="after"),
-    Crash("export.after-ledger-commit", (LEDGER,), pg="after", ledger=True),
+    Crash("export.after-ledger-commit", (METRICS, LEDGER), pg="after", ledger=True),
 )
 # Each failpoint is crashed once: by halting the JVM there (Runtime.halt, the in-process
 # SIGKILL), except at one point per stage, where the run blocks and the test SIGKILLs the whole
