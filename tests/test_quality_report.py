@@ -69,9 +69,7 @@ def lake(tmp_path_factory) -> dict:
     logs = {}
     for day, run_id in DAYS:
         run_job("bronze", "--raw", raw, "--lake", lake, "--date", day, "--run-id", run_id)
-        strict = (
-            {"ALTAVIZ_CONF__QUALITY__COMPLETENESS__ACTION": "fail"} if day.endswith("2") else {}
-        )
+        strict = {"ALTAVIZ_CONF__CHECKS__COMPLETENESS__ACTION": "fail"} if day.endswith("2") else {}
         proc = run_job(
             "silver",
             "--raw",
@@ -154,10 +152,15 @@ def test_the_report_opens_in_a_real_browser_with_every_chart_and_link(lake, tmp_
                     "e => e.map(c => [c.dataset.interval, Number(c.dataset.value)])",
                 )
 
+            # the row-count anomaly check's value: the interval's rows, which its band judges
+            # (silver_rows also counts the lookback's rewritten rows)
             assert points("silver-row-count") == [
-                ["2024-02-01", fleet[("qr-day1", "silver_rows")]],
-                ["2024-02-02", fleet[("qr-day2", "silver_rows")]],
+                ["2024-02-01", fleet[("qr-day1", "silver_row_count_anomaly")]],
+                ["2024-02-02", fleet[("qr-day2", "silver_row_count_anomaly")]],
             ]
+            assert (
+                fleet[("qr-day2", "silver_row_count_anomaly")] < fleet[("qr-day2", "silver_rows")]
+            )
             assert points("fleet-completeness") == [
                 ["2024-02-01", fleet[("qr-day1", "completeness")]],
                 ["2024-02-02", fleet[("qr-day2", "completeness")]],

@@ -124,7 +124,6 @@ public class BronzeJob extends StageJob {
               return rows;
             });
     long expectedRows = footerRows.values().stream().mapToLong(Long::longValue).sum();
-    checkDeliveries(ctx, footerRows);
 
     List<Dimension> dims =
         List.of(
@@ -163,6 +162,8 @@ public class BronzeJob extends StageJob {
               }
               return out;
             });
+    // After every input is validated: a bad delivery writes nothing but its ledger row.
+    checkDeliveries(ctx, footerRows);
 
     // Everything is validated; from here on we write. Readings first: a data page that does
     // not decode shows only while they are appended, and must leave the dimension tables as
@@ -245,8 +246,8 @@ public class BronzeJob extends StageJob {
   }
 
   /**
-   * Bronze's checks (docs/quality-and-features.md), before anything is appended: a {@code fail}
-   * exits 3 with nothing written to bronze.
+   * Bronze's checks (docs/quality-and-features.md), after validation and before anything is
+   * appended: a {@code fail} exits 3 with nothing written to bronze.
    */
   private static void checkDeliveries(StageContext ctx, Map<RawFile, Long> footerRows) {
     Map<String, CheckConfig> checks = ctx.config.checks("bronze");
