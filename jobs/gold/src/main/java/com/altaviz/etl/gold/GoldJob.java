@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -150,11 +151,15 @@ public class GoldJob extends StageJob {
                     DeltaIo.read(ctx.spark, goldPath, OptionalLong.of(version))
                         .where(range.replacePredicate()),
                     checks));
+    Map<String, Long> byStatus = new TreeMap<>();
     for (CheckResult r : results) {
+      byStatus.merge(r.status(), 1L, Long::sum);
       if (!r.status().equals(CheckResult.PASS) || r.column().equals(CheckResult.ALL)) {
         ctx.log.info("  {} {}", r.message(), r.status());
       }
     }
+    // passing per-column results are many and alike: one count line, the details are in the report
+    ctx.log.info("  {} gold check results: {}", results.size(), byStatus);
     QualityStore.write(
         ctx.spark, ctx.lake.qualityMetrics(), results, ctx.runId, "gold", ctx.interval);
     List<String> failed =

@@ -117,7 +117,8 @@ final class SilverChecks {
     if (own.isAfter(from) && DeltaIo.exists(spark, silverPath)) {
       reference =
           DeltaIo.read(spark, silverPath, OptionalLong.empty())
-              .where(between(from, own))
+              // the date bounds prune silver's partitions to the reference window
+              .where(DeltaIo.dateRangePredicate(new Interval(from, own), "timestamp"))
               .select(sides(cols, "compressor_id"))
               .unionByName(reference);
     }

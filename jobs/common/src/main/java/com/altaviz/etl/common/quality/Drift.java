@@ -1,25 +1,28 @@
 package com.altaviz.etl.common.quality;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.isnan;
-import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Distribution drift of sensor columns: the current interval against a trailing reference window.
@@ -76,44 +79,111 @@ public final class Drift {
         rows.agg(bounds.get(0), bounds.subList(1, bounds.size()).toArray(Column[]::new)).first();
     double[] lo = new double[columns.size()];
     double[] hi = new double[columns.size()];
-    List<Column> cells = new ArrayList<>();
+    boolean[] any = new boolean[columns.size()];
+    List<Column> projected = new ArrayList<>();
+    projected.add((modelColumn == null ? lit(null).cast("string") : col(modelColumn)).as("m"));
+    projected.add(col("side").equalTo(lit(REFERENCE)).as("ref"));
     for (int i = 0; i < columns.size(); i++) {
       String c = columns.get(i);
       if (b.isNullAt(2 * i)) {
         continue; // no value at all on either side
       }
+      any[i] = true;
       lo[i] = ((Number) b.get(2 * i)).doubleValue();
       hi[i] = ((Number) b.get(2 * i + 1)).doubleValue();
-      double width = hi[i] > lo[i] ? (hi[i] - lo[i]) / grid : 1;
-      Column cell = least(lit(grid - 1), floor(col(c).minus(lo[i]).divide(width)).cast("int"));
-      cells.add(
-          struct(
-              lit(i).as("c"),
-              when(col(c).isNull().or(isnan(col(c))), lit(null)).otherwise(cell).as("b")));
+      projected.add(col(c).cast("double").as("v" + i));
     }
     Map<Key, Histogram> out = new LinkedHashMap<>();
-    if (cells.isEmpty()) {
+    if (projected.size() == 2) {
       return out;
     }
-    Column model = modelColumn == null ? lit(null).cast("string") : col(modelColumn);
-    Dataset<Row> counts =
-        rows.select(
-                model.as("m"), col("side"), explode(array(cells.toArray(Column[]::new))).as("x"))
-            .where(col("x.b").isNotNull())
-            .groupBy(col("m"), col("side"), col("x.c").as("c"), col("x.b").as("b"))
-            .count();
-    for (Row r : counts.collectAsList()) {
+    // Counted per partition into arrays, not exploded into (column, cell) rows for a shuffle:
+    // one pass over the rows, and only a few arrays per partition reach the driver.
+    List<Row> partials =
+        rows.select(projected.toArray(Column[]::new))
+            .mapPartitions(new CountCells(any, lo, hi, grid), Encoders.row(CountCells.SCHEMA))
+            .collectAsList();
+    for (Row r : partials) {
       int i = r.getInt(2);
       String column = columns.get(i);
-      boolean ref = REFERENCE.equals(r.getString(1));
-      int cell = r.getInt(3);
-      long n = r.getLong(4);
-      add(out, new Key(CheckResult.ALL, column), lo[i], hi[i], grid, ref, cell, n);
+      boolean ref = r.getBoolean(1);
+      List<Long> counts = r.getList(3);
+      add(out, new Key(CheckResult.ALL, column), lo[i], hi[i], grid, ref, counts);
       if (modelColumn != null && !r.isNullAt(0)) {
-        add(out, new Key("model=" + r.getString(0), column), lo[i], hi[i], grid, ref, cell, n);
+        add(out, new Key("model=" + r.getString(0), column), lo[i], hi[i], grid, ref, counts);
       }
     }
     return out;
+  }
+
+  /**
+   * The grid counts of one partition: per model, side and column, an array of {@code grid} counts.
+   * Cell of v = min(grid − 1, floor((v − lo) / ((hi − lo) / grid))), as the docs define it.
+   */
+  private static final class CountCells implements MapPartitionsFunction<Row, Row> {
+    static final StructType SCHEMA =
+        new StructType()
+            .add("m", DataTypes.StringType)
+            .add("ref", DataTypes.BooleanType)
+            .add("c", DataTypes.IntegerType)
+            .add("counts", DataTypes.createArrayType(DataTypes.LongType, false));
+
+    private final boolean[] any;
+    private final double[] lo;
+    private final double[] width;
+    private final int grid;
+
+    CountCells(boolean[] any, double[] lo, double[] hi, int grid) {
+      this.any = any;
+      this.lo = lo;
+      this.grid = grid;
+      this.width = new double[lo.length];
+      for (int i = 0; i < lo.length; i++) {
+        width[i] = hi[i] > lo[i] ? (hi[i] - lo[i]) / grid : 1;
+      }
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      Map<List<Object>, long[][]> counts = new HashMap<>();
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        long[][] c =
+            counts.computeIfAbsent(
+                Arrays.asList(r.isNullAt(0) ? null : r.getString(0), r.getBoolean(1)),
+                k -> new long[any.length][]);
+        int field = 2;
+        for (int i = 0; i < any.length; i++) {
+          if (!any[i]) {
+            continue;
+          }
+          if (!r.isNullAt(field)) {
+            double v = r.getDouble(field);
+            if (!Double.isNaN(v)) {
+              if (c[i] == null) {
+                c[i] = new long[grid];
+              }
+              c[i][(int) Math.min(grid - 1, (long) Math.floor((v - lo[i]) / width[i]))]++;
+            }
+          }
+          field++;
+        }
+      }
+      List<Row> out = new ArrayList<>();
+      counts.forEach(
+          (k, c) -> {
+            for (int i = 0; i < c.length; i++) {
+              if (c[i] != null) {
+                Long[] boxed = new Long[grid];
+                for (int j = 0; j < grid; j++) {
+                  boxed[j] = c[i][j];
+                }
+                out.add(RowFactory.create(k.get(0), k.get(1), i, boxed));
+              }
+            }
+          });
+      return out.iterator();
+    }
   }
 
   private static void add(
@@ -123,11 +193,13 @@ public final class Drift {
       double hi,
       int grid,
       boolean ref,
-      int cell,
-      long n) {
+      List<Long> counts) {
     Histogram h =
         out.computeIfAbsent(k, x -> new Histogram(lo, hi, new long[grid], new long[grid]));
-    (ref ? h.reference() : h.current())[cell] += n;
+    long[] into = ref ? h.reference() : h.current();
+    for (int j = 0; j < grid; j++) {
+      into[j] += counts.get(j);
+    }
   }
 
   /** Two-sample KS statistic D from counts over the same cells. */
