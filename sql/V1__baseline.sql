@@ -32,7 +32,7 @@ $$;
 -- the same values leaves the row, and its run_id, untouched). No foreign keys from facts to
 -- dimensions: dimension rows come from CSV deliveries whose completeness the lake checks
 -- (silver quarantines unknown compressors); a missing dimension row must never block or,
--- through ON DELETE CASCADE, wipe facts and operator notes (DESIGN §10).
+-- through ON DELETE CASCADE, wipe facts and operator notes (docs/data-contracts.md, "PostgreSQL").
 
 CREATE TABLE stations (
   station_id   text PRIMARY KEY,
@@ -193,7 +193,7 @@ CREATE TABLE pipeline_runs (
 );
 CREATE INDEX pipeline_runs_started_idx ON pipeline_runs (started_at DESC);
 
--- Written by the Airflow DAG's failure and deadline callbacks (DESIGN §7), not by the export.
+-- Written by the Airflow DAG's failure and deadline callbacks (docs/runbook.md, alerts), not by the export.
 -- IF NOT EXISTS: a callback creates this same table when a run fails before any export has
 -- migrated the database (dags/altaviz_notify.py), so it may already be there.
 CREATE TABLE IF NOT EXISTS pipeline_notifications (

@@ -1,6 +1,6 @@
 -- Dashboard views. Severity is ordered by rank (critical > warning > healthy), never by its
 -- name: alphabetically "critical" < "healthy" < "warning", which put warnings above critical
--- alerts in the original dashboard (DESIGN §10).
+-- alerts in the original dashboard (docs/data-contracts.md, v_fleet_health_summary).
 
 CREATE FUNCTION severity_rank(severity text) RETURNS integer
   LANGUAGE sql IMMUTABLE PARALLEL SAFE

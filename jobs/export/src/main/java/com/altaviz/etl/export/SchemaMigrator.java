@@ -3,11 +3,15 @@ package com.altaviz.etl.export;
 import com.altaviz.etl.common.EtlException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.api.output.ValidateOutput;
+import org.flywaydb.core.api.output.ValidateResult;
 
 /**
  * Applies the migrations of {@code sql/} (packaged into the jar as {@code db/migration}) with
@@ -29,6 +33,13 @@ public final class SchemaMigrator {
   }
 
   private SchemaMigrator() {}
+
+  /**
+   * Checksums that V1 and V2 had before their comments were reworded (sql/README.md, "Reworded
+   * comments"): a database migrated by an earlier jar has these in its history. Only these exact
+   * values are realigned; any other difference stays a validation error.
+   */
+  static final Map<String, Integer> REWORDED_COMMENTS = Map.of("1", -1312748826, "2", -1595613286);
 
   public static Result migrate(PgSettings pg) {
     // A plain connection first: an unreachable server then fails with our one-line message
@@ -54,6 +65,7 @@ public final class SchemaMigrator {
             .baselineVersion("0")
             .load();
     try {
+      acceptRewordedComments(flyway);
       MigrateResult r = flyway.migrate();
       MigrationInfo current = flyway.info().current();
       String version = current == null ? "none" : current.getVersion().getVersion();
@@ -92,6 +104,30 @@ public final class SchemaMigrator {
       }
       throw e;
     }
+  }
+
+  /**
+   * Realigns the history's checksums (Flyway's repair) when the only validation errors are V1/V2
+   * carrying their pre-rewording checksum; otherwise leaves everything to migrate's validation.
+   */
+  private static void acceptRewordedComments(Flyway flyway) {
+    ValidateResult v = flyway.validateWithResult();
+    if (v.validationSuccessful || v.invalidMigrations.isEmpty()) {
+      return;
+    }
+    Map<String, Integer> applied = new HashMap<>();
+    for (MigrationInfo i : flyway.info().applied()) {
+      if (i.getVersion() != null && i.getChecksum() != null) {
+        applied.put(i.getVersion().getVersion(), i.getChecksum());
+      }
+    }
+    for (ValidateOutput o : v.invalidMigrations) {
+      Integer old = REWORDED_COMMENTS.get(o.version);
+      if (old == null || !old.equals(applied.get(o.version))) {
+        return;
+      }
+    }
+    flyway.repair();
   }
 
   private static SQLException insufficientPrivilege(Throwable e) {

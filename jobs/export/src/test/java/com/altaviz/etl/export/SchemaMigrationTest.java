@@ -99,6 +99,26 @@ class SchemaMigrationTest {
   }
 
   @Test
+  void aDatabaseMigratedBeforeTheCommentsOfV1AndV2WereRewordedIsRealignedNotRefused() {
+    SchemaMigrator.migrate(db.settings());
+    List<String> current =
+        db.rows("SELECT version, checksum FROM flyway_schema_history ORDER BY installed_rank");
+    SchemaMigrator.REWORDED_COMMENTS.forEach(
+        (version, old) ->
+            db.execute(
+                "UPDATE flyway_schema_history SET checksum = "
+                    + old
+                    + " WHERE version = '"
+                    + version
+                    + "'"));
+
+    assertThat(SchemaMigrator.migrate(db.settings())).isEqualTo(new SchemaMigrator.Result("4", 0));
+    assertThat(
+            db.rows("SELECT version, checksum FROM flyway_schema_history ORDER BY installed_rank"))
+        .isEqualTo(current);
+  }
+
+  @Test
   void anEditedAppliedMigrationIsAConfigurationErrorInOneLine() {
     SchemaMigrator.migrate(db.settings());
     db.execute("UPDATE flyway_schema_history SET checksum = 42 WHERE version = '1'");
