@@ -172,6 +172,14 @@ def link_days(src: Path, dst: Path, days: range) -> None:
             os.link(f, folder / f.name)
 
 
+def pg_env() -> dict:
+    """The ALTAVIZ_PG_* settings of the local server (scripts/pg.sh env)."""
+    out = subprocess.run(
+        [str(ROOT / "scripts" / "pg.sh"), "env"], capture_output=True, text=True, check=True
+    ).stdout
+    return dict(p.split("=", 1) for p in out.replace("export ", "").split())
+
+
 def iso(d: date) -> str:
     return f"{d.isoformat()}T00:00:00Z"
 
@@ -222,11 +230,7 @@ def main() -> None:
     args = ap.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
     work = Path(args.work)
-    out = subprocess.run(
-        [str(ROOT / "scripts" / "pg.sh"), "env"], capture_output=True, text=True, check=True
-    ).stdout
-    pg_env = dict(p.split("=", 1) for p in out.replace("export ", "").split())
-    bench = Bench(work, pg_env, keep=False)
+    bench = Bench(work, pg_env(), keep=False)
     started = datetime.now(UTC)
     desc = machine()
     print(desc, flush=True)

@@ -13,7 +13,6 @@ import com.altaviz.etl.common.VersionProvider;
 import com.altaviz.etl.common.config.CheckConfig;
 import com.altaviz.etl.common.quality.CheckResult;
 import com.altaviz.etl.common.quality.QualityStore;
-import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -26,7 +25,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 
@@ -187,7 +185,7 @@ public class BronzeJob extends StageJob {
                       ctx.runId,
                       BronzeTables.LANDING_DATE);
               Failpoint.BRONZE_AFTER_READINGS_COMMIT.reach();
-              long written = appendedRows(ctx, bronze, v);
+              long written = DeltaIo.committedRows(ctx.spark, bronze, v);
               if (written != expectedRows) {
                 // The commit is there, but bronze must hold exactly the files' rows: say so loudly.
                 throw new IllegalStateException(
@@ -278,17 +276,5 @@ public class BronzeJob extends StageJob {
   /** The file's SHA-256, computed once per run. */
   private static String hash(RawFile f, Configuration conf, Map<String, String> hashes) {
     return hashes.computeIfAbsent(f.path(), p -> ContentHash.sha256(p, conf));
-  }
-
-  /** Rows of one commit, from Delta's own operation metrics (no re-scan of the table). */
-  private static long appendedRows(StageContext ctx, String path, long version) {
-    Row r =
-        DeltaTable.forPath(ctx.spark, path)
-            .history(20)
-            .where(functions.col("version").equalTo(version))
-            .select("operationMetrics")
-            .first();
-    Map<String, String> m = r.getJavaMap(0);
-    return Long.parseLong(m.getOrDefault("numOutputRows", "-1"));
   }
 }

@@ -11,11 +11,15 @@ import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -24,7 +28,6 @@ import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 
 /**
  * Delta reads at a pinned version and atomic writes whose commit carries the run id as {@code
@@ -202,7 +205,9 @@ public final class DeltaIo {
 
   /**
    * SQL predicate of {@code range} on {@code column} of a table partitioned by its UTC {@code
-   * date}: the date bounds let Delta skip partitions, the timestamp bounds cut exactly.
+   * date}: the date bounds let Delta skip partitions, the timestamp bounds cut exactly. A range of
+   * whole UTC days (every daily run) is its date partitions exactly, so it gets the date bounds
+   * only: a filter on partition columns alone lets a count read no column of the data files.
    */
   public static String dateRangePredicate(Interval range, String column) {
     if (range.isAll()) {
@@ -210,8 +215,14 @@ public final class DeltaIo {
     }
     LocalDate first = range.start().atZone(ZoneOffset.UTC).toLocalDate();
     LocalDate last = range.end().minusNanos(1000).atZone(ZoneOffset.UTC).toLocalDate();
-    return String.format(
-        "date >= DATE '%s' AND date <= DATE '%s' AND %s", first, last, range.sqlPredicate(column));
+    String dates = String.format("date >= DATE '%s' AND date <= DATE '%s'", first, last);
+    return atMidnight(range.start()) && atMidnight(range.end())
+        ? dates
+        : dates + " AND " + range.sqlPredicate(column);
+  }
+
+  private static boolean atMidnight(Instant t) {
+    return t.atZone(ZoneOffset.UTC).toLocalTime().equals(LocalTime.MIDNIGHT);
   }
 
   /** Blind append (never conflicts with concurrent appends). */
@@ -245,8 +256,29 @@ public final class DeltaIo {
     return partitionBy.length > 0 ? w.partitionBy(partitionBy) : w;
   }
 
-  /** One commit of a table: its version and the run id in its userMetadata (may be null). */
-  public record Commit(long version, String runId) {}
+  /**
+   * One commit of a table from Delta's history: version, operation, the run id in its userMetadata
+   * (may be null) and Delta's operation metrics (e.g. numOutputRows).
+   */
+  public record Commit(long version, String operation, String runId, Map<String, String> metrics) {}
+
+  /**
+   * The newest {@code n} commits, newest first. Collected as Delta returns them and filtered here:
+   * a projection of the history is answered on the driver, while a filter, sort or aggregate over
+   * it would each cost Spark jobs, after every commit of every stage.
+   */
+  public static List<Commit> recentCommits(SparkSession spark, String path, int n) {
+    List<Commit> out = new ArrayList<>();
+    for (Row r :
+        DeltaTable.forPath(spark, path)
+            .history(n)
+            .select("version", "operation", "userMetadata", "operationMetrics")
+            .collectAsList()) {
+      Map<String, String> metrics = r.isNullAt(3) ? Map.of() : r.getJavaMap(3);
+      out.add(new Commit(r.getLong(0), r.getString(1), r.getString(2), metrics));
+    }
+    return out;
+  }
 
   /**
    * Commits after {@code version} that changed data (writes, merges, deletes; not OPTIMIZE or
@@ -257,14 +289,9 @@ public final class DeltaIo {
     if (latest <= version) {
       return List.of(); // the usual case, one small read of the log
     }
-    return DeltaTable.forPath(spark, path)
-        .history((int) (latest - version))
-        .where(functions.col("operation").isin(DATA_OPERATIONS.toArray()))
-        .orderBy("version")
-        .select("version", "userMetadata")
-        .collectAsList()
-        .stream()
-        .map(r -> new Commit(r.getLong(0), r.getString(1)))
+    return recentCommits(spark, path, (int) (latest - version)).stream()
+        .filter(c -> c.version() > version && DATA_OPERATIONS.contains(c.operation()))
+        .sorted(Comparator.comparingLong(Commit::version))
         .toList();
   }
 
@@ -284,15 +311,22 @@ public final class DeltaIo {
    * because another run may commit to the same table right after us.
    */
   public static long committedVersion(SparkSession spark, String path, String runId) {
-    Row r =
-        DeltaTable.forPath(spark, path)
-            .history(20)
-            .where(functions.col("userMetadata").equalTo(runId))
-            .agg(functions.max("version"))
-            .first();
-    if (r.isNullAt(0)) {
-      return latestVersion(spark, path).orElse(-1);
-    }
-    return r.getLong(0);
+    return recentCommits(spark, path, 20).stream()
+        .filter(c -> runId.equals(c.runId()))
+        .mapToLong(Commit::version)
+        .max()
+        .orElseGet(() -> latestVersion(spark, path).orElse(-1));
+  }
+
+  /**
+   * Rows that commit {@code version} (one of the newest 20) wrote, from Delta's operation metrics:
+   * no scan of the table; -1 when Delta recorded no row count.
+   */
+  public static long committedRows(SparkSession spark, String path, long version) {
+    return recentCommits(spark, path, 20).stream()
+        .filter(c -> c.version() == version)
+        .findFirst()
+        .map(c -> Long.parseLong(c.metrics().getOrDefault("numOutputRows", "-1")))
+        .orElse(-1L);
   }
 }

@@ -2,6 +2,7 @@ package com.altaviz.etl.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
@@ -55,6 +56,15 @@ class DeltaIoTest extends SparkTestBase {
     // A later commit by another run does not change which version "run-a" committed.
     assertThat(DeltaIo.committedVersion(spark, table(), "run-a")).isZero();
     assertThat(DeltaIo.committedVersion(spark, table(), "run-b")).isEqualTo(1);
+    assertThat(DeltaIo.committedVersion(spark, table(), "run-c")).isEqualTo(1); // none: latest
+    DeltaIo.append(rows("SELECT id FROM range(5)"), table(), "run-c");
+    assertThat(DeltaIo.committedRows(spark, table(), 1)).isEqualTo(3);
+    assertThat(DeltaIo.committedRows(spark, table(), 2)).isEqualTo(5);
+    assertThat(DeltaIo.committedRows(spark, table(), 7)).isEqualTo(-1); // no such commit
+    assertThat(DeltaIo.dataCommitsSince(spark, table(), 0))
+        .extracting(DeltaIo.Commit::version, DeltaIo.Commit::runId)
+        .containsExactly(tuple(1L, "run-b"), tuple(2L, "run-c"));
+    assertThat(DeltaIo.dataCommitsSince(spark, table(), 2)).isEmpty();
   }
 
   @Test

@@ -232,7 +232,10 @@ public final class ExportWriter {
     String anyRow = "SELECT 1 FROM " + target + (known ? knownRange : " true") + " LIMIT 1";
     if (rangeQuery(conn, b, "SELECT count(*) FROM (" + anyRow + ") r") == 0) {
       // ~1M rows for a week at 4,500 compressors, encoded by Spark tasks, streamed to the server
-      long n = loader.copyChunks(b.aggregateChunks().toLocalIterator(), t.name());
+      long n;
+      try (var chunks = new PrefetchedPartitions<>(b.aggregateChunks())) {
+        n = loader.copyChunks(chunks, t.name());
+      }
       long readings =
           rangeQuery(
               conn,
@@ -246,7 +249,10 @@ public final class ExportWriter {
       return new Aggregates(
           done(conn, t, new TableCounts(t.name(), n, n, 0, 0), t0), readings, pgRows);
     }
-    long staged = loader.stageChunks(b.aggregateChunks().toLocalIterator());
+    long staged;
+    try (var chunks = new PrefetchedPartitions<>(b.aggregateChunks())) {
+      staged = loader.stageChunks(chunks);
+    }
     String range =
         known
             ? knownRange

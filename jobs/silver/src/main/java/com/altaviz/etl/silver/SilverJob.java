@@ -222,7 +222,7 @@ public class SilverJob extends StageJob {
                   log.info("  nothing to replace: no silver rows in or for {}", processed);
                   return before;
                 }
-                long written = committedRows(ctx, silverPath, v);
+                long written = DeltaIo.committedRows(ctx.spark, silverPath, v);
                 if (written != counts.silver()) {
                   throw new IllegalStateException(
                       String.format(
@@ -404,18 +404,6 @@ public class SilverJob extends StageJob {
   private static void writeMetrics(StageContext ctx, List<CheckResult> metrics) {
     QualityStore.write(
         ctx.spark, ctx.lake.qualityMetrics(), metrics, ctx.runId, "silver", ctx.interval);
-  }
-
-  /** Rows written by one commit, from Delta's operation metrics. */
-  private static long committedRows(StageContext ctx, String path, long version) {
-    Row r =
-        DeltaTable.forPath(ctx.spark, path)
-            .history(20)
-            .where(functions.col("version").equalTo(version))
-            .select("operationMetrics")
-            .first();
-    Map<String, String> m = r.getJavaMap(0);
-    return Long.parseLong(m.getOrDefault("numOutputRows", "-1"));
   }
 
   private static String act(RuleActions a, String rule) {
