@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
@@ -65,6 +66,21 @@ class DeltaIoTest extends SparkTestBase {
         .extracting(DeltaIo.Commit::version, DeltaIo.Commit::runId)
         .containsExactly(tuple(1L, "run-b"), tuple(2L, "run-c"));
     assertThat(DeltaIo.dataCommitsSince(spark, table(), 2)).isEmpty();
+  }
+
+  @Test
+  void aRangeOfWholeDaysIsItsDatePartitionsAndAnyOtherRangeAlsoCutsByTimestamp() {
+    Interval days =
+        new Interval(Instant.parse("2024-02-07T00:00:00Z"), Instant.parse("2024-02-09T00:00:00Z"));
+    assertThat(DeltaIo.dateRangePredicate(days, "timestamp"))
+        .isEqualTo("date >= DATE '2024-02-07' AND date <= DATE '2024-02-08'");
+    Interval hours =
+        new Interval(Instant.parse("2024-02-07T06:00:00Z"), Instant.parse("2024-02-08T00:00:00Z"));
+    assertThat(DeltaIo.dateRangePredicate(hours, "timestamp"))
+        .isEqualTo(
+            "date >= DATE '2024-02-07' AND date <= DATE '2024-02-07' AND timestamp >= "
+                + "TIMESTAMP '2024-02-07 06:00' AND timestamp < TIMESTAMP '2024-02-08 00:00'");
+    assertThat(DeltaIo.dateRangePredicate(Interval.ALL, "timestamp")).isEqualTo("true");
   }
 
   @Test
