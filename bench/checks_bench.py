@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
-from pipeline_bench import ROOT, START, Bench, link_days, machine
+from pipeline_bench import ROOT, START, Bench, link_days, machine, publish
 
 MEASURING = re.compile(r"Measuring data quality done \[([0-9.]+) s\]")
 GATES = ("missing_rate", "freshness_minutes", "completeness", "consistency", "rejected_share")
@@ -98,11 +98,7 @@ def main() -> None:
             os.environ.pop("ALTAVIZ_CONFIG", None)
             rows.append((case, secs))
     report = render(desc, started, args.reps, rows)
-    print("\n" + report)
-    if not args.no_record:
-        with open(args.results, "a") as f:
-            f.write("\n" + report)
-        print(f"appended to {args.results}")
+    publish(report, args)
 
 
 def render(desc: str, started: datetime, reps: int, rows) -> str:

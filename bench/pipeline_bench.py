@@ -172,6 +172,15 @@ def link_days(src: Path, dst: Path, days: range) -> None:
             os.link(f, folder / f.name)
 
 
+def publish(report: str, args: argparse.Namespace) -> None:
+    """Prints the report and appends it to args.results unless args.no_record."""
+    print("\n" + report)
+    if not args.no_record:
+        with open(args.results, "a") as f:
+            f.write("\n" + report)
+        print(f"appended to {args.results}")
+
+
 def pg_env() -> dict:
     """The ALTAVIZ_PG_* settings of the local server (scripts/pg.sh env)."""
     out = subprocess.run(
@@ -290,11 +299,7 @@ def main() -> None:
             bench.drop_db(db)
 
     report = render(desc, started, table, incremental)
-    print("\n" + report)
-    if not args.no_record:
-        with open(args.results, "a") as f:
-            f.write("\n" + report)
-        print(f"appended to {args.results}")
+    publish(report, args)
 
 
 def fmt(m: Measure) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pipeline_bench import ROOT, STAGES, START, Bench, link_days, machine, pg_env
+from pipeline_bench import ROOT, STAGES, START, Bench, link_days, machine, pg_env, publish
 
 
 @dataclass
@@ -116,11 +116,7 @@ def main() -> None:
         os.environ.pop("ALTAVIZ_SPARK_CONF", None)
         bench.drop_db(db)
     report = render(args, desc, started, profiles)
-    print("\n" + report)
-    if not args.no_record:
-        with open(args.results, "a") as f:
-            f.write("\n" + report)
-        print(f"appended to {args.results}")
+    publish(report, args)
 
 
 def render(args, desc: str, started: datetime, profiles: list[Profile]) -> str:
