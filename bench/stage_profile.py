@@ -68,6 +68,60 @@ def read_event_log(events: Path) -> tuple[int, float, float, float]:
     return len(spans), first, sum(t - s for s, t in spans), (end - start) - busy
 
 
+@dataclass
+class ScanReads:
+    """What an application's Spark scans read: table data files (and their bytes), and Delta log
+    files (checkpoint and commit files read to build a snapshot)."""
+
+    data_files: int = 0
+    data_bytes: int = 0
+    log_files: int = 0
+
+    def __add__(self, o: ScanReads) -> ScanReads:
+        return ScanReads(
+            self.data_files + o.data_files,
+            self.data_bytes + o.data_bytes,
+            self.log_files + o.log_files,
+        )
+
+
+def scan_reads(events: Path) -> ScanReads:
+    """The final values of every scan's "number of files read" and "size of files read" metrics
+    (driver-side SQL metrics, posted once per scan) in the event log, by what the scan read: a
+    scan of a DeltaLogFileIndex reads a Delta log, any other a table's data."""
+    scans: dict[int, tuple[bool, int | None]] = {}  # files metric id -> (log?, bytes metric id)
+
+    def plan(info: dict) -> None:
+        ids = {m["name"]: m["accumulatorId"] for m in info.get("metrics", [])}
+        if "number of files read" in ids:
+            location = info.get("metadata", {}).get("Location", "")
+            scans[ids["number of files read"]] = (
+                location.startswith("DeltaLogFileIndex"),
+                ids.get("size of files read"),
+            )
+        for child in info.get("children", []):
+            plan(child)
+
+    values: dict[int, int] = {}
+    (log,) = list(events.iterdir())
+    for line in log.read_text().splitlines():
+        e = json.loads(line)
+        if "sparkPlanInfo" in e:  # an SQL execution's start or its adaptive re-plan
+            plan(e["sparkPlanInfo"])
+        elif e["Event"].endswith("SparkListenerDriverAccumUpdates"):
+            for acc_id, value in e["accumUpdates"]:
+                values[acc_id] = max(values.get(acc_id, 0), value)
+    out = ScanReads()
+    for files_id, (is_log, bytes_id) in scans.items():
+        files = values.get(files_id, 0)
+        if is_log:
+            out.log_files += files
+        else:
+            out.data_files += files
+            out.data_bytes += values.get(bytes_id, 0) if bytes_id is not None else 0
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--compressors", type=int, default=10)

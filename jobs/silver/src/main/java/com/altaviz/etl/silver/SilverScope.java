@@ -138,14 +138,17 @@ public final class SilverScope {
             .when(nearby, lit(CONTEXT))
             .when(landedInOwnFolder.and(ts.lt(lit(s))), lit(TOO_LATE))
             .otherwise(lit(null));
-    // written so the range part prunes by timestamp stats and the rest by landing partition
-    Column wanted =
-        nearby
-            .or(landed.and(ts.isNull().or(ts.geq(lit(contextEnd)))))
-            .or(landedInOwnFolder.and(ts.lt(lit(contextStart))))
-            .or(landed.and(ts.lt(lit(earliest))));
+    // Two scans, each pruned by what Delta can prune on, so a run reads its interval's part of
+    // bronze whatever the history: the rows near the range by timestamp (file statistics: they
+    // may have landed in any folder), the rest by landing folder (partitions). One filter ORing
+    // both matched every file (docs/architecture.md, "What a run reads").
+    Column elsewhere =
+        ts.isNull()
+            .or(ts.geq(lit(contextEnd)))
+            .or(ts.lt(lit(contextStart)).and(landedInOwnFolder.or(ts.lt(lit(earliest)))));
     return bronze
-        .where(wanted)
+        .where(nearby)
+        .unionByName(bronze.where(landed.and(elsewhere)))
         .withColumn(SilverColumns.SCOPE, scope)
         .where(col(SilverColumns.SCOPE).isNotNull());
   }

@@ -3,11 +3,19 @@ package com.altaviz.etl.silver;
 import static com.altaviz.etl.silver.Fixtures.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.altaviz.etl.common.DeltaIo;
 import com.altaviz.etl.common.Interval;
 import com.altaviz.etl.common.SparkTestBase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Which bronze rows a run looks at, and the replace predicates of its outputs. */
 class SilverScopeTest extends SparkTestBase {
@@ -70,6 +78,42 @@ class SilverScopeTest extends SparkTestBase {
                 .collectAsList())
         .extracting(r -> r.getString(0))
         .containsExactly("F", "H", "M", "Q");
+  }
+
+  /**
+   * A run reads its interval's part of bronze, not the history: bronze folders of other days whose
+   * readings are far from the range are never opened (their files are garbage here, so reading one
+   * would fail the query), while late arrivals in a later folder still are.
+   */
+  @Test
+  void aRunDoesNotReadOtherDaysOfBronze(@TempDir Path dir) throws IOException {
+    String path = dir.resolve("bronze").toString();
+    Fixtures.bronze(
+            spark,
+            reading("A", "2024-02-01T06:00:00Z").landed("2024-02-01"), // range
+            reading("K", "2024-01-20T00:00:00Z").landed("2024-02-02"), // too late
+            reading("L", "2024-02-02T12:00:00Z").landed("2024-02-05"), // range, landed days later
+            reading("X", "2024-01-10T00:00:00Z").landed("2024-01-10"), // history
+            reading("Y", "2024-02-05T00:00:00Z").landed("2024-02-05"), // a later day
+            reading("Z", "2024-01-31T00:00:00Z").landed("2024-01-31")) // the day before
+        .write()
+        .format("delta")
+        .partitionBy("_landing_date")
+        .save(path);
+    for (String day : List.of("2024-01-10", "2024-01-31")) {
+      try (Stream<Path> files = Files.list(dir.resolve("bronze/_landing_date=" + day))) {
+        for (Path f : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
+          Files.writeString(f, "not a Parquet file");
+        }
+      }
+    }
+    assertThat(
+            SilverScope.select(DeltaIo.read(spark, path, OptionalLong.empty()), SPEC)
+                .orderBy("compressor_id")
+                .select("compressor_id", "_scope")
+                .collectAsList())
+        .extracting(Object::toString)
+        .containsExactly("[A,range]", "[K,too_late]", "[L,range]");
   }
 
   @Test
