@@ -35,7 +35,18 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 from deltalake import DeltaTable, write_deltalake
-from pipeline_bench import ROOT, STAGES, START, Bench, Measure, machine, pg_env, publish, timed
+from pipeline_bench import (
+    ROOT,
+    STAGES,
+    START,
+    Bench,
+    Measure,
+    link_days,
+    machine,
+    pg_env,
+    publish,
+    timed,
+)
 from stage_profile import ScanReads, scan_reads
 
 OPS_TABLES = ("ops/pipeline_runs", "ops/quality_metrics")
@@ -48,26 +59,6 @@ class Day:
     measures: list[Measure]
     scans: list[ScanReads]  # per stage
     lake: str  # what the lake held (files, log)
-
-
-def link_dates(src: Path, dst: Path, dates: list[date], csvs: bool) -> None:
-    """dst gets src's landing folders of the given dates (and its CSVs if csvs) as hard links."""
-    dst.mkdir(parents=True, exist_ok=True)
-    if csvs:
-        for csv in src.glob("*.csv"):
-            if not (dst / csv.name).exists():
-                os.link(csv, dst / csv.name)
-    for d in dates:
-        folder = dst / "sensor_readings" / f"date={d}"
-        if folder.exists():
-            continue
-        folder.mkdir(parents=True)
-        for f in (src / "sensor_readings" / f"date={d}").iterdir():
-            os.link(f, folder / f.name)
-
-
-def days(first: date, n: int) -> list[date]:
-    return [first + timedelta(days=i) for i in range(n)]
 
 
 def midnight(d: date) -> datetime:
@@ -122,7 +113,8 @@ def main() -> None:
     ap.add_argument("--no-record", action="store_true", help="print only")
     args = ap.parse_args()
     histories = [int(h) for h in args.histories.split(",")]
-    assert histories == sorted(histories) and histories[0] == 7, "histories: 7,... ascending"
+    if histories != sorted(histories) or histories[0] != 7:
+        ap.error("--histories: day counts in ascending order, the first 7")
     work = Path(args.work).resolve()
     bench = Bench(work, pg_env(), keep=False)
     started = datetime.now(UTC)
@@ -142,7 +134,7 @@ def main() -> None:
     db = bench.create_db()
     results: list[Day] = []
     try:
-        link_dates(full, raw, days(START, 7), csvs=True)
+        link_days(full, raw, range(7))
         print(f"the week: {args.fleet:,} compressors x 7 days, one batch (not measured)")
         bench.pipeline(raw, lake, "week", db=db)
         loaded = 0  # small-fleet days in the lake
@@ -150,8 +142,8 @@ def main() -> None:
             want = history - 7 - i
             if want > loaded:
                 first = START - timedelta(days=want)
-                backfill = days(first, want - loaded)
-                link_dates(small, raw, backfill, csvs=False)
+                link_days(small, raw, range(want - loaded), first, csvs=False)
+                backfill = [first + timedelta(days=d) for d in range(want - loaded)]
                 run_id = f"backfill-{want}"
                 print(f"backfill: {args.small} compressors, {first}..{backfill[-1]} (not measured)")
                 bench.pipeline(
@@ -169,7 +161,7 @@ def main() -> None:
                 maintenance(bench, lake)
                 loaded = want
             day = START + timedelta(days=7 + i)
-            link_dates(full, raw, [day], csvs=False)
+            link_days(full, raw, range(7 + i, 8 + i))
             shape = lake_shape(lake)
             print(f"one new day ({day}) after {history} days of history ({shape}):", flush=True)
             measures, scans = [], []

@@ -157,15 +157,16 @@ class Bench:
         )
 
 
-def link_days(src: Path, dst: Path, days: range) -> None:
-    """dst := a landing zone with the CSVs and the given day folders of src (hard links: no
-    copy of the data, and bronze sees ordinary files)."""
+def link_days(src: Path, dst: Path, days: range, first: date = START, csvs: bool = True) -> None:
+    """dst := a landing zone with src's folders of the days first + d for d in days, and src's
+    CSVs unless csvs is False (hard links: no copy of the data, and bronze sees ordinary files)."""
     dst.mkdir(parents=True, exist_ok=True)
-    for csv in src.glob("*.csv"):
-        if not (dst / csv.name).exists():
-            os.link(csv, dst / csv.name)
+    if csvs:
+        for csv in src.glob("*.csv"):
+            if not (dst / csv.name).exists():
+                os.link(csv, dst / csv.name)
     for d in days:
-        name = f"date={START + timedelta(days=d)}"
+        name = f"date={first + timedelta(days=d)}"
         folder = dst / "sensor_readings" / name
         if folder.exists():
             continue
