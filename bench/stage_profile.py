@@ -132,7 +132,7 @@ def main() -> None:
     ap.add_argument("--no-record", action="store_true", help="print only")
     args = ap.parse_args()
     n, days = args.compressors, args.history_days
-    work = Path(args.work)
+    work = Path(args.work).resolve()
     bench = Bench(work, pg_env(), keep=False)
     started = datetime.now(UTC)
     desc = machine()
