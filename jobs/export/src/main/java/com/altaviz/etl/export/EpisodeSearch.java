@@ -9,12 +9,12 @@ import com.altaviz.etl.common.StageLog;
 import com.altaviz.etl.common.config.ThresholdsConfig;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,9 +29,10 @@ import org.apache.spark.sql.types.StructType;
  * runs, re-runs and backfills in any order write the same rows, and an episode that spans two daily
  * runs is one row. Gold is read for the range plus {@link #CONTEXT} before it. A key (compressor,
  * sensor) whose window starts inside a possible episode (its first readings are not {@code
- * closeAfter} normal ones before the range), or whose last episode is still open while gold has
- * later readings, is recomputed from a window twice as wide, and so on, until it is exact or the
- * window covers all of gold. Usually that is no key or a handful.
+ * closeAfter} normal ones before the range) while its compressor has earlier readings in gold, or
+ * whose last episode is still open while its compressor has later ones, is recomputed from a window
+ * twice as wide, and so on, until it is exact or the window covers all of its compressor's
+ * readings. Usually that is no key or a handful.
  *
  * <p>The result also says which {@code started_at} span each key was computed for: an {@code
  * alert_history} row of that key in that span that is no longer among the episodes has been
@@ -63,8 +64,10 @@ public final class EpisodeSearch {
   private final ThresholdsConfig thresholds;
   private final int closeAfter;
   private final StageLog log;
-  private Instant goldStart;
-  private Instant goldEnd;
+  private final Map<String, Bounds> bounds = new HashMap<>();
+
+  /** A compressor's first and last reading in gold. */
+  private record Bounds(Instant first, Instant last) {}
 
   public EpisodeSearch(
       Dataset<Row> gold, ThresholdsConfig thresholds, int closeAfter, StageLog log) {
@@ -102,12 +105,16 @@ public final class EpisodeSearch {
       Set<Key> needBack = new LinkedHashSet<>();
       Set<Key> needForward = new LinkedHashSet<>();
       if (!p.unknownStart.isEmpty() || !p.openAtEnd.isEmpty()) {
-        loadGoldBounds();
-        if (from.isAfter(goldStart)) {
-          needBack.addAll(p.unknownStart);
+        loadBounds(p.unknownStart, p.openAtEnd);
+        for (Key k : p.unknownStart) {
+          if (bounds.get(k.compressorId()).first().isBefore(from)) {
+            needBack.add(k);
+          }
         }
-        if (to.isBefore(goldEnd)) {
-          needForward.addAll(p.openAtEnd);
+        for (Key k : p.openAtEnd) {
+          if (!bounds.get(k.compressorId()).last().isBefore(to)) {
+            needForward.add(k);
+          }
         }
       }
       Set<Key> retry = new LinkedHashSet<>(needBack);
@@ -208,19 +215,29 @@ public final class EpisodeSearch {
     }
   }
 
-  /** First and last day of gold (partition values only), needed only when a key runs past. */
-  private void loadGoldBounds() {
-    if (goldStart != null) {
+  /**
+   * First and last reading of each compressor of {@code keys} in gold, loaded for those not yet
+   * known: one scan of two columns, and only when keys run past the window. Per compressor, not
+   * gold's first and last day: a compressor that joined the fleet after the others has nothing
+   * before its first reading, and widening its window back to the others' history would re-read
+   * gold pass after pass for nothing.
+   */
+  @SafeVarargs
+  private void loadBounds(Set<Key>... keys) {
+    Set<String> missing = new LinkedHashSet<>();
+    for (Set<Key> ks : keys) {
+      ks.stream().map(Key::compressorId).filter(c -> !bounds.containsKey(c)).forEach(missing::add);
+    }
+    if (missing.isEmpty()) {
       return;
     }
-    Row r = gold.agg(min("date"), max("date")).first();
-    LocalDate first = toLocalDate(r.get(0));
-    LocalDate last = toLocalDate(r.get(1));
-    goldStart = first.atStartOfDay(ZoneOffset.UTC).toInstant();
-    goldEnd = last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-  }
-
-  private static LocalDate toLocalDate(Object d) {
-    return d instanceof LocalDate l ? l : ((java.sql.Date) d).toLocalDate();
+    for (Row r :
+        gold.where(col("compressor_id").isin(missing.toArray()))
+            .groupBy(col("compressor_id"))
+            .agg(min("timestamp"), max("timestamp"))
+            .collectAsList()) {
+      bounds.put(
+          r.getString(0), new Bounds(r.getTimestamp(1).toInstant(), r.getTimestamp(2).toInstant()));
+    }
   }
 }
