@@ -543,4 +543,135 @@ class BronzeJobTest extends SparkTestBase {
             "compressor_metadata.csv, data row 1: column 'horsepower' value "
                 + "'fifteen hundred' is not a double");
   }
+
+  // Bad deliveries that stop the run: exit 2, one line naming the file or folder, nothing written
+  // but the run's failed ledger row. tests/test_bad_input.py runs a few such deliveries through
+  // spark-submit (the process's exit code and stderr); these are the others, in this JVM.
+
+  /** Runs bronze for Feb 1 and asserts the stop: the one error line starts with {@code want}. */
+  void assertStopsWritingNothing(String want) {
+    assertThat(bronze("--date", "2024-02-01")).as(stderr).isEqualTo(2);
+    List<String> errors =
+        stderr.lines().filter(l -> l.startsWith("altaviz-bronze: error: ")).toList();
+    assertThat(errors).as(stderr).hasSize(1);
+    assertThat(errors.get(0)).startsWith("altaviz-bronze: error: " + want);
+    assertThat(stderr).doesNotContain("\tat ");
+    assertThat(bronzeVersions()).containsOnly(-1L);
+    assertThat(DeltaIo.exists(spark, lake.resolve("ops/quality_metrics").toString())).isFalse();
+    List<Row> ledger =
+        spark
+            .read()
+            .format("delta")
+            .load(lake.resolve("ops/pipeline_runs").toString())
+            .collectAsList();
+    assertThat(ledger).hasSize(1);
+    Row row = ledger.get(0);
+    assertThat(
+            List.<Object>of(row.getAs("stage"), row.getAs("status"), row.<Long>getAs("rows_out")))
+        .containsExactly("bronze", "failed", 0L);
+    assertThat(row.<String>getAs("message"))
+        .isEqualTo(errors.get(0).substring("altaviz-bronze: error: ".length()));
+  }
+
+  String uri(Path p) {
+    return "file:" + p;
+  }
+
+  Path feb1(String name) {
+    return raw.resolve("sensor_readings/date=2024-02-01").resolve(name);
+  }
+
+  @Test
+  void aFooterLengthBeyondTheFileIsNotAReadableParquetFile() throws Exception {
+    byte[] bytes = Files.readAllBytes(feb1("part-00000.parquet"));
+    int n = bytes.length;
+    bytes[n - 8] = (byte) 0xff;
+    bytes[n - 7] = (byte) 0xff;
+    bytes[n - 6] = (byte) 0xff;
+    bytes[n - 5] = (byte) 0x7f;
+    Files.write(feb1("part-00001.parquet"), bytes);
+
+    assertStopsWritingNothing(
+        "raw file " + uri(feb1("part-00001.parquet")) + " is not a readable Parquet file");
+  }
+
+  @Test
+  void aStringInANumericColumnIsAnIncompatibleSchema() {
+    StructType stringTemp = new StructType();
+    for (var f : Schemas.RAW_SENSOR_READINGS.fields()) {
+      stringTemp =
+          f.name().equals("discharge_temp_f")
+              ? stringTemp.add("discharge_temp_f", DataTypes.StringType)
+              : stringTemp.add(f);
+    }
+    RawFixtures.parquet(
+        spark,
+        raw,
+        "2024-02-01",
+        "part-00001.parquet",
+        List.of(
+            RowFactory.create(
+                "COMP-001",
+                Timestamp.from(Instant.parse("2024-02-01T00:20:00Z")),
+                2.0,
+                "hot",
+                60.0,
+                1000.0,
+                1400.0,
+                9000.0,
+                12.0)),
+        stringTemp);
+
+    assertStopsWritingNothing(
+        "raw file "
+            + uri(feb1("part-00001.parquet"))
+            + " has an incompatible schema: column discharge_temp_f is binary (STRING), "
+            + "expected double");
+  }
+
+  @Test
+  void aCsvRowWithMoreFieldsThanItsHeaderStopsTheRun() {
+    // an unquoted thousands separator
+    RawFixtures.write(
+        raw.resolve("compressor_metadata.csv"),
+        RawFixtures.METADATA_CSV.replace("1400.5", "1,400"));
+
+    assertStopsWritingNothing("dimension file " + uri(raw.resolve("compressor_metadata.csv")));
+  }
+
+  @Test
+  void aCsvThatIsNotUtf8StopsTheRun() throws Exception {
+    Files.write(
+        raw.resolve("stations.csv"),
+        RawFixtures.STATIONS_CSV
+            .replace("Permian North", "Estación Pérmica")
+            .getBytes(StandardCharsets.ISO_8859_1));
+
+    assertStopsWritingNothing(
+        "dimension file " + uri(raw.resolve("stations.csv")) + " is not UTF-8 text");
+  }
+
+  @Test
+  void aMissingDimensionCsvStopsTheRun() throws Exception {
+    Files.delete(raw.resolve("maintenance_logs.csv"));
+
+    assertStopsWritingNothing(
+        "dimension file not found: " + uri(raw.resolve("maintenance_logs.csv")));
+  }
+
+  @Test
+  void aLandingFolderNotNamedByDateStopsTheRun() throws Exception {
+    Files.createDirectories(raw.resolve("sensor_readings/misc"));
+
+    assertStopsWritingNothing(
+        "unexpected folder in the landing zone (want date=YYYY-MM-DD): "
+            + uri(raw.resolve("sensor_readings/misc")));
+  }
+
+  @Test
+  void aRawRootThatDoesNotExistStopsTheRun() {
+    raw = dir.resolve("nowhere");
+
+    assertStopsWritingNothing("raw landing root does not exist: " + uri(raw));
+  }
 }
