@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from conftest import delta_table, run_job
-from reliability.support import free_port
+from reliability.support import free_port, reset_moto
 
 SENSORS = [
     "vibration_mms",
@@ -207,6 +207,7 @@ def test_an_s3a_lake_gets_its_report_through_hadoops_file_system(lake):
     server.start()
     try:
         endpoint = f"http://127.0.0.1:{port}"
+        reset_moto(endpoint)  # this process's moto backend may hold test_s3's bucket
         creds = {"AWS_ACCESS_KEY_ID": "test-key", "AWS_SECRET_ACCESS_KEY": "test-secret"}
         s3 = boto3.client(
             "s3",

@@ -24,6 +24,7 @@ from reliability.support import (
     drop_db,
     free_port,
     pg_dump_tables,
+    reset_moto,
     run,
     run_ok,
     stage_args,
@@ -93,6 +94,7 @@ def s3(chain):
     server.start()
     try:
         s = S3(f"http://127.0.0.1:{port}")
+        reset_moto(s.endpoint)
         s.s3.create_bucket(Bucket=BUCKET)
         s.raw = s.upload(chain.raw, "raw")
         KNOWN_LAKES.add(str(chain.raw.resolve()))  # bronze's _source_file: '<lake>/sensor_...'

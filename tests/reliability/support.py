@@ -15,6 +15,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -611,6 +612,13 @@ def pg_digest(env: dict) -> str:
             return hashlib.sha256(repr(out).encode()).hexdigest()
     finally:
         conn.close()
+
+
+def reset_moto(endpoint: str) -> None:
+    """Empties moto's S3 behind ``endpoint``. Every moto server of one Python process serves the
+    same in-memory backend, so a bucket another test of this xdist worker wrote (the quality
+    report's s3a:// lake, say) would otherwise still be there."""
+    urllib.request.urlopen(urllib.request.Request(endpoint + "/moto-api/reset", method="POST"))
 
 
 def free_port(start: int) -> int:
