@@ -11,7 +11,7 @@ from datetime import timedelta
 import pandas as pd
 import pytest
 
-from conftest import DEMO_RUN_ID, delta_table, run_job
+from conftest import DEMO_RUN_ID, delta_table, run_job, run_stage
 
 RUN_ID = DEMO_RUN_ID
 SENSORS = [
@@ -139,7 +139,7 @@ def test_rerunning_both_stages_changes_nothing(lake, demo_raw, tmp_path):
     }
     bronze_version = delta_table(root / "bronze/sensor_readings").version()
     for stage in ("bronze", "silver"):
-        run_job(stage, "--raw", demo_raw, "--lake", root, "--run-id", RUN_ID + "_again")
+        run_stage(stage, "--raw", demo_raw, "--lake", root, "--run-id", RUN_ID + "_again")
     assert delta_table(root / "bronze/sensor_readings").version() == bronze_version
 
     def rows(df, drop):

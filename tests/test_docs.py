@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from conftest import DEMO_RUN_ID, ROOT, build_once, drop_at_session_end, pg_settings, run_job
+from conftest import DEMO_RUN_ID, ROOT, build_once, drop_at_session_end, pg_settings, run_stage
 
 DOCS = ROOT / "docs"
 CONTRACTS = DOCS / "data-contracts.md"
@@ -154,7 +154,7 @@ def pg_schema(request, demo_raw, demo_lake) -> dict:
         drop_at_session_end(request.config, db)
         lake = out / "lake"
         shutil.copytree(demo_lake["lake"], lake)  # the export appends its row to the ledger
-        run_job(
+        run_stage(
             "export",
             "--raw",
             demo_raw,

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pytest
 from deltalake import write_deltalake
 
-from conftest import DEMO_RUN_ID, DIST, ROOT, pg_settings, run_job
+from conftest import DEMO_RUN_ID, DIST, ROOT, pg_settings, run_job, run_stage
 
 DAY = datetime(2024, 2, 1, tzinfo=UTC)
 SENSORS = (
@@ -224,7 +224,7 @@ def fixture_lake(tmp_path) -> Path:
 
 
 def _export(env: dict, lake: Path, *args: str, check: bool = True, extra: dict | None = None):
-    return run_job("export", "--lake", lake, *args, env={**env, **(extra or {})}, check=check)
+    return run_stage("export", "--lake", lake, *args, env={**env, **(extra or {})}, check=check)
 
 
 def _error_lines(stderr: str) -> list[str]:
@@ -250,9 +250,7 @@ def test_migrate_subcommand_applies_the_packaged_migrations_once(export_jar, scr
     ) == [("1", True), ("2", True), ("3", True), ("4", True)]
 
 
-def test_export_through_spark_submit_writes_every_table_and_is_idempotent(
-    export_jar, scratch_db, fixture_lake
-):
+def test_export_writes_every_table_and_is_idempotent(export_jar, scratch_db, fixture_lake):
     t0 = time.monotonic()
     first = _export(scratch_db, fixture_lake, "--date", "2024-02-01", "--run-id", "daily__1")
     print(f"\nexport wall time (spark-submit, fixture lake): {time.monotonic() - t0:.1f} s")
@@ -426,7 +424,7 @@ def test_demo_pipeline_alerts_only_the_failing_compressors(
     lake, run_id = tmp_path / "lake", DEMO_RUN_ID
     shutil.copytree(demo_lake["lake"], lake)  # the export appends its row to the lake's ledger
     t0 = time.monotonic()
-    run_job("export", "--raw", demo_raw, "--lake", lake, "--run-id", run_id, env=scratch_db)
+    run_stage("export", "--raw", demo_raw, "--lake", lake, "--run-id", run_id, env=scratch_db)
     print(f"\nexport wall time (spark-submit, demo data): {time.monotonic() - t0:.1f} s")
 
     counts = {t: _rows(scratch_db, f"SELECT count(*) FROM {t}")[0][0] for t in EXPORT_TABLES}

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pytest
 from deltalake import write_deltalake
 
-from conftest import DEMO_RUN_ID, DIST, delta_table, run_job
+from conftest import DEMO_RUN_ID, DIST, delta_table, run_job, run_stage
 
 GOLD_COLUMNS = [
     "compressor_id",
@@ -258,9 +258,9 @@ def _reference(silver: pd.DataFrame, cid: str, t: pd.Timestamp) -> dict:
     }
 
 
-def test_gold_day_through_spark_submit(lake):
+def test_a_gold_day_matches_the_pandas_reference(lake):
     root, silver = lake
-    proc = run_job("gold", "--lake", root, "--date", "2024-02-02", "--run-id", "gold-r1")
+    proc = run_stage("gold", "--lake", root, "--date", "2024-02-02", "--run-id", "gold-r1")
     assert "status=success" in proc.stderr
     gold = _gold(root)
     assert list(gold.columns) == GOLD_COLUMNS
@@ -301,10 +301,10 @@ def test_gold_day_through_spark_submit(lake):
 
 def test_rerunning_the_day_leaves_identical_contents(lake):
     root, _ = lake
-    run_job("gold", "--lake", root, "--date", "2024-02-02", "--run-id", "gold-r1")
+    run_stage("gold", "--lake", root, "--date", "2024-02-02", "--run-id", "gold-r1")
     before = _gold(root)
     version = delta_table(root / "gold" / "sensor_features").version()
-    run_job("gold", "--lake", root, "--date", "2024-02-02", "--run-id", "gold-r1")
+    run_stage("gold", "--lake", root, "--date", "2024-02-02", "--run-id", "gold-r1")
     pd.testing.assert_frame_equal(_gold(root), before)
     assert delta_table(root / "gold" / "sensor_features").version() == version + 1
     runs = delta_table(root / "ops" / "pipeline_runs").to_pandas()
@@ -315,8 +315,8 @@ def test_rerunning_the_day_leaves_identical_contents(lake):
 
 def test_next_day_replaces_only_its_range(lake):
     root, silver = lake
-    run_job("gold", "--lake", root, "--date", "2024-02-02", "--run-id", "gold-r1")
-    run_job("gold", "--lake", root, "--date", "2024-02-03", "--run-id", "gold-r2")
+    run_stage("gold", "--lake", root, "--date", "2024-02-02", "--run-id", "gold-r1")
+    run_stage("gold", "--lake", root, "--date", "2024-02-03", "--run-id", "gold-r2")
     gold = _gold(root)
     assert len(gold) == len(silver)
     by_date = gold.groupby("date")._run_id.unique().to_dict()
@@ -325,7 +325,7 @@ def test_next_day_replaces_only_its_range(lake):
 
 
 def test_missing_silver_is_a_one_line_error_with_exit_2(tmp_path, gold_jar):
-    proc = run_job("gold", "--lake", tmp_path / "nothing", "--date", "2024-02-02", check=False)
+    proc = run_stage("gold", "--lake", tmp_path / "nothing", "--date", "2024-02-02", check=False)
     assert proc.returncode == 2
     assert "altaviz-gold: error: input table" in proc.stderr
     assert "run the silver stage first" in proc.stderr

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 from playwright.sync_api import sync_playwright
 
-from conftest import delta_table, run_job
+from conftest import delta_table, run_job, run_stage
 from reliability.support import free_port, reset_moto
 
 SENSORS = [
@@ -68,9 +68,9 @@ def lake(tmp_path_factory) -> dict:
     )
     logs = {}
     for day, run_id in DAYS:
-        run_job("bronze", "--raw", raw, "--lake", lake, "--date", day, "--run-id", run_id)
+        run_stage("bronze", "--raw", raw, "--lake", lake, "--date", day, "--run-id", run_id)
         strict = {"ALTAVIZ_CONF__CHECKS__COMPLETENESS__ACTION": "fail"} if day.endswith("2") else {}
-        proc = run_job(
+        proc = run_stage(
             "silver",
             "--raw",
             raw,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_once, delta_table, run_job
+from conftest import build_once, delta_table, run_job, run_stage
 
 DATE = "2024-02-01"
 RUN_ID = "scheduled__2024-02-02T00:00:00+00:00"
@@ -29,7 +29,7 @@ def small_lake(request, jars) -> Path:
             "simulator", "--raw", out / "raw", "--seed", "7", "--compressors", "2", "--days", "1"
         )
         for stage in ("bronze", "silver"):
-            run_job(
+            run_stage(
                 stage,
                 "--raw",
                 out / "raw",
@@ -66,7 +66,7 @@ def commit_file(lake: Path, version: int) -> Path:
 
 
 def run_gold(lake: Path):
-    return run_job("gold", "--lake", lake, "--date", DATE, "--run-id", RUN_ID, check=False)
+    return run_stage("gold", "--lake", lake, "--date", DATE, "--run-id", RUN_ID, check=False)
 
 
 def error_line(stderr: str) -> str:

@@ -1,16 +1,13 @@
 """Spark as a second, independent Delta reader (run by support.SparkReader through the .venv
 spark-submit, with Delta from the shipped gold jar). One long-lived driver per test process:
-it answers each <inbox>/<n>.request (JSON) with <n>.answer: per requested table, read at the
+it answers each request (inbox.py) with, per requested table, read at the
 requested (or latest) version, the version read, row count, and an order-independent digest of
 every non-volatile column (lake root and the database name of a PostgreSQL URL normalized, as
-support.table_rows does); or the error. <inbox>/stop ends it."""
+support.table_rows does)."""
 
-import json
 import sys
-import time
-import traceback
-from pathlib import Path
 
+from inbox import serve
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
@@ -53,26 +50,13 @@ def fingerprint(spark, t: dict, volatile: set) -> dict:
 
 
 def main(inbox: str) -> None:
-    # requests come as files, not on stdin: spark-submit starts this driver with a stdin of
-    # its own that nobody writes to
-    box = Path(inbox)
     spark = SparkSession.builder.appName("altaviz-reliability-read").getOrCreate()
-    while not (box / "stop").exists():
-        requests = sorted(box.glob("*.request"))
-        if not requests:
-            time.sleep(0.05)
-            continue
-        for req in requests:
-            try:
-                request = json.loads(req.read_text())
-                volatile = set(request["volatile"])
-                answer = {"tables": [fingerprint(spark, t, volatile) for t in request["tables"]]}
-            except Exception:  # reported to the test, which fails with it; serve on
-                answer = {"error": traceback.format_exc()}
-            tmp = req.with_suffix(".tmp")
-            tmp.write_text(json.dumps(answer))
-            tmp.rename(req.with_suffix(".answer"))
-            req.unlink()
+
+    def answer(request: dict) -> dict:
+        volatile = set(request["volatile"])
+        return {"tables": [fingerprint(spark, t, volatile) for t in request["tables"]]}
+
+    serve(inbox, answer)
     spark.stop()
 
 

@@ -356,33 +356,49 @@ class Fingerprint:
     digest: str
 
 
-class SparkReader:
-    """Spark (Delta from the shipped jar) as the second reader: one long-lived spark-submit of
-    spark_read.py per test process, started on first use, so that each read costs the Delta
-    reads only, not a driver's start (about 20 s each on two busy cores)."""
+class SparkDriver:
+    """A long-lived pyspark driver (spark-submit of ``script`` with Delta from the shipped
+    ``jars``), started on first use, that answers JSON requests through an inbox directory
+    (inbox.py): one per test process, so that each request costs its own work, not a driver's
+    start (about 20 s on two busy cores)."""
 
-    def __init__(self, log_dir: Path):
-        self.log_dir = log_dir
+    def __init__(self, script: Path, log_dir: Path, jars: tuple[str, ...], memory: str):
+        self.script, self.log_dir, self.jars, self.memory = script, log_dir, jars, memory
         self.proc: subprocess.Popen | None = None
 
     def _start(self) -> subprocess.Popen:
-        self.inbox = self.log_dir / f"spark-read-{uuid.uuid4().hex[:8]}"
+        self.inbox = self.log_dir / f"{self.script.stem}-{uuid.uuid4().hex[:8]}"
         self.inbox.mkdir(parents=True)
         self.log = self.inbox / "driver.log"
         self.requests = 0
+        # the console appender follows System.setErr, so that the stage driver can hand each
+        # run's log lines to its test
+        log4j = self.inbox / "log4j2.properties"
+        log4j.write_text(
+            (ROOT / "config" / "log4j2.properties").read_text() + "appender.console.follow = true\n"
+        )
         env = {
             **os.environ,
             "SPARK_HOME": str(SPARK_HOME),
             "SPARK_LOCAL_IP": "127.0.0.1",
             "PYSPARK_PYTHON": str(ROOT / ".venv" / "bin" / "python"),
         }
-        # the test harness's class-data archive (tests/conftest.py) is for the job drivers: this
-        # Python-driven reader once exited 1 with it, silently, so it runs without
+        # the test harness's class-data archive (tests/conftest.py) is for the job drivers: a
+        # Python-driven driver once exited 1 with it, silently, so it runs without
         env["SPARK_SUBMIT_OPTS"] = " ".join(
             o
             for o in env.get("SPARK_SUBMIT_OPTS", "").split()
             if not o.startswith(("-XX:SharedArchiveFile=", "-Xlog:cds"))
         )
+        conf = {
+            "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
+            "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+            "spark.ui.enabled": "false",
+            "spark.ui.showConsoleProgress": "false",
+            "spark.sql.shuffle.partitions": "2",
+            "spark.sql.session.timeZone": "UTC",
+            "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile=file:{log4j}",
+        }
         with open(self.log, "wb") as out:
             return subprocess.Popen(
                 [
@@ -390,24 +406,11 @@ class SparkReader:
                     "--master",
                     "local[2]",
                     "--driver-memory",
-                    "1g",
+                    self.memory,
                     "--jars",
-                    str(DIST / "altaviz-gold.jar"),
-                    "--conf",
-                    "spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension",
-                    "--conf",
-                    "spark.sql.catalog.spark_catalog="
-                    "org.apache.spark.sql.delta.catalog.DeltaCatalog",
-                    "--conf",
-                    "spark.ui.enabled=false",
-                    "--conf",
-                    "spark.sql.shuffle.partitions=2",
-                    "--conf",
-                    "spark.sql.session.timeZone=UTC",
-                    "--conf",
-                    f"spark.driver.extraJavaOptions=-Dlog4j2.configurationFile="
-                    f"file:{ROOT}/config/log4j2.properties",
-                    str(SPARK_READ),
+                    ",".join(str(DIST / f"altaviz-{j}.jar") for j in self.jars),
+                    *(a for k, v in conf.items() for a in ("--conf", f"{k}={v}")),
+                    str(self.script),
                     str(self.inbox),
                 ],
                 cwd=ROOT,
@@ -418,52 +421,29 @@ class SparkReader:
                 start_new_session=True,
             )
 
-    def fingerprints(
-        self, specs: list[tuple[str, Path, Path, int | None]], timeout: float = 900
-    ) -> dict[str, Fingerprint]:
-        """Reads every (label, table path, lake root, version or None); returns label ->
-        (version read, rows, content digest over the non-volatile columns, lake root and
-        database name normalized)."""
-        if not specs:
-            return {}
+    def request(self, payload: dict, timeout: float) -> dict:
+        """The driver's answer to ``payload``; fails the test when the driver exited, hung or
+        reported an error."""
         if self.proc is None or self.proc.poll() is not None:
             self.proc = self._start()
         self.requests += 1
         name = f"{self.requests:05d}"
         tmp = self.inbox / f"{name}.tmp-request"
-        tmp.write_text(
-            json.dumps(
-                {
-                    "volatile": sorted(VOLATILE),
-                    "tables": [
-                        {
-                            "label": label,
-                            "path": str(path),
-                            "roots": list(lake_roots(lake)),
-                            "version": version,
-                        }
-                        for label, path, lake, version in specs
-                    ],
-                }
-            )
-        )
+        tmp.write_text(json.dumps(payload))
         tmp.rename(self.inbox / f"{name}.request")
         answer = self.inbox / f"{name}.answer"
         deadline = time.monotonic() + timeout
         while not answer.exists():
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(
-                    f"the Spark reader exited ({self.proc.poll()}) or hung:\n"
+                    f"the {self.script.stem} driver exited ({self.proc.poll()}) or hung:\n"
                     + self.log.read_text(errors="replace")[-4000:]
                 )
             time.sleep(0.05)
         d = json.loads(answer.read_text())
         if "error" in d:
-            raise AssertionError(f"Spark could not read the tables:\n{d['error'][:4000]}")
-        out = {t["label"]: Fingerprint(t["version"], t["rows"], t["digest"]) for t in d["tables"]}
-        missing = [s[0] for s in specs if s[0] not in out]
-        assert not missing, f"Spark returned nothing for {missing}"
-        return out
+            raise AssertionError(f"the {self.script.stem} driver failed:\n{d['error'][:4000]}")
+        return d
 
     def close(self) -> None:
         if self.proc is None:
@@ -473,6 +453,42 @@ class SparkReader:
             self.proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             kill_group(self.proc)
+        self.proc = None
+
+
+class SparkReader(SparkDriver):
+    """Spark (Delta from the shipped jar) as the second reader (spark_read.py)."""
+
+    def __init__(self, log_dir: Path):
+        super().__init__(SPARK_READ, log_dir, ("gold",), "1g")
+
+    def fingerprints(
+        self, specs: list[tuple[str, Path, Path, int | None]], timeout: float = 900
+    ) -> dict[str, Fingerprint]:
+        """Reads every (label, table path, lake root, version or None); returns label ->
+        (version read, rows, content digest over the non-volatile columns, lake root and
+        database name normalized)."""
+        if not specs:
+            return {}
+        d = self.request(
+            {
+                "volatile": sorted(VOLATILE),
+                "tables": [
+                    {
+                        "label": label,
+                        "path": str(path),
+                        "roots": list(lake_roots(lake)),
+                        "version": version,
+                    }
+                    for label, path, lake, version in specs
+                ],
+            },
+            timeout,
+        )
+        out = {t["label"]: Fingerprint(t["version"], t["rows"], t["digest"]) for t in d["tables"]}
+        missing = [s[0] for s in specs if s[0] not in out]
+        assert not missing, f"Spark returned nothing for {missing}"
+        return out
 
 
 # ---------------------------------------------------------------------------------------------
