@@ -9,13 +9,14 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from reliability.support import SparkDriver
+from reliability.support import Run, SparkDriver
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
@@ -107,6 +108,13 @@ def run_stage(
             f"{job} {' '.join(map(str, args))} exited {proc.returncode}:\n" + proc.stderr[-4000:]
         )
     return proc
+
+
+def warm_run(job: str, *args, env: dict | None = None, check: bool = True) -> Run:
+    """run_stage as a reliability.support.Run (its log: what the run printed)."""
+    t0 = time.monotonic()
+    proc = run_stage(job, *args, env=env, check=check)
+    return Run(job, args, proc.returncode, time.monotonic() - t0, proc.stdout + proc.stderr)
 
 
 def pg_settings() -> dict:

@@ -19,7 +19,6 @@ import os
 import shutil
 import stat
 import tempfile
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,7 +28,7 @@ import pyarrow.parquet as pq
 import pytest
 from deltalake import DeltaTable
 
-from conftest import build_once, run_stage
+from conftest import build_once, warm_run
 from reliability.support import DIST, Run, delta_tables, run
 
 DAY = datetime(2024, 2, 1, tzinfo=UTC)
@@ -199,14 +198,6 @@ class Corpus:
         }
 
 
-def _warm_run(job: str, *args, check: bool = True) -> Run:
-    """A run for what a stage makes of a delivery, not for the process boundary: in the warm
-    driver (conftest.run_stage)."""
-    t0 = time.monotonic()
-    proc = run_stage(job, *args, check=check)
-    return Run(job, args, proc.returncode, time.monotonic() - t0, proc.stdout + proc.stderr)
-
-
 def _run_json(r: Run) -> dict:
     return {
         "job": r.job,
@@ -299,7 +290,7 @@ def _build_corpus(base: Path) -> dict:
     pq.write_table(table([]), d / "zero-rows.parquet")
 
     bronze, silver = (
-        _warm_run(stage, "--raw", raw, "--lake", lake, "--date", DATE, "--run-id", RUN_ID)
+        warm_run(stage, "--raw", raw, "--lake", lake, "--date", DATE, "--run-id", RUN_ID)
         for stage in ("bronze", "silver")
     )
     return {
@@ -651,7 +642,7 @@ def test_a_bronze_run_that_fails_while_appending_leaves_the_dimension_tables_unc
     raw, lake, logs = tmp_path / "raw", tmp_path / "lake", tmp_path / "logs"
     write_csvs(raw)
     good_file(folder(raw))
-    _warm_run("bronze", "--raw", raw, "--lake", lake, "--date", DATE, "--run-id", RUN_ID)
+    warm_run("bronze", "--raw", raw, "--lake", lake, "--date", DATE, "--run-id", RUN_ID)
     dims = ("bronze/compressor_metadata", "bronze/maintenance_logs", "bronze/stations")
     before = {t: (DeltaTable(str(lake / t)).version(), delta_rows(lake, t)) for t in dims}
     readings_version = DeltaTable(str(lake / "bronze/sensor_readings")).version()
@@ -680,7 +671,7 @@ def test_a_bronze_run_that_fails_while_appending_leaves_the_dimension_tables_unc
     assert after == before
     assert DeltaTable(str(lake / "bronze/sensor_readings")).version() == readings_version
 
-    _warm_run("bronze", "--raw", raw, "--lake", lake, "--date", day2, "--run-id", run2)
+    warm_run("bronze", "--raw", raw, "--lake", lake, "--date", day2, "--run-id", run2)
     models = {
         r["compressor_id"]: r["model"] for r in delta_rows(lake, "bronze/compressor_metadata")
     }
@@ -695,8 +686,8 @@ def test_a_delivery_mostly_rejected_fails_the_silver_gate_with_exit_3(tmp_path):
     for r in rows[::5]:  # 20% of the readings with an impossible negative vibration
         r["vibration_mms"] = -1.0
     pq.write_table(table(rows), folder(raw) / "part-00000.parquet")
-    _warm_run("bronze", "--raw", raw, "--lake", lake, "--date", DATE, "--run-id", RUN_ID)
-    r = _warm_run(
+    warm_run("bronze", "--raw", raw, "--lake", lake, "--date", DATE, "--run-id", RUN_ID)
+    r = warm_run(
         "silver", "--raw", raw, "--lake", lake, "--date", DATE, "--run-id", RUN_ID, check=False
     )
     print(f"\nmostly rejected: exit {r.returncode}: {r.error_lines}")

@@ -1,5 +1,7 @@
-"""Reliability of the shipped jars, all through the real spark-submit, real Delta tables and real
-PostgreSQL:
+"""Reliability of the shipped jars, with real Delta tables and real PostgreSQL. Every run that
+crashes, races another or meets a stopped server is a real spark-submit; the retries and the
+sequential schedules after them run in the warm driver (conftest.warm_run), whose results are
+the same tables:
 
 - crash consistency, on named failpoints (jobs/common Failpoint.java): every stage's day-2 run
   is stopped at each point where a crash leaves a state of its own (a commit done, the next
@@ -32,6 +34,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from conftest import warm_run
 from reliability.chain import RUN1, RUN2, Chain
 from reliability.support import (
     DAY1,
@@ -57,7 +60,6 @@ from reliability.support import (
     pg_dump_tables,
     register_lake,
     run,
-    run_ok,
     stage_args,
     start,
     table_rows,
@@ -293,11 +295,10 @@ def test_a_killed_stage_leaves_committed_versions_only_and_its_retry_converges(
         if untouched:
             retry = "the uninterrupted run (nothing changed on disk or in PG)"
         else:
-            run_ok(
+            warm_run(
                 stage,
                 *stage_args(stage, chain.raw, lake, DAY2, RUN2),
                 env=db,
-                log_dir=tmp_path / "logs",
             )
             assert_converged(lake, after_lake, f"{stage} retried after {label}")
             assert ledger_outcomes(lake)[(RUN2, stage)] == (
@@ -347,7 +348,7 @@ def test_first_writes_killed_midway_leave_no_broken_table_and_their_retries_conv
             assert halted.returncode == 137, (
                 f"{point}: exit {halted.returncode}\n" + halted.log[-3000:]
             )
-            run_ok(stage, *args, env=env or None, log_dir=tmp_path / "logs")
+            warm_run(stage, *args, env=env or None)
         assert_converged(lake, chain.snaps["day1"], "day 1 after killed first writes")
         assert pg_dump_tables(db, without_export_runs=True) == pg_dump_tables(
             chain.db_day1, without_export_runs=True
@@ -509,11 +510,10 @@ def test_postgres_stopped_inside_the_export_transaction_leaves_nothing_and_the_r
 
     throwaway_pg.start()
     assert pg_dump_tables(env) == before, "PostgreSQL was half-written"
-    run_ok(
+    warm_run(
         "export",
         *stage_args("export", chain.raw, lake, DAY2, RUN2),
         env=env,
-        log_dir=tmp_path / "logs",
     )
     assert pg_dump_tables(env, without_export_runs=True) == pg_dump_tables(
         chain.db_day2, without_export_runs=True
@@ -571,11 +571,10 @@ def test_postgres_stopped_while_the_export_computes_fails_cleanly_and_the_retry_
 
     throwaway_pg.start()
     assert pg_dump_tables(env) == before
-    run_ok(
+    warm_run(
         "export",
         *stage_args("export", chain.raw, lake, DAY2, RUN2),
         env=env,
-        log_dir=tmp_path / "logs",
     )
     assert pg_dump_tables(env, without_export_runs=True) == pg_dump_tables(
         chain.db_day2, without_export_runs=True
@@ -737,10 +736,9 @@ def _assert_nothing_lost_and_day2_rerun_converges(
     # windows then lacked them, as after a late day. Re-running day 2 (a cleared task, or
     # day 3's lookback) reads the newest bronze version and converges to the reference.
     for stage in STAGES[1:]:
-        run_ok(
+        warm_run(
             stage,
             *stage_args(stage, chain.raw, lake, DAY2, RUN2),
-            log_dir=log_dir,
             env=db if stage == "export" else None,
         )
     for t in tables:
@@ -828,10 +826,9 @@ def test_day_2_running_ahead_of_day_1_loses_nothing_and_converges(chain, tmp_pat
     try:
         for stage in STAGES:
             for day, run_id in ((DAY2, RUN2), (DAY1, RUN1)):
-                run_ok(
+                warm_run(
                     stage,
                     *stage_args(stage, chain.raw, lake, day, run_id),
-                    log_dir=tmp_path / "logs",
                     env=db if stage == "export" else None,
                 )
         _assert_nothing_lost_and_day2_rerun_converges(chain, lake, db, tmp_path / "logs")
@@ -855,9 +852,8 @@ def test_an_older_interval_committing_last_keeps_the_late_arrivals_a_newer_run_a
     ]
     assert late, "the simulator data has no late arrivals of day 1 in day 2's folder"
     lake = register_lake(tmp_path / "lake")
-    logs = tmp_path / "logs"
     runs = [
-        run_ok(stage, *stage_args(stage, chain.raw, lake, day, run_id), log_dir=logs)
+        warm_run(stage, *stage_args(stage, chain.raw, lake, day, run_id))
         for stage, day, run_id in (
             ("bronze", DAY1, RUN1),
             ("bronze", DAY2, RUN2),

@@ -1,6 +1,7 @@
 """The uninterrupted reference the reliability and cluster tests compare with (fixture `chain`):
-3 compressors x 2 days processed day by day through the shipped jars, built once per pytest
-session and shared read-only by the xdist workers. Registered as a plugin in tests/conftest.py."""
+3 compressors x 2 days processed day by day by the shipped jars (in the warm driver,
+conftest.run_stage), built once per pytest session and shared read-only by the xdist workers.
+Registered as a plugin in tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_once, drop_at_session_end
+from conftest import build_once, drop_at_session_end, warm_run
 from reliability.support import (
     DAY1,
     DAY2,
@@ -20,7 +21,6 @@ from reliability.support import (
     create_db,
     pg_settings,
     register_lake,
-    run_ok,
     simulate,
     stage_args,
 )
@@ -59,10 +59,9 @@ def chain(request) -> Chain:
         db_day1 = create_db(pg)
         drop_at_session_end(request.config, db_day1["ALTAVIZ_PG_DB"])
         for stage in STAGES:
-            run_ok(
+            warm_run(
                 stage,
                 *stage_args(stage, raw, lake, DAY1, RUN1),
-                log_dir=logs,
                 env=db_day1 if stage == "export" else None,
             )
         snaps = {"day1": copy_lake(lake, base / "snaps" / "day1")}
@@ -70,10 +69,9 @@ def chain(request) -> Chain:
         drop_at_session_end(request.config, db_day2["ALTAVIZ_PG_DB"])
         day2 = {}
         for stage in STAGES:
-            day2[stage] = run_ok(
+            day2[stage] = warm_run(
                 stage,
                 *stage_args(stage, raw, lake, DAY2, RUN2),
-                log_dir=logs,
                 env=db_day2 if stage == "export" else None,
             )
             snaps[stage] = copy_lake(lake, base / "snaps" / stage)
