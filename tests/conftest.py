@@ -1,5 +1,7 @@
 """Shared fixtures of the cross-component tests: the real shaded jars through the real
-spark-submit (pyspark in .venv), the real local PostgreSQL, real Delta tables."""
+spark-submit (pyspark in .venv) or, where the process boundary is not what a test is about, in
+one warm spark-submit driver per test process (run_stage); the real local PostgreSQL, real
+Delta tables."""
 
 from __future__ import annotations
 
