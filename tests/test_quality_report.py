@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 from playwright.sync_api import sync_playwright
 
-from conftest import delta_table, run_job, run_stage
+from conftest import ROOT, delta_table, run_job, run_stage
 from reliability.support import free_port, reset_moto
 
 SENSORS = [
@@ -66,12 +66,18 @@ def lake(tmp_path_factory) -> dict:
         "--incident",
         "station-offline:STN-002@2024-02-02",
     )
+    # day 2 with completeness as a failing check: its gate fails (station offline)
+    config = (ROOT / "config" / "etl_config.yaml").read_text()
+    lenient = "min: 0.95,\n                 action: warn}"
+    assert lenient in config, "config/etl_config.yaml's completeness check changed"
+    strict = d / "strict.yaml"
+    strict.write_text(config.replace(lenient, lenient.replace("warn", "fail")))
     logs = {}
     for day, run_id in DAYS:
         run_stage("bronze", "--raw", raw, "--lake", lake, "--date", day, "--run-id", run_id)
-        strict = {"ALTAVIZ_CONF__CHECKS__COMPLETENESS__ACTION": "fail"} if day.endswith("2") else {}
         proc = run_stage(
             "silver",
+            *(("--config", strict) if day.endswith("2") else ()),
             "--raw",
             raw,
             "--lake",
@@ -80,7 +86,6 @@ def lake(tmp_path_factory) -> dict:
             day,
             "--run-id",
             run_id,
-            env=strict,
             check=False,
         )
         logs[run_id] = (proc.returncode, proc.stdout + proc.stderr)
