@@ -1,4 +1,4 @@
-"""A warm driver for the stages (run by conftest.WarmStages through the .venv spark-submit, with
+"""A warm driver for the stages (run by conftest.run_stage through the .venv spark-submit, with
 the shipped stage jars on its class path). One long-lived driver per test process: it answers
 each request (inbox.py: job, args, env) by running that job's command in this JVM through
 JobLauncher.run, as the job's main method does, with the exit code and what the run printed to
