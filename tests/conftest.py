@@ -67,6 +67,11 @@ def run_job(
         text=True,
         timeout=timeout,
     )
+    return _checked(proc, job, args, check)
+
+
+def _checked(proc, job: str, args, check: bool):
+    """With check=True a non-zero exit fails the test and shows the job's stderr tail."""
     if check and proc.returncode != 0:
         pytest.fail(
             f"{job} {' '.join(map(str, args))} exited {proc.returncode}:\n" + proc.stderr[-4000:]
@@ -105,11 +110,7 @@ def run_stage(
     proc = subprocess.CompletedProcess(
         [job, *map(str, args)], d["returncode"], d["stdout"], d["stderr"]
     )
-    if check and proc.returncode != 0:
-        pytest.fail(
-            f"{job} {' '.join(map(str, args))} exited {proc.returncode}:\n" + proc.stderr[-4000:]
-        )
-    return proc
+    return _checked(proc, job, args, check)
 
 
 def warm_run(job: str, *args, env: dict | None = None, check: bool = True) -> Run:

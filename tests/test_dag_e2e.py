@@ -11,9 +11,7 @@ import airflow_harness as h  # first: configures Airflow before anything imports
 
 # isort: split
 
-import os
 import shutil
-import subprocess
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -22,7 +20,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from conftest import DIST, ROOT, delta_table
+from conftest import DIST, ROOT, delta_table, run_stage
 
 MEDALLION = "altaviz_medallion"
 STAGES = ["bronze", "silver", "gold", "export"]
@@ -83,38 +81,6 @@ def deploy(monkeypatch, jar_dir: Path, raw: Path, lake: Path):
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     return h.parse_dags().get_dag(MEDALLION)
-
-
-def submit(jar_dir: Path, job: str, *args, env: dict) -> None:
-    """The spark-submit command the DAG's tasks run, outside Airflow."""
-    cmd = [
-        "spark-submit",
-        "--master",
-        "local[2]",
-        "--driver-memory",
-        "2g",
-        "--conf",
-        f"spark.driver.extraJavaOptions=-Dlog4j2.configurationFile="
-        f"file:{ROOT / 'config' / 'log4j2.properties'}"
-        f" -XX:SharedArchiveFile={DIST / 'spark-classes.jsa'}"
-        " -Xlog:cds=off,cds+dynamic=off"
-        + {"export": " -XX:TieredStopAtLevel=1", "gold": " -XX:-DontCompileHugeMethods"}.get(
-            job, ""
-        ),
-        "--conf",
-        "spark.ui.showConsoleProgress=false",
-        str(jar_dir / f"altaviz-{job}.jar"),
-        *map(str, args),
-    ]
-    proc = subprocess.run(
-        cmd,
-        env={**os.environ, **h.spark_env(), **env},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert proc.returncode == 0, f"{job} exited {proc.returncode}:\n{proc.stderr[-3000:]}"
 
 
 def ledger(lake: Path, run_id: str) -> dict[str, dict]:
@@ -275,13 +241,12 @@ def test_daily_runs_with_a_rerun_and_maintenance_equal_one_run_over_the_two_days
     assert h.task_states(dr) == {s: ("success", 1) for s in STAGES}, days[1]
 
     # one run of the same jars over [2024-02-03, 2024-02-05), outside Airflow, into a
-    # database of its own
+    # database of its own: the reference, so the warm driver runs it (conftest.run_stage)
     with h.scratch_database() as batch_pg:
         batch_lake = tmp_path / "batch" / "lake"
         batch_env = {k: v for k, v in batch_pg.items() if k.startswith("ALTAVIZ_PG_")}
         for stage in STAGES:
-            submit(
-                jar_dir,
+            run_stage(
                 stage,
                 "--start",
                 "2024-02-03T00:00:00+00:00",
@@ -295,7 +260,7 @@ def test_daily_runs_with_a_rerun_and_maintenance_equal_one_run_over_the_two_days
                 demo_raw,
                 "--lake",
                 batch_lake,
-                env=batch_env,
+                env=batch_env if stage == "export" else None,
             )
 
         daily_gold, batch_gold = gold_frame(lake), gold_frame(batch_lake)
