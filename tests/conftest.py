@@ -36,8 +36,9 @@ pytest_plugins = ["reliability.chain"]
 # the two pytest workers' Spark tasks; on one small bronze run they about halve the driver's CPU
 # time (bench/RESULTS.md, Java test JVMs). Production runs bronze and silver with C2 and G1,
 # faster at 4,500 compressors (export runs C1-only there too): only this test harness sets the
-# variable. For the same reason Spark evaluates expressions interpreted, without generating and
-# compiling Java code per query (Spark reads spark.* system properties as its configuration): a
+# variable. The long-lived drivers (support.SparkDriver) keep C2, which pays off over their
+# dozens of runs. For the same reason Spark evaluates expressions interpreted, without generating
+# and compiling Java code per query (Spark reads spark.* system properties as its configuration): a
 # third of the task threads' CPU in a small silver run went to Janino (JFR); without it a day-2
 # run of the reliability reference used 17 % (bronze), 6 % (silver), 19 % (gold) less CPU (mean
 # of two runs each). Results are the same either way (Spark's own suites run both modes); the
