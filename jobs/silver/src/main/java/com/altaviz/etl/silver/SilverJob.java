@@ -127,133 +127,136 @@ public class SilverJob extends StageJob {
             actions, cfg.ranges, cfg.hampel.window, cfg.hampel.thresholdMads, reference, skew);
 
     // One shuffle by compressor serves deduplication and the spike filter alike. The prepared
-    // rows are cached; the spike findings (few rows) too; everything after is cheap projections.
+    // rows are cached while the spike findings (few rows, cached too) are joined back to them.
     Dataset<Row> prepared =
         SilverRules.prepare(
                 SilverScope.select(bronze, spec).repartition(col("compressor_id")), fleet, settings)
             .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> spikes =
         SilverRules.spikes(prepared, settings).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> classified = SilverRules.finish(prepared, spikes, settings);
+    Dataset<Row> classified;
     try {
-      RunCounts counts =
+      // The rules run once; everything after reads their checkpointed result instead of
+      // re-planning them (docs/architecture.md, Silver). A lost executor fails the run.
+      classified =
           log.step(
-              "Applying rules (keys, timestamps, duplicates, ranges, spikes," + " empty rows)",
-              () -> RunCounts.of(classified, actions));
-      logCounts(log, counts, actions, fleetIds.size(), reference, skew);
-      reconcile(log, counts);
-
-      Dataset<Row> silverRows = SilverOutputs.silverRows(classified, ctx.runId);
-      Map<String, CheckConfig> checks = ctx.config.checks("silver");
-      List<CheckResult> metrics =
-          log.step(
-              "Measuring data quality",
-              () -> {
-                var measured =
-                    QualityMetrics.measure(silverRows, ctx.interval, fleetIds, cadence, checks);
-                List<CheckResult> out =
-                    new ArrayList<>(QualityMetrics.metrics(measured, counts, checks, actions));
-                out.addAll(
-                    SilverChecks.anomalies(
-                        ctx.spark,
-                        ctx.lake.qualityMetrics(),
-                        checks,
-                        out,
-                        measured.rows(),
-                        ctx.interval));
-                out.addAll(
-                    SilverChecks.drift(
-                        ctx.spark, silverPath, checks, silverRows, models, ctx.interval, lookback));
-                return out;
-              });
-      logMetrics(log, metrics);
-      List<String> failures = QualityMetrics.failures(metrics);
-
-      ctx.requireNoCommitSince(silverPath, silverBaseline);
-      ctx.requireNoCommitSince(ctx.lake.quarantine(), quarantineBaseline);
-      long quarantineVersion =
-          log.step(
-              "Writing quarantine " + ctx.lake.quarantine(),
-              () -> writeQuarantine(ctx, classified, actions, spec));
-      log.info("  silver/quarantine version {}", quarantineVersion);
-      Failpoint.SILVER_AFTER_QUARANTINE_COMMIT.reach();
-      if (!failures.isEmpty()) {
-        writeMetrics(ctx, metrics);
-        ctx.reportPartial(
-            new StageResult(
-                bronzePath,
-                bronzeVersion,
-                silverPath,
-                null,
-                counts.input(),
-                0,
-                counts.quarantinedRows()));
-        throw EtlException.qualityGate(
-            "silver quality gate failed: "
-                + String.join("; ", failures)
-                + " — silver left unchanged at version "
-                + DeltaIo.latestVersion(ctx.spark, silverPath).orElse(-1)
-                + "; metrics and quarantine written");
-      }
-      long silverVersion =
-          log.step(
-              "Writing silver " + silverPath,
-              () -> {
-                createSilver(ctx, silverPath);
-                long before = DeltaIo.latestVersion(ctx.spark, silverPath).orElse(-1);
-                long v =
-                    DeltaIo.replaceWhere(
-                        Failpoint.SILVER_DURING_SILVER_WRITE.duringWrite(silverRows),
-                        silverPath,
-                        SilverScope.silverPredicate(processed),
-                        ctx.runId,
-                        "date");
-                if (v <= before) {
-                  // Delta records no commit for a write that neither adds nor removes a file: a day
-                  // without readings over a range silver holds nothing for. The table is unchanged.
-                  if (counts.silver() != 0) {
-                    throw new IllegalStateException(
-                        String.format(
-                            Locale.ROOT,
-                            "silver write of %d rows made no commit (table still at version %d)",
-                            counts.silver(),
-                            before));
-                  }
-                  log.info("  nothing to replace: no silver rows in or for {}", processed);
-                  return before;
-                }
-                long written = DeltaIo.committedRows(ctx.spark, silverPath, v);
-                if (written != counts.silver()) {
-                  throw new IllegalStateException(
-                      String.format(
-                          Locale.ROOT,
-                          "silver version %d committed %d rows, the rules classified %d as silver",
-                          v,
-                          written,
-                          counts.silver()));
-                }
-                return v;
-              });
-      Failpoint.SILVER_AFTER_SILVER_COMMIT.reach();
-      writeMetrics(ctx, metrics);
-      Failpoint.SILVER_AFTER_METRICS_COMMIT.reach();
-      log.info(
-          "Silver layer complete: {} rows (silver version {}, bronze version {})",
-          StageLog.count(counts.silver()),
-          silverVersion,
-          bronzeVersion);
-      return new StageResult(
-          bronzePath,
-          bronzeVersion,
-          silverPath,
-          silverVersion,
-          counts.input(),
-          counts.silver(),
-          counts.quarantinedRows());
+              "Applying rules (keys, timestamps, duplicates, ranges, spikes, empty rows)",
+              () -> SilverRules.finish(prepared, spikes, settings).localCheckpoint(true));
     } finally {
       spikes.unpersist();
       prepared.unpersist();
     }
+    RunCounts counts = RunCounts.of(classified, actions);
+    logCounts(log, counts, actions, fleetIds.size(), reference, skew);
+    reconcile(log, counts);
+
+    Dataset<Row> silverRows = SilverOutputs.silverRows(classified, ctx.runId);
+    Map<String, CheckConfig> checks = ctx.config.checks("silver");
+    List<CheckResult> metrics =
+        log.step(
+            "Measuring data quality",
+            () -> {
+              var measured =
+                  QualityMetrics.measure(silverRows, ctx.interval, fleetIds, cadence, checks);
+              List<CheckResult> out =
+                  new ArrayList<>(QualityMetrics.metrics(measured, counts, checks, actions));
+              out.addAll(
+                  SilverChecks.anomalies(
+                      ctx.spark,
+                      ctx.lake.qualityMetrics(),
+                      checks,
+                      out,
+                      measured.rows(),
+                      ctx.interval));
+              out.addAll(
+                  SilverChecks.drift(
+                      ctx.spark, silverPath, checks, silverRows, models, ctx.interval, lookback));
+              return out;
+            });
+    logMetrics(log, metrics);
+    List<String> failures = QualityMetrics.failures(metrics);
+
+    ctx.requireNoCommitSince(silverPath, silverBaseline);
+    ctx.requireNoCommitSince(ctx.lake.quarantine(), quarantineBaseline);
+    long quarantineVersion =
+        log.step(
+            "Writing quarantine " + ctx.lake.quarantine(),
+            () -> writeQuarantine(ctx, classified, actions, spec));
+    log.info("  silver/quarantine version {}", quarantineVersion);
+    Failpoint.SILVER_AFTER_QUARANTINE_COMMIT.reach();
+    if (!failures.isEmpty()) {
+      writeMetrics(ctx, metrics);
+      ctx.reportPartial(
+          new StageResult(
+              bronzePath,
+              bronzeVersion,
+              silverPath,
+              null,
+              counts.input(),
+              0,
+              counts.quarantinedRows()));
+      throw EtlException.qualityGate(
+          "silver quality gate failed: "
+              + String.join("; ", failures)
+              + " — silver left unchanged at version "
+              + DeltaIo.latestVersion(ctx.spark, silverPath).orElse(-1)
+              + "; metrics and quarantine written");
+    }
+    long silverVersion =
+        log.step(
+            "Writing silver " + silverPath,
+            () -> {
+              createSilver(ctx, silverPath);
+              long before = DeltaIo.latestVersion(ctx.spark, silverPath).orElse(-1);
+              long v =
+                  DeltaIo.replaceWhere(
+                      Failpoint.SILVER_DURING_SILVER_WRITE.duringWrite(silverRows),
+                      silverPath,
+                      SilverScope.silverPredicate(processed),
+                      ctx.runId,
+                      "date");
+              if (v <= before) {
+                // Delta records no commit for a write that neither adds nor removes a file: a day
+                // without readings over a range silver holds nothing for. The table is unchanged.
+                if (counts.silver() != 0) {
+                  throw new IllegalStateException(
+                      String.format(
+                          Locale.ROOT,
+                          "silver write of %d rows made no commit (table still at version %d)",
+                          counts.silver(),
+                          before));
+                }
+                log.info("  nothing to replace: no silver rows in or for {}", processed);
+                return before;
+              }
+              long written = DeltaIo.committedRows(ctx.spark, silverPath, v);
+              if (written != counts.silver()) {
+                throw new IllegalStateException(
+                    String.format(
+                        Locale.ROOT,
+                        "silver version %d committed %d rows, the rules classified %d as silver",
+                        v,
+                        written,
+                        counts.silver()));
+              }
+              return v;
+            });
+    Failpoint.SILVER_AFTER_SILVER_COMMIT.reach();
+    writeMetrics(ctx, metrics);
+    Failpoint.SILVER_AFTER_METRICS_COMMIT.reach();
+    log.info(
+        "Silver layer complete: {} rows (silver version {}, bronze version {})",
+        StageLog.count(counts.silver()),
+        silverVersion,
+        bronzeVersion);
+    return new StageResult(
+        bronzePath,
+        bronzeVersion,
+        silverPath,
+        silverVersion,
+        counts.input(),
+        counts.silver(),
+        counts.quarantinedRows());
   }
 
   /**
